@@ -1,0 +1,65 @@
+import type { ApplicationFunction, Probot } from "probot";
+import type { Env } from "../config/env.js";
+import { FixJobHandler } from "../fix/fix-job.js";
+import { fixJobKind, noticeJobKind } from "../fix/fix-payload.js";
+import type { Forge } from "../forge/forge.js";
+import { GitHubForge } from "../forge/github/github-forge.js";
+import { narrowIssueComment } from "../forge/github/narrow.js";
+import { WorkerPool } from "../queue/worker-pool.js";
+import { NoticeJobHandler } from "../triggers/notice-job.js";
+import { onIssueComment } from "../triggers/on-issue-comment.js";
+import type { Services } from "./services.js";
+
+export interface GitHubApp {
+  readonly appFn: ApplicationFunction;
+  /** Resolves with the worker pool once Probot has loaded the app. */
+  readonly pool: Promise<WorkerPool>;
+}
+
+/**
+ * The Probot application: the webhook side only stores jobs; the worker pool, started here too,
+ * does everything that talks to GitHub.
+ */
+export function createGitHubApp(env: Env, services: Services): GitHubApp {
+  let resolvePool!: (pool: WorkerPool) => void;
+  const pool = new Promise<WorkerPool>((resolve) => (resolvePool = resolve));
+
+  const appFn: ApplicationFunction = (app: Probot) => {
+    const forgeFor = async (installationId: number | null): Promise<Forge> => {
+      if (installationId === null) throw new Error("the delivery has no installation; install the App on the repository");
+      return new GitHubForge(await app.auth(installationId));
+    };
+    const secrets = [env.WEBHOOK_SECRET, env.privateKey].filter((s): s is string => Boolean(s));
+    const workers = new WorkerPool({
+      queue: services.queue,
+      concurrency: env.CODER_CONCURRENCY,
+      log: app.log,
+      handlers: {
+        [fixJobKind]: new FixJobHandler({
+          forgeFor,
+          mirrors: services.mirrors,
+          worktrees: services.worktrees,
+          runners: services.runners,
+          provider: services.provider,
+          runs: services.runs,
+          dryRun: env.CODER_DRY_RUN,
+          author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
+          secrets,
+          log: app.log,
+        }),
+        [noticeJobKind]: new NoticeJobHandler(forgeFor, services.queue),
+      },
+    });
+
+    app.on("issue_comment.created", async (context) => {
+      const event = narrowIssueComment(context.id, context.payload);
+      const outcome = await onIssueComment(event, services.queue, { maxAttempts: env.CODER_MAX_ATTEMPTS });
+      if (outcome.action !== "ignored") {
+        context.log.info({ job: outcome.jobId, kind: outcome.kind, duplicate: outcome.action === "duplicate" }, "command queued");
+        workers.wake();
+      }
+    });
+    resolvePool(workers);
+  };
+  return { appFn, pool };
+}

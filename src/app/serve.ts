@@ -1,0 +1,53 @@
+import { Probot, Server, run as runProbotSetup } from "probot";
+import type { Env } from "../config/env.js";
+import { createGitHubApp } from "./github-app.js";
+import { buildServices, type Services } from "./services.js";
+
+export interface RunningBot {
+  readonly server: Server;
+  readonly services: Services;
+  stop(): Promise<void>;
+}
+
+export function githubBaseUrl(env: Env): string | undefined {
+  return env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : undefined;
+}
+
+/**
+ * Starts the webhook server and the workers. Without App credentials, starts Probot's
+ * registration flow instead (it reads app.yml and writes the credentials to .env).
+ */
+export async function serve(env: Env, overrides: Parameters<typeof buildServices>[1] = {}): Promise<RunningBot | null> {
+  if (!env.hasCredentials) {
+    console.log(`No GitHub App credentials (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET).\nOpen http://${env.HOST ?? "localhost"}:${env.PORT} to register the App from app.yml; the credentials are saved to .env. Then start the bot again.`);
+    await runProbotSetup(() => undefined, { env: { ...process.env, PORT: String(env.PORT) } });
+    return null;
+  }
+  const services = buildServices(env, overrides);
+  await services.worktrees.removeAll();
+  const { appFn, pool } = createGitHubApp(env, services);
+  const server = new Server({
+    port: env.PORT,
+    ...(env.HOST ? { host: env.HOST } : {}),
+    webhookPath: env.WEBHOOK_PATH,
+    Probot: Probot.defaults({
+      appId: env.APP_ID!,
+      privateKey: env.privateKey!,
+      secret: env.WEBHOOK_SECRET!,
+      logLevel: env.LOG_LEVEL,
+      ...(githubBaseUrl(env) ? { baseUrl: githubBaseUrl(env) } : {}),
+    }),
+  });
+  await server.load(appFn);
+  await server.start();
+  const workers = await pool;
+  if (env.CODER_CONCURRENCY > 0) await workers.start();
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await server.stop();
+      await workers.stop();
+      services.db.close();
+    })());
+  return { server, services, stop };
+}

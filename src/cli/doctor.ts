@@ -1,0 +1,77 @@
+import { access, constants, mkdir } from "node:fs/promises";
+import { execa } from "execa";
+import type { Env } from "../config/env.js";
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  /** The command or step that fixes a failure. */
+  readonly fix?: string;
+}
+
+async function commandWorks(file: string, args: string[]): Promise<string | null> {
+  const result = await execa(file, args, { reject: false, timeout: 10_000 });
+  return result.exitCode === 0 ? String(result.stdout).split("\n")[0] ?? "" : null;
+}
+
+async function fetchJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown } | null> {
+  try {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  } catch {
+    return null;
+  }
+}
+
+/** Everything the bot needs, checked one by one; each failure says how to fix it. */
+export async function runDoctor(env: Env): Promise<Check[]> {
+  const checks: Check[] = [];
+  const ollama = env.OLLAMA_HOST.replace(/\/$/, "");
+  const version = await fetchJson(`${ollama}/api/version`);
+  checks.push(
+    version
+      ? { name: "Ollama", ok: true, detail: `reachable at ${ollama} (version ${(version.body as { version?: string })?.version ?? "?"})` }
+      : { name: "Ollama", ok: false, detail: `not reachable at ${ollama}`, fix: "start it with `ollama serve` (or `docker compose up ollama`), or set OLLAMA_HOST" },
+  );
+  if (version) {
+    const show = await fetchJson(`${ollama}/api/show`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: env.CODER_MODEL }) });
+    checks.push(
+      show?.status === 200
+        ? { name: "Model", ok: true, detail: `${env.CODER_MODEL} is pulled` }
+        : { name: "Model", ok: false, detail: `${env.CODER_MODEL} is not pulled`, fix: `ollama pull ${env.CODER_MODEL}` },
+    );
+  }
+  const docker = await commandWorks("docker", ["version", "--format", "{{.Server.Version}}"]).catch(() => null);
+  checks.push(
+    docker
+      ? { name: "Docker", ok: true, detail: `engine ${docker}` }
+      : { name: "Docker", ok: env.CODER_RUNNER === "host", detail: "no Docker engine answers", fix: "install and start it: `scripts/setup-docker.sh` (Debian: apt-get install -y docker.io, then dockerd)" },
+  );
+  checks.push(
+    env.CODER_RUNNER === "host"
+      ? { name: "Runner", ok: true, detail: "host runner: the agent's commands run on this machine without isolation" }
+      : { name: "Runner", ok: false, detail: "the Docker workspace runner is not part of this build yet", fix: "set CODER_RUNNER=host to run commands on this machine (trusted repositories only)" },
+  );
+  const rg = await commandWorks("rg", ["--version"]).catch(() => null);
+  checks.push(rg ? { name: "ripgrep", ok: true, detail: rg } : { name: "ripgrep", ok: env.CODER_RUNNER !== "host", detail: "rg is not installed (the host runner's grep and find_files need it)", fix: "apt-get install -y ripgrep" });
+  const git = await commandWorks("git", ["--version"]).catch(() => null);
+  checks.push(git ? { name: "git", ok: true, detail: git } : { name: "git", ok: false, detail: "git is not installed", fix: "apt-get install -y git" });
+  try {
+    await mkdir(env.CODER_DATA_DIR, { recursive: true });
+    await access(env.CODER_DATA_DIR, constants.W_OK);
+    checks.push({ name: "Data directory", ok: true, detail: `${env.CODER_DATA_DIR} is writable` });
+  } catch (error) {
+    checks.push({ name: "Data directory", ok: false, detail: `${env.CODER_DATA_DIR}: ${(error as Error).message}`, fix: "set CODER_DATA_DIR to a writable directory" });
+  }
+  checks.push(
+    env.hasCredentials
+      ? { name: "GitHub App", ok: true, detail: `App ${env.APP_ID}${env.GHE_HOST ? ` on ${env.GHE_HOST}` : ""}` }
+      : { name: "GitHub App", ok: false, detail: "APP_ID, PRIVATE_KEY(_PATH) or WEBHOOK_SECRET is missing", fix: "run `coder-bot serve` and open http://localhost:3000 to register the App, or copy the values from the App's settings into .env" },
+  );
+  return checks;
+}
+
+export function formatChecks(checks: readonly Check[]): string {
+  return checks.map((c) => `${c.ok ? "✔" : "✘"} ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n    fix: ${c.fix}` : ""}`).join("\n");
+}

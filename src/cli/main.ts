@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Command, Option } from "commander";
+import { serve } from "../app/serve.js";
+import { runnerFactoryFor } from "../app/services.js";
+import { EnvError, loadEnv, type Env } from "../config/env.js";
+import { RepoConfigError } from "../config/repo-config.js";
+import { OllamaProvider } from "../llm/ollama-provider.js";
+import { openDatabase } from "../store/database.js";
+import { RunStore } from "../store/run-store.js";
+import { Worktrees } from "../workspace/worktrees.js";
+import { formatChecks, runDoctor } from "./doctor.js";
+import { localFix } from "./local-fix.js";
+
+function environment(overrides: NodeJS.ProcessEnv = {}): Env {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  return loadEnv({ ...process.env, ...overrides });
+}
+
+const program = new Command("coder-bot").description("A self-hosted coding partner for your forge.").showHelpAfterError();
+
+program
+  .command("serve")
+  .description("Run the GitHub App: webhook server and workers (without credentials: the App registration flow).")
+  .action(async () => {
+    const bot = await serve(environment());
+    if (!bot) return;
+    const shutdown = () => {
+      void bot.stop().then(() => process.exit(0));
+    };
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
+  });
+
+program
+  .command("fix")
+  .description("Run the agent on a local repository: print the diff (--dry-run) or commit it to a new local coder/… branch.")
+  .requiredOption("--repo <path>", "the repository", ".")
+  .option("--dry-run", "print the diff instead of committing", false)
+  .addOption(new Option("--runner <kind>", "where commands run").choices(["docker", "host"]))
+  .argument("<task>", "what to do")
+  .action(async (task: string, options: { repo: string; dryRun: boolean; runner?: "docker" | "host" }) => {
+    const env = environment(options.runner ? { CODER_RUNNER: options.runner } : {});
+    const db = openDatabase(env.CODER_DATA_DIR);
+    try {
+      const result = await localFix({
+        repoPath: options.repo,
+        task,
+        dryRun: options.dryRun || env.CODER_DRY_RUN,
+        provider: new OllamaProvider({ host: env.OLLAMA_HOST, model: env.CODER_MODEL, contextSize: env.CODER_CONTEXT_SIZE }),
+        runners: runnerFactoryFor(env.CODER_RUNNER),
+        worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
+        runs: new RunStore(db),
+        author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
+        out: (text) => console.log(text),
+      });
+      if (result.stopReason === "model-error") process.exitCode = 1;
+    } finally {
+      db.close();
+    }
+  });
+
+program
+  .command("doctor")
+  .description("Check Ollama, the model, Docker, the data directory and the App credentials.")
+  .action(async () => {
+    const checks = await runDoctor(environment());
+    console.log(formatChecks(checks));
+    if (checks.some((c) => !c.ok)) process.exitCode = 1;
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof EnvError || error instanceof RepoConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  process.exit(1);
+});

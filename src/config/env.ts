@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .default("")
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int("must be a whole number").positive("must be greater than 0").default(fallback);
+
+/**
+ * The process environment, validated once at start-up. Probot's own variables keep their names so
+ * that an existing Probot deployment's `.env` works unchanged.
+ */
+export const envSchema = z
+  .object({
+    APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID from the GitHub App's settings page").optional(),
+    PRIVATE_KEY: z.string().optional(),
+    PRIVATE_KEY_PATH: z.string().optional(),
+    WEBHOOK_SECRET: z.string().min(1).optional(),
+    WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
+    GHE_HOST: z
+      .string()
+      .regex(/^[^/\s]+$/, "must be a host name with an optional port, without a scheme or path (github.example.com)")
+      .optional(),
+    GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
+    PORT: positiveInt(3000),
+    HOST: z.string().optional(),
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+    OLLAMA_HOST: z.url("must be a URL such as http://127.0.0.1:11434").default("http://127.0.0.1:11434"),
+    CODER_MODEL: z.string().min(1).default("qwen2.5-coder:7b"),
+    CODER_CONTEXT_SIZE: positiveInt(32768),
+    CODER_DATA_DIR: z.string().min(1).default(path.join(os.homedir(), ".coder-bot")),
+    CODER_DRY_RUN: flag,
+    CODER_CONCURRENCY: z.coerce.number().int().min(0, "must be 0 (accept only) or more").default(2),
+    CODER_MAX_ATTEMPTS: positiveInt(2),
+    CODER_RUNNER: z.enum(["docker", "host"]).default("docker"),
+    CODER_GIT_NAME: z.string().min(1).default("coder-bot[bot]"),
+    CODER_GIT_EMAIL: z.email().default("coder-bot[bot]@users.noreply.github.com"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PRIVATE_KEY && env.PRIVATE_KEY_PATH) {
+      ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY_PATH"], message: "set PRIVATE_KEY or PRIVATE_KEY_PATH, not both" });
+    }
+    if (env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
+      ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY"], message: "APP_ID is set but no private key: set PRIVATE_KEY or PRIVATE_KEY_PATH to the App's .pem" });
+    }
+    if (env.APP_ID && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "APP_ID is set but no WEBHOOK_SECRET: deliveries cannot be verified without it" });
+    }
+  });
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface Env extends Omit<RawEnv, "PRIVATE_KEY" | "PRIVATE_KEY_PATH"> {
+  /** The App's private key in PEM form, read from PRIVATE_KEY or PRIVATE_KEY_PATH. */
+  readonly privateKey: string | undefined;
+  /** True when the App's credentials are all present. */
+  readonly hasCredentials: boolean;
+}
+
+export class EnvError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`The environment has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+    this.problems = problems;
+  }
+}
+
+/** Reads and validates the environment, reporting every problem at once. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse({ ...cleaned, CODER_DRY_RUN: source.CODER_DRY_RUN ?? "" });
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  const { PRIVATE_KEY, PRIVATE_KEY_PATH, ...rest } = parsed.data;
+  let privateKey = PRIVATE_KEY?.replace(/\\n/g, "\n");
+  if (PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(PRIVATE_KEY_PATH, "utf8");
+    } catch (error) {
+      throw new EnvError([`PRIVATE_KEY_PATH: cannot read ${PRIVATE_KEY_PATH} (${(error as Error).message}); point it at the App's .pem file`]);
+    }
+  }
+  if (privateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+    throw new EnvError(["PRIVATE_KEY: is not a PEM private key (it should start with -----BEGIN RSA PRIVATE KEY-----)"]);
+  }
+  return { ...rest, privateKey, hasCredentials: Boolean(rest.APP_ID && privateKey && rest.WEBHOOK_SECRET) };
+}

@@ -1,0 +1,113 @@
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { z } from "zod";
+
+export const REPO_CONFIG_PATH = ".github/coder.yml";
+
+const permissionLevel = z.enum(["admin", "maintain", "write", "triage", "read"]);
+
+/**
+ * `.github/coder.yml`, read from the default branch only, so that a pull request cannot change
+ * the rules the bot applies to it. Unknown keys are errors: a typo must not silently fall back
+ * to a default.
+ */
+export const repoConfigSchema = z
+  .object({
+    triggers: z
+      .strictObject({
+        /** Repository roles whose members may run commands. */
+        permissions: z.array(permissionLevel).min(1).default(["admin", "maintain", "write"]),
+        /** Logins allowed in addition to the roles above. */
+        users: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    branches: z
+      .strictObject({
+        /** Namespace of the branches the bot creates. */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+\/$/, "must be a simple name ending in a slash, such as coder/")
+          .default("coder/"),
+        /** Extra branch names (glob with *) the bot never pushes to, besides the default branch and GitHub's protected ones. */
+        protected: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    test: z
+      .strictObject({
+        /** The test command; detected from the repository when absent (npm test, pytest, go test, cargo test, make test). */
+        command: z.string().min(1).nullable().default(null),
+        timeoutMinutes: z.number().positive().max(120).default(10),
+      })
+      .prefault({}),
+    budgets: z
+      .strictObject({
+        steps: z.number().int().positive().max(500).default(40),
+        minutes: z.number().positive().max(240).default(20),
+        tokens: z.number().int().positive().default(400_000),
+        commandTimeoutMinutes: z.number().positive().max(60).default(5),
+      })
+      .prefault({}),
+    pullRequests: z
+      .strictObject({
+        /** Open the pull request as a draft when the tests fail after the change. */
+        draftWhenTestsFail: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** Extra instructions for the agent, e.g. coding conventions. */
+    instructions: z.string().max(8000).default(""),
+  })
+  .strict();
+
+export type RepoConfig = z.infer<typeof repoConfigSchema>;
+
+export const defaultRepoConfig: RepoConfig = repoConfigSchema.parse({});
+
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. `budgets.steps`, or `(file)` for a syntax error. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export class RepoConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    super(`${REPO_CONFIG_PATH} is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`);
+    this.name = "RepoConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Parses the file's text; `null` (no file) gives the defaults. Throws RepoConfigError naming each bad field. */
+export function parseRepoConfig(text: string | null): RepoConfig {
+  if (text === null || text.trim() === "") return defaultRepoConfig;
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : "";
+    throw new RepoConfigError([{ field: "(file)", message: `not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` }]);
+  }
+  if (raw === null || raw === undefined) return defaultRepoConfig;
+  const parsed = repoConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new RepoConfigError(
+    parsed.error.issues.flatMap((issue) => {
+      const base = issue.path.map(String).join(".");
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => ({ field: base ? `${base}.${key}` : key, message: "is not a known setting (check the spelling)" }));
+      }
+      return [{ field: base || "(file)", message: issue.message }];
+    }),
+  );
+}
+
+/** The comment the bot posts when the file is invalid. */
+export function describeConfigProblems(error: RepoConfigError): string {
+  const lines = error.problems.map((p) => `- \`${p.field}\`: ${p.message}`);
+  return [
+    `⚠️ I did not start: \`${REPO_CONFIG_PATH}\` on the default branch is invalid.`,
+    "",
+    ...lines,
+    "",
+    "Fix the file on the default branch and comment again. The settings and their defaults are listed in the README under “Repository configuration”.",
+  ].join("\n");
+}

@@ -1,0 +1,50 @@
+/**
+ * Webhook payloads are narrowed here, once, into the bot's own types. Nothing past this file
+ * reads a raw payload.
+ */
+export interface IssueCommentEvent {
+  readonly deliveryId: string;
+  readonly installationId: number | null;
+  readonly repo: { readonly owner: string; readonly repo: string; readonly cloneUrl: string; readonly defaultBranch: string };
+  readonly issue: { readonly number: number; readonly title: string; readonly body: string; readonly isPullRequest: boolean };
+  readonly comment: { readonly id: number; readonly body: string; readonly author: string; readonly authorIsBot: boolean; readonly viaApp: boolean };
+}
+
+type Json = Record<string, unknown>;
+
+const obj = (v: unknown): Json => (v !== null && typeof v === "object" ? (v as Json) : {});
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+export class PayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PayloadError";
+  }
+}
+
+export function narrowIssueComment(deliveryId: string, payload: unknown): IssueCommentEvent {
+  const p = obj(payload);
+  const repository = obj(p.repository);
+  const issue = obj(p.issue);
+  const comment = obj(p.comment);
+  const user = obj(comment.user);
+  const owner = str(obj(repository.owner).login);
+  const repo = str(repository.name);
+  const number = num(issue.number);
+  const commentId = num(comment.id);
+  if (!owner || !repo || number === null || commentId === null) throw new PayloadError("issue_comment payload without repository, issue or comment");
+  return {
+    deliveryId,
+    installationId: num(obj(p.installation).id),
+    repo: { owner, repo, cloneUrl: str(repository.clone_url), defaultBranch: str(repository.default_branch) || "main" },
+    issue: { number, title: str(issue.title), body: str(issue.body), isPullRequest: issue.pull_request !== undefined && issue.pull_request !== null },
+    comment: {
+      id: commentId,
+      body: str(comment.body),
+      author: str(user.login),
+      authorIsBot: str(user.type) === "Bot" || str(user.login).endsWith("[bot]"),
+      viaApp: comment.performed_via_github_app !== undefined && comment.performed_via_github_app !== null,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+
+export class GitError extends Error {
+  readonly args: readonly string[];
+  readonly stderr: string;
+  readonly exitCode: number | undefined;
+  constructor(args: readonly string[], stderr: string, exitCode: number | undefined) {
+    super(`git ${args[0] ?? ""} failed (exit ${exitCode ?? "?"}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
+    this.name = "GitError";
+    this.args = args;
+    this.stderr = stderr;
+    this.exitCode = exitCode;
+  }
+}
+
+export interface GitOptions {
+  readonly cwd: string;
+  /** An installation token, sent as an HTTP header for this one command and never stored. */
+  readonly token?: string | null;
+  readonly input?: string;
+  /** Return the result instead of throwing on a non-zero exit. */
+  readonly allowFailure?: boolean;
+}
+
+export interface GitResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+const home = path.join(os.tmpdir(), "coder-bot-git-home");
+
+/**
+ * Runs git with an environment built from scratch: no user or system config, no prompts, no
+ * hooks. A token travels only in this process's environment (`GIT_CONFIG_*`), which other users
+ * cannot read, never in argv, `.git/config` or a remote URL.
+ */
+export async function runGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    LANG: "C",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_ASKPASS: "/bin/false",
+    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_KEY_0: "core.hooksPath",
+    GIT_CONFIG_VALUE_0: "/dev/null",
+  };
+  if (options.token) {
+    env.GIT_CONFIG_COUNT = "2";
+    env.GIT_CONFIG_KEY_1 = "http.extraHeader";
+    env.GIT_CONFIG_VALUE_1 = `Authorization: Basic ${Buffer.from(`x-access-token:${options.token}`).toString("base64")}`;
+  }
+  const result = await execa("git", args, {
+    cwd: options.cwd,
+    env,
+    extendEnv: false,
+    reject: false,
+    stripFinalNewline: false,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+  });
+  const out: GitResult = { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 };
+  if (out.exitCode !== 0 && !options.allowFailure) throw new GitError(args, out.stderr, result.exitCode);
+  return out;
+}

@@ -1,0 +1,36 @@
+import { LlmError } from "./llm-error.js";
+import type { ChatRequest, ChatResult, LlmProvider } from "./types.js";
+
+/** One reply of a scripted model: text and/or tool calls. */
+export interface ScriptedReply {
+  readonly content?: string;
+  readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments: unknown }>;
+}
+
+/**
+ * A model that replays a fixed list of replies, in order, whatever it is sent. The same script
+ * format is served over Ollama's HTTP protocol in tests, so the real client code runs too.
+ */
+export class ScriptedProvider implements LlmProvider {
+  readonly label = "scripted";
+  readonly requests: ChatRequest[] = [];
+  readonly #script: readonly ScriptedReply[];
+  #next = 0;
+
+  constructor(script: readonly ScriptedReply[]) {
+    this.#script = script;
+  }
+
+  async chat(request: ChatRequest): Promise<ChatResult> {
+    if (request.signal?.aborted) throw new LlmError("aborted", "the model call was aborted", { hint: "" });
+    this.requests.push(request);
+    const reply = this.#script[this.#next++] ?? { content: "" };
+    const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({ id: `call_${this.#next}_${i}`, name: call.name, arguments: call.arguments }));
+    const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
+    return {
+      message: { content: reply.content ?? "", toolCalls },
+      usage: { promptTokens: Math.ceil(promptChars / 4), completionTokens: Math.ceil(JSON.stringify(reply).length / 4) },
+      doneReason: "stop",
+    };
+  }
+}

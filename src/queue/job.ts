@@ -1,0 +1,57 @@
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+export interface NewJob {
+  readonly kind: string;
+  /** `owner/repo` (or a local path): jobs with `exclusive` run one at a time per key. */
+  readonly repoKey: string;
+  /** What the job is about inside the repository, e.g. `issue#12`; `/coder cancel` targets it. */
+  readonly subject: string;
+  readonly payload: unknown;
+  /** Idempotency keys (webhook delivery id, comment id): a job whose key exists is not added again. */
+  readonly keys: readonly string[];
+  /** False for small jobs (cancel) that must not wait behind a long one. */
+  readonly exclusive?: boolean;
+  readonly maxAttempts?: number;
+}
+
+export interface Job {
+  readonly id: number;
+  readonly kind: string;
+  readonly repoKey: string;
+  readonly subject: string;
+  readonly payload: unknown;
+  readonly exclusive: boolean;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly checkpoint: Readonly<Record<string, unknown>>;
+  readonly cancelRequestedBy: string | null;
+  readonly lastError: string | null;
+}
+
+export interface EnqueueResult {
+  readonly id: number;
+  readonly duplicate: boolean;
+}
+
+export interface CancelResult {
+  /** Jobs that were running and are now asked to stop. */
+  readonly running: readonly number[];
+  /** Jobs that had not started and are now cancelled. */
+  readonly queued: readonly number[];
+}
+
+/** Durable job storage. The embedded default is SQLite; a Redis-backed queue implements the same. */
+export interface JobQueue {
+  enqueue(job: NewJob): Promise<EnqueueResult>;
+  /** Takes the next runnable job, honouring one exclusive job per repository at a time. */
+  claim(owner: string, options: { exclusive: boolean }): Promise<Job | null>;
+  finish(id: number, status: Exclude<JobStatus, "queued" | "running">, error?: string): Promise<void>;
+  retryLater(id: number, error: string, delayMs: number): Promise<void>;
+  saveCheckpoint(id: number, checkpoint: Record<string, unknown>): Promise<void>;
+  requestCancel(repoKey: string, subject: string, by: string): Promise<CancelResult>;
+  cancelRequestedBy(id: number): Promise<string | null>;
+  /** Puts jobs left `running` by a dead process back in line; returns how many. */
+  recoverInterrupted(): Promise<number>;
+  get(id: number): Promise<(Job & { status: JobStatus }) | null>;
+  counts(): Promise<Record<JobStatus, number>>;
+}

@@ -1,0 +1,58 @@
+/** Schema steps, applied in order; never edit a released step, add a new one. */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE jobs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind          TEXT NOT NULL,
+    repo_key      TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    payload       TEXT NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'queued'
+                  CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+    exclusive     INTEGER NOT NULL DEFAULT 1,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    max_attempts  INTEGER NOT NULL DEFAULT 2,
+    run_after     INTEGER NOT NULL DEFAULT 0,
+    owner         TEXT,
+    cancel_requested_by TEXT,
+    checkpoint    TEXT NOT NULL DEFAULT '{}',
+    last_error    TEXT,
+    created_at    INTEGER NOT NULL,
+    started_at    INTEGER,
+    finished_at   INTEGER
+  );
+  CREATE INDEX jobs_claim ON jobs (status, run_after, id);
+  CREATE INDEX jobs_subject ON jobs (repo_key, subject, status);
+
+  CREATE TABLE job_keys (
+    key     TEXT PRIMARY KEY,
+    job_id  INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE
+  );
+
+  CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id        INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+    repo_key      TEXT NOT NULL,
+    task          TEXT NOT NULL,
+    model         TEXT NOT NULL,
+    stop_reason   TEXT,
+    steps         INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    started_at    INTEGER NOT NULL,
+    finished_at   INTEGER
+  );
+
+  CREATE TABLE steps (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    step          INTEGER NOT NULL,
+    message       TEXT NOT NULL,
+    tool_results  TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    model_ms      INTEGER NOT NULL,
+    tools_ms      INTEGER NOT NULL,
+    PRIMARY KEY (run_id, step)
+  );
+  `,
+];

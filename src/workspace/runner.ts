@@ -1,0 +1,31 @@
+/** How a command is run inside a job's workspace. The Docker runner confines it; the host runner is for tests and an explicit local opt-in. */
+export interface RunOptions {
+  /** Working directory relative to the workspace root. */
+  readonly cwd?: string;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Output kept per stream; the middle of longer output is cut. */
+  readonly maxOutputBytes?: number;
+}
+
+export interface RunResult {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  /** Bytes cut from the middle of stdout and stderr together. */
+  readonly truncatedBytes: number;
+  readonly durationMs: number;
+}
+
+export interface CommandRunner {
+  /** `command` is an argv (no shell) or a shell line. */
+  run(command: readonly string[] | { readonly shell: string }, options: RunOptions): Promise<RunResult>;
+  dispose(): Promise<void>;
+}
+
+export interface RunnerFactory {
+  readonly name: string;
+  /** A runner whose commands see `hostPath` as their workspace. */
+  create(hostPath: string): Promise<CommandRunner>;
+}
