@@ -56,7 +56,8 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
       const outcome = await onIssueComment(event, services.queue, { maxAttempts: env.CODER_MAX_ATTEMPTS });
       if (outcome.action !== "ignored") {
         context.log.info({ job: outcome.jobId, kind: outcome.kind, duplicate: outcome.action === "duplicate" }, "command queued");
-        workers.wake();
+        // After the response: the acknowledgement must not wait for, or race with, any API call.
+        setImmediate(() => workers.wake());
       }
     });
     resolvePool(workers);

@@ -6,6 +6,8 @@ import { buildServices, type Services } from "./services.js";
 export interface RunningBot {
   readonly server: Server;
   readonly services: Services;
+  /** Where the server listens, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
   stop(): Promise<void>;
 }
 
@@ -39,7 +41,9 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
     }),
   });
   await server.load(appFn);
-  await server.start();
+  const http = await server.start();
+  const address = http.address();
+  const url = typeof address === "object" && address ? `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}` : `http://localhost:${env.PORT}`;
   const workers = await pool;
   if (env.CODER_CONCURRENCY > 0) await workers.start();
   let stopping: Promise<void> | undefined;
@@ -49,5 +53,5 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
       await workers.stop();
       services.db.close();
     })());
-  return { server, services, stop };
+  return { server, services, url, stop };
 }

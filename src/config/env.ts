@@ -27,7 +27,7 @@ export const envSchema = z
       .regex(/^[^/\s]+$/, "must be a host name with an optional port, without a scheme or path (github.example.com)")
       .optional(),
     GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
-    PORT: positiveInt(3000),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().optional(),
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
     OLLAMA_HOST: z.url("must be a URL such as http://127.0.0.1:11434").default("http://127.0.0.1:11434"),

@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { serve, type RunningBot } from "../../src/app/serve.js";
+import { loadEnv } from "../../src/config/env.js";
+import { makeRsaKey, startFakeGitHub, type FakeGitHub, type RepoPermission } from "./fake-github.js";
+import { seedRepo, startGitServer, type GitServer } from "./git-server.js";
+import { freePort, waitFor } from "./net.js";
+import { startScriptedOllama, type ScriptedOllama, type ScriptedTurn } from "./scripted-ollama.js";
+import { deliver, makeIssueCommentEvent, type Delivery, type IssueCommentOverrides } from "./webhooks.js";
+
+export const OWNER = "acme";
+export const REPO = "widgets";
+export const FULL_NAME = `${OWNER}/${REPO}`;
+export const SECRET = "test-webhook-secret";
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+export interface HarnessOptions {
+  readonly script: ScriptedTurn[];
+  readonly files: Record<string, string>;
+  readonly permissions?: Record<string, RepoPermission>;
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * Everything `/coder fix` talks to, real where it can be: a git server over HTTP, GitHub's API at
+ * the HTTP boundary (checked against its OpenAPI description), and a scripted model behind
+ * Ollama's real protocol. The bot runs in-process (`startBot`) or as a child process (`spawnBot`).
+ */
+export class Harness {
+  github!: FakeGitHub;
+  git!: GitServer;
+  ollama!: ScriptedOllama;
+  env!: Record<string, string>;
+  dataDir!: string;
+  baseSha!: string;
+  bot: RunningBot | null = null;
+  child: ChildProcess | null = null;
+  #commentIds = 5_000_000;
+  #deliveries = 0;
+
+  static async start(options: HarnessOptions): Promise<Harness> {
+    const h = new Harness();
+    h.github = await startFakeGitHub();
+    h.git = await startGitServer({ requireToken: (token) => h.github.isValidToken(token) });
+    h.ollama = await startScriptedOllama({ script: options.script });
+    h.baseSha = await seedRepo(h.git, FULL_NAME, options.files, { token: h.github.issueToken().token, message: "Initial commit" });
+    h.github.addRepo({
+      owner: OWNER,
+      repo: REPO,
+      gitDir: h.git.repoPath(FULL_NAME),
+      cloneUrl: h.git.cloneUrl(FULL_NAME),
+      permissions: { alice: "write", mallory: "read", ...options.permissions },
+    });
+    h.github.addIssue({ owner: OWNER, repo: REPO, number: 12, title: "add() returns the wrong result", body: "`add(2, 3)` gives -1 instead of 5." });
+    h.dataDir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-e2e-"));
+    h.env = {
+      APP_ID: String(h.github.appId),
+      PRIVATE_KEY: makeRsaKey(),
+      WEBHOOK_SECRET: SECRET,
+      GHE_HOST: h.github.host,
+      GHE_PROTOCOL: "http",
+      HOST: "127.0.0.1",
+      PORT: String(await freePort()),
+      OLLAMA_HOST: h.ollama.url,
+      CODER_MODEL: "qwen2.5-coder:7b",
+      CODER_DATA_DIR: h.dataDir,
+      CODER_RUNNER: "host",
+      LOG_LEVEL: "warn",
+      ...options.env,
+    };
+    return h;
+  }
+
+  get webhookUrl(): string {
+    return `http://127.0.0.1:${this.env.PORT}/api/github/webhooks`;
+  }
+
+  async startBot(): Promise<RunningBot> {
+    const bot = await serve(loadEnv(this.env));
+    if (!bot) throw new Error("the bot started in setup mode");
+    this.bot = bot;
+    return bot;
+  }
+
+  /** Runs `coder-bot serve` as a separate process, so a test can kill it. */
+  async spawnBot(): Promise<ChildProcess> {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/cli/main.ts"), "serve"], {
+      cwd: this.dataDir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    this.child = child;
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`the bot exited early:\n${output}`);
+      return fetch(`http://127.0.0.1:${this.env.PORT}/ping`).then((r) => r.ok).catch(() => false);
+    }, "the bot process to listen", 60_000);
+    return child;
+  }
+
+  async killChild(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    this.child = null;
+  }
+
+  /** Registers a comment with the fake and delivers its signed `issue_comment.created` webhook. */
+  async comment(overrides: Partial<IssueCommentOverrides> & { body: string }, options: { deliveryId?: string; signature?: string | null } = {}): Promise<Delivery & { commentId: number; deliveryId: string }> {
+    const commentId = overrides.commentId ?? ++this.#commentIds;
+    const issueNumber = overrides.issueNumber ?? 12;
+    if (!this.github.state.comments.some((c) => c.id === commentId)) {
+      this.github.addComment({ owner: OWNER, repo: REPO, issueNumber, body: overrides.body, id: commentId, user: overrides.login ?? "alice" });
+    }
+    const payload = makeIssueCommentEvent({ cloneUrl: this.git.cloneUrl(FULL_NAME), installationId: this.github.installationId, ...overrides, commentId, issueNumber });
+    const deliveryId = options.deliveryId ?? `delivery-${++this.#deliveries}-${Date.now()}`;
+    const result = await deliver(this.webhookUrl, "issue_comment", payload, { secret: SECRET, deliveryId, ...(options.signature !== undefined ? { signature: options.signature } : {}) });
+    return { ...result, commentId, deliveryId };
+  }
+
+  /** Comments the bot wrote on an issue (its progress comment and any others). */
+  botComments(issueNumber = 12) {
+    return this.github.state.comments.filter((c) => c.issueNumber === issueNumber && c.id >= 9_000_000);
+  }
+
+  async waitForComment(match: RegExp, issueNumber = 12, timeoutMs = 60_000) {
+    return waitFor(
+      () => {
+        const comments = this.botComments(issueNumber);
+        const found = comments.find((c) => match.test(c.body));
+        const failed = comments.find((c) => /❌ Failed/.test(c.body));
+        if (!found && failed && !match.test(failed.body)) throw new Error(`the bot reported a failure instead:\n${failed.body}`);
+        return found;
+      },
+      `a bot comment matching ${match}`,
+      timeoutMs,
+    );
+  }
+
+  worktreeDirs(): string[] {
+    try {
+      return readdirSync(path.join(this.dataDir, "worktrees"));
+    } catch {
+      return [];
+    }
+  }
+
+  async remoteBranches(): Promise<string[]> {
+    const out = await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "for-each-ref", "--format=%(refname:short)", "refs/heads/"]);
+    return out.split("\n").filter(Boolean).sort();
+  }
+
+  async stop(): Promise<void> {
+    await this.bot?.stop();
+    await this.killChild();
+    await Promise.allSettled([this.github?.close(), this.git?.close(), this.ollama?.close()]);
+  }
+}
