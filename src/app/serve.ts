@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { Probot, Server, run as runProbotSetup } from "probot";
 import type { Env } from "../config/env.js";
 import { createGitHubApp } from "./github-app.js";
@@ -28,7 +29,9 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
   const services = buildServices(env, overrides);
   await services.worktrees.removeAll();
   const { appFn, pool } = createGitHubApp(env, services);
+  const log = pino({ name: "coder-bot", level: env.LOG_LEVEL });
   const server = new Server({
+    log,
     port: env.PORT,
     ...(env.HOST ? { host: env.HOST } : {}),
     webhookPath: env.WEBHOOK_PATH,
@@ -36,7 +39,7 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
       appId: env.APP_ID!,
       privateKey: env.privateKey!,
       secret: env.WEBHOOK_SECRET!,
-      logLevel: env.LOG_LEVEL,
+      log,
       ...(githubBaseUrl(env) ? { baseUrl: githubBaseUrl(env) } : {}),
     }),
   });

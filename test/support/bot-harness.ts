@@ -86,7 +86,7 @@ export class Harness {
 
   /** Runs `coder-bot serve` as a separate process, so a test can kill it. */
   async spawnBot(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/cli/main.ts"), "serve"], {
+    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(repoRoot, "src/cli/main.ts"), "serve"], {
       cwd: this.dataDir,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...this.env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Harness } from "../support/bot-harness.js";
+import { brokenAddProject, fixAddScript } from "../support/fixtures.js";
+import { waitFor } from "../support/net.js";
+
+let h: Harness;
+afterEach(async () => {
+  await h?.stop();
+});
+
+async function jobCount(): Promise<number> {
+  const counts = await h.bot!.services.queue.counts();
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+describe("who and what triggers /coder fix", () => {
+  it("rejects a bad or missing signature with 4xx and queues nothing", async () => {
+    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot();
+    const forged = await h.comment({ body: "/coder fix" }, { signature: "sha256=" + "0".repeat(64) });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(forged.status).toBeLessThan(500);
+    const unsigned = await h.comment({ body: "/coder fix" }, { signature: null });
+    expect(unsigned.status).toBeGreaterThanOrEqual(400);
+    expect(unsigned.status).toBeLessThan(500);
+    expect(await jobCount()).toBe(0);
+    expect(h.github.requests).toEqual([]);
+  });
+
+  it("makes one pull request for the same delivery sent twice", async () => {
+    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot();
+    const first = await h.comment({ body: "/coder fix" }, { deliveryId: "same-delivery" });
+    const second = await h.comment({ body: "/coder fix", commentId: first.commentId }, { deliveryId: "same-delivery" });
+    // A redelivery under a new id (GitHub's "Redeliver" button) carries the same comment id.
+    const third = await h.comment({ body: "/coder fix", commentId: first.commentId }, { deliveryId: "redelivered" });
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+    await h.waitForComment(/Opened pull request/);
+    await waitFor(async () => (await h.bot!.services.queue.counts()).succeeded === 1, "the job to finish");
+    expect(await jobCount()).toBe(1);
+    expect(h.github.state.pulls).toHaveLength(1);
+    expect(h.github.violations).toEqual([]);
+  });
+
+  it("politely refuses a commenter without write access, with no workspace, branch or pull request", async () => {
+    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot();
+    const gitBefore = h.git.requests.length;
+    await h.comment({ body: "/coder fix", login: "mallory" });
+    const refusal = await h.waitForComment(/only take `\/coder` commands/);
+    expect(refusal.body).toContain("@mallory");
+    await waitFor(async () => (await h.bot!.services.queue.counts()).succeeded === 1, "the job to finish");
+    expect(h.github.state.reactions).toEqual([]);
+    expect(h.github.state.pulls).toEqual([]);
+    expect(await h.remoteBranches()).toEqual(["main"]);
+    expect(h.worktreeDirs()).toEqual([]);
+    expect(h.git.requests.slice(gitBefore)).toEqual([]);
+    expect(h.ollama.chatRequests()).toEqual([]);
+    expect(h.github.violations).toEqual([]);
+  });
+
+  it("ignores comments by bots, including its own", async () => {
+    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot();
+    const byBot = await h.comment({ body: "/coder fix", login: "renovate[bot]", userType: "Bot" });
+    const bySelf = await h.comment({ body: "/coder fix", login: h.github.botLogin, userType: "Bot" });
+    expect([byBot.status, bySelf.status]).toEqual([200, 200]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await jobCount()).toBe(0);
+    expect(h.github.requests).toEqual([]);
+  });
+
+  it("answers a malformed .github/coder.yml with a comment naming the field, and runs nothing", async () => {
+    h = await Harness.start({
+      script: fixAddScript(),
+      files: { ...brokenAddProject, ".github/coder.yml": "budgets:\n  steps: lots\ntriggers:\n  permisions: [write]\n" },
+    });
+    await h.startBot();
+    await h.comment({ body: "/coder fix" });
+    const comment = await h.waitForComment(/coder\.yml` on the default branch is invalid/);
+    expect(comment.body).toContain("`budgets.steps`");
+    expect(comment.body).toContain("`triggers.permisions`: is not a known setting");
+    expect(h.ollama.chatRequests()).toEqual([]);
+    expect(h.github.state.pulls).toEqual([]);
+    expect(h.worktreeDirs()).toEqual([]);
+    expect(await h.remoteBranches()).toEqual(["main"]);
+    expect(h.github.violations).toEqual([]);
+  });
+
+  it("with --dry-run pushes nothing, opens nothing and posts one comment with the diff", async () => {
+    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot();
+    const gitBefore = h.git.requests.length;
+    await h.comment({ body: "/coder fix --dry-run" });
+    const comment = await h.waitForComment(/Dry run: nothing was pushed/);
+    expect(comment.body).toContain("-  return a - b;");
+    expect(comment.body).toContain("+  return a + b;");
+    expect(h.botComments()).toHaveLength(1);
+    expect(h.github.state.pulls).toEqual([]);
+    expect(await h.remoteBranches()).toEqual(["main"]);
+    expect(h.git.requests.slice(gitBefore).filter((r) => r.service === "git-receive-pack")).toEqual([]);
+    expect(h.github.violations).toEqual([]);
+  });
+
+  it("/coder cancel stops the running job and says so", async () => {
+    const script = fixAddScript();
+    script.splice(1, 0, { delayMs: 20_000, turn: { toolCalls: [{ name: "list_files", arguments: {} }] } });
+    h = await Harness.start({ script, files: brokenAddProject });
+    await h.startBot();
+    await h.comment({ body: "/coder fix" });
+    await waitFor(() => h.ollama.chatRequests().length >= 2, "the agent to be mid-run");
+    await h.comment({ body: "/coder cancel" });
+    const cancelled = await h.waitForComment(/🛑 Cancelled by @alice/);
+    expect(cancelled.body).toContain("Nothing was pushed");
+    await h.waitForComment(/I am stopping the running job/);
+    await waitFor(async () => (await h.bot!.services.queue.counts()).cancelled === 1, "the job to be cancelled");
+    expect(h.github.state.pulls).toEqual([]);
+    expect(await h.remoteBranches()).toEqual(["main"]);
+    await waitFor(() => h.worktreeDirs().length === 0, "the worktree to be removed");
+  });
+});
