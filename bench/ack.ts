@@ -277,7 +277,7 @@ export async function runAckBench(options: AckOptions = defaultAckOptions, log: 
   const measured: Record<"bare" | "bot", Sample[]> = { bare: [], bot: [] };
   // ABBA: bare, bot, bot, bare, bare, bot, …
   const order: Array<"bare" | "bot"> = [];
-  for (let i = 0; order.length < blocks * 2; i++) order.push(...((i % 2 === 0 ? ["bare", "bot"] : ["bot", "bare"]) as const));
+  for (let i = 0; order.length < blocks * 2; i++) order.push(...(i % 2 === 0 ? (["bare", "bot"] as const) : (["bot", "bare"] as const)));
   const nextIndex = { bare: warm, bot: warm };
   for (const [n, which] of order.entries()) {
     const target = which === "bare" ? bareTarget : botTarget;

@@ -23,7 +23,10 @@ export function githubBaseUrl(env: Env): string | undefined {
 export async function serve(env: Env, overrides: Parameters<typeof buildServices>[1] = {}): Promise<RunningBot | null> {
   if (!env.hasCredentials) {
     console.log(`No GitHub App credentials (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET).\nOpen http://${env.HOST ?? "localhost"}:${env.PORT} to register the App from app.yml; the credentials are saved to .env. Then start the bot again.`);
-    await runProbotSetup(() => undefined, { env: { ...process.env, PORT: String(env.PORT) } });
+    // Smee (a public webhook relay) is Probot's development default; a self-hosted bot does not
+    // send its webhooks through a third party unless asked to with WEBHOOK_PROXY_URL.
+    process.env.NO_SMEE_SETUP ??= "true";
+    await runProbotSetup(() => undefined, { env: { ...process.env, PORT: String(env.PORT), ...(env.HOST ? { HOST: env.HOST } : {}) } });
     return null;
   }
   const services = buildServices(env, overrides);

@@ -1,0 +1,102 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { brokenAddProject, fixAddScript } from "../support/fixtures.js";
+import { startScriptedOllama, type ScriptedOllama } from "../support/scripted-ollama.js";
+
+const exec = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+let ollama: ScriptedOllama | undefined;
+afterEach(async () => {
+  await ollama?.close();
+});
+
+async function makeRepo(files: Record<string, string>): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-local-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  const git = (...args: string[]) => exec("git", args, { cwd: dir });
+  await git("init", "-q", "-b", "main");
+  await git("add", "-A");
+  await git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "init");
+  return dir;
+}
+
+async function cli(args: string[], env: Record<string, string>, cwd: string) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(repoRoot, "src/cli/main.ts"), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: cwd, ...env },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("coder-bot CLI", () => {
+  it("fix --dry-run prints the diff and leaves the repository untouched", async () => {
+    ollama = await startScriptedOllama({ script: fixAddScript() });
+    const repo = await makeRepo(brokenAddProject);
+    const data = mkdtempSync(path.join(os.tmpdir(), "coder-bot-data-"));
+    const result = await cli(["fix", "--repo", repo, "--runner", "host", "--dry-run", "add() subtracts"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: data }, repo);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("+  return a + b;");
+    expect(result.stdout).toContain("Tests (npm test): passed");
+    const status = await exec("git", ["status", "--porcelain"], { cwd: repo });
+    expect(status.stdout).toBe("");
+    const branches = await exec("git", ["branch", "--format=%(refname:short)"], { cwd: repo });
+    expect(branches.stdout.trim()).toBe("main");
+  });
+
+  it("fix commits to a new local coder/ branch, and a second run never moves it", async () => {
+    const repo = await makeRepo(brokenAddProject);
+    const data = mkdtempSync(path.join(os.tmpdir(), "coder-bot-data-"));
+    for (const expected of ["coder/task-add-subtracts", "coder/task-add-subtracts-2"]) {
+      ollama = await startScriptedOllama({ script: fixAddScript() });
+      const result = await cli(["fix", "--repo", repo, "--runner", "host", "add() subtracts"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: data }, repo);
+      await ollama.close();
+      expect(result.stdout).toContain(`to the local branch ${expected}.`);
+      const file = await exec("git", ["show", `${expected}:src/add.js`], { cwd: repo });
+      expect(file.stdout).toContain("return a + b;");
+    }
+    const head = await exec("git", ["rev-parse", "--abbrev-ref", "HEAD"], { cwd: repo });
+    expect(head.stdout.trim()).toBe("main");
+  });
+
+  it("fix refuses to run commands on the host unless asked to", async () => {
+    ollama = await startScriptedOllama({ script: fixAddScript() });
+    const repo = await makeRepo(brokenAddProject);
+    const result = await cli(["fix", "--repo", repo, "task"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "d-")) }, repo);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("CODER_RUNNER=host");
+  });
+
+  it("doctor says what is missing and the command that fixes it", async () => {
+    ollama = await startScriptedOllama({ script: [], models: ["llama3:8b"] });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-doctor-"));
+    const result = await cli(["doctor"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: dir, CODER_MODEL: "qwen2.5-coder:7b", CODER_RUNNER: "host" }, dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✔ Ollama: reachable/);
+    expect(result.stdout).toContain("fix: ollama pull qwen2.5-coder:7b");
+    expect(result.stdout).toMatch(/✘ GitHub App/);
+    expect(result.stdout).toMatch(/✔ Data directory/);
+  });
+
+  it("reports every environment problem at once", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-env-"));
+    const result = await cli(["doctor"], { APP_ID: "abc", OLLAMA_HOST: "not a url", CODER_RUNNER: "vm" }, dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("3 problem(s)");
+    expect(result.stderr).toContain("APP_ID");
+    expect(result.stderr).toContain("OLLAMA_HOST");
+    expect(result.stderr).toContain("CODER_RUNNER");
+  });
+});
