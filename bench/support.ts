@@ -57,9 +57,10 @@ export function installExitHandlers(): void {
   }
 }
 
-/** Spawns `node --import tsx <script>` with exactly `env` (plus PATH and HOME), output captured. */
-export function spawnTsx(script: string, env: Record<string, string>, cwd: string): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+/** Spawns `node --import tsx <script> [args]` with exactly `env` (plus PATH and HOME), the last 20 kB of output kept. */
+export function spawnTsx(script: string, env: Record<string, string>, cwd: string, args: readonly string[] = []): { child: ChildProcess; output: () => string } {
+  // Resolved here, not by the child: `--import tsx` is looked up from the child's cwd.
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), script, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,31 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+
+describe("deployment files", () => {
+  it("docker-compose.yml is accepted by Compose and runs the bot, Ollama and Qdrant", () => {
+    // Debian ships Compose v1 as docker-compose (installed by scripts/setup.sh); the v2 plugin is used too where present.
+    const config = execFileSync("docker-compose", ["-f", "docker-compose.yml", "config"], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH } });
+    const services = Object.keys((parse(config) as { services: Record<string, unknown> }).services).sort();
+    expect(services).toEqual(["app", "ollama", "qdrant"]);
+    const v2 = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
+    if (v2.status === 0) execFileSync("docker", ["compose", "-f", "docker-compose.yml", "config", "-q"], { cwd: root });
+  });
+
+  it("app.yml asks for the issue_comment event and only the permissions the bot uses", () => {
+    const manifest = parse(read("app.yml")) as { default_events: string[]; default_permissions: Record<string, string> };
+    expect(manifest.default_events).toEqual(["issue_comment"]);
+    expect(manifest.default_permissions).toEqual({ contents: "write", issues: "write", pull_requests: "write", metadata: "read" });
+  });
+
+  it("the CI workflow runs the same test command as .ci/run", () => {
+    const workflow = parse(read(".github/workflows/ci.yml")) as { jobs: { test: { steps: Array<{ run?: string }> } } };
+    expect(workflow.jobs.test.steps.some((s) => s.run?.includes(".ci/run"))).toBe(true);
+    expect(read(".ci/run")).toContain("scripts/test.sh");
+  });
+});
