@@ -90,6 +90,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
     const toolsStarted = Date.now();
     const results: Array<{ call: ToolCall; result: ToolResult }> = [];
     for (const call of reply.message.toolCalls) {
+      if (signal.aborted) break;
       const toolResult = await callTool(options.tools, call.name, call.arguments, { ...options.toolContext, signal });
       results.push({ call, result: toolResult });
       messages.push({ role: "tool", toolCallId: call.id, toolName: call.name, content: formatResult(toolResult) });

@@ -30,7 +30,7 @@ export async function detectTestCommand(root: string): Promise<string | null> {
   const makefile = path.join(root, "Makefile");
   if (await exists(makefile)) {
     const text = await readFile(makefile, "utf8");
-    if (/^test\s*:/m.test(text)) return "make test";
+    if (/^test\s*::?(?!=)/m.test(text)) return "make test";
   }
   return null;
 }

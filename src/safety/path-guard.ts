@@ -1,4 +1,4 @@
-import { realpath } from "node:fs/promises";
+import { lstat, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 
 export class PathError extends Error {
@@ -31,7 +31,8 @@ export class PathGuard {
   async resolve(relative: string, options: { write?: boolean } = {}): Promise<string> {
     if (typeof relative !== "string" || relative.includes("\0")) throw new PathError("invalid", "the path is not a valid file name");
     const root = await this.#rootReal();
-    const cleaned = relative.replace(/^\/?workspace(\/|$)/, "").replace(/^\/+/, "");
+    // The model sees the repository at /workspace (the container's mount point); accept that prefix.
+    const cleaned = relative.replace(/^\/workspace(\/|$)/, "").replace(/^\/+/, "");
     const target = path.resolve(root, cleaned === "" ? "." : cleaned);
     const real = await realpathOfNearest(target);
     if (real !== root && !real.startsWith(root + path.sep)) {
@@ -50,8 +51,13 @@ export class PathGuard {
   }
 }
 
-/** realpath of the path, or of its nearest existing ancestor joined with the missing tail. */
-async function realpathOfNearest(target: string): Promise<string> {
+/**
+ * realpath of the path, or of its nearest existing ancestor joined with the missing tail. A
+ * dangling symbolic link on the way is followed to where it points, so that writing through it
+ * is judged by its target, not by the link's own location.
+ */
+async function realpathOfNearest(target: string, depth = 0): Promise<string> {
+  if (depth > 40) throw new PathError("invalid", "too many levels of symbolic links");
   const missing: string[] = [];
   let current = target;
   for (;;) {
@@ -60,6 +66,11 @@ async function realpathOfNearest(target: string): Promise<string> {
       return missing.length === 0 ? real : path.join(real, ...missing.reverse());
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      const link = await lstat(current).then((s) => s.isSymbolicLink(), () => false);
+      if (link) {
+        const pointsTo = path.resolve(path.dirname(current), await readlink(current));
+        return realpathOfNearest(path.join(pointsTo, ...missing.reverse()), depth + 1);
+      }
       const parent = path.dirname(current);
       if (parent === current) throw error;
       missing.push(path.basename(current));

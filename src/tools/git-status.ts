@@ -7,6 +7,6 @@ export const gitStatusTool = defineTool("git_status", {
   async execute(_args, { runner, signal, commandTimeoutMs }) {
     const result = await runner.run(["git", "-c", "core.quotepath=off", "status", "--short", "--untracked-files=all"], { timeoutMs: commandTimeoutMs, signal });
     if (result.exitCode !== 0) return fail("git-failed", result.stderr.trim());
-    return ok(result.stdout.trim() || "No changes yet.");
+    return ok(result.stdout.trimEnd() || "No changes yet.");
   },
 });

@@ -10,7 +10,7 @@ export const runCommandTool = defineTool("run_command", {
   async execute({ command, timeout_seconds }, { runner, signal, commandTimeoutMs }) {
     const timeoutMs = Math.min(commandTimeoutMs, (timeout_seconds ?? Infinity) * 1000);
     const result = await runner.run({ shell: command }, { timeoutMs, signal, maxOutputBytes: 32 * 1024 });
-    const status = result.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s and was killed` : `exit code ${result.exitCode}`;
+    const status = result.timedOut ? `timed out after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} and was killed` : `exit code ${result.exitCode}`;
     const parts = [`$ ${command}`, `[${status}]`];
     if (result.stdout.trim()) parts.push(`stdout:\n${result.stdout.trimEnd()}`);
     if (result.stderr.trim()) parts.push(`stderr:\n${result.stderr.trimEnd()}`);

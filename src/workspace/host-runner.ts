@@ -23,15 +23,16 @@ export class HostRunner implements CommandRunner {
   readonly #root: string;
 
   constructor(root: string) {
-    this.#root = root;
+    this.#root = path.resolve(root);
   }
 
   run(command: readonly string[] | { readonly shell: string }, options: RunOptions): Promise<RunResult> {
     const [file, ...args] = Array.isArray(command) ? command : ["/bin/sh", "-c", (command as { shell: string }).shell];
     const cwd = path.resolve(this.#root, options.cwd ?? ".");
     if (cwd !== this.#root && !cwd.startsWith(this.#root + path.sep)) {
-      return Promise.resolve(failure(`working directory ${options.cwd} is outside the workspace`));
+      return Promise.resolve(failure(`working directory ${options.cwd ?? "."} is outside the workspace`));
     }
+    if (options.signal?.aborted) return Promise.resolve(failure("the command was not started: the job is stopping"));
     const env: Record<string, string> = { HOME: sharedHome, CI: "true", GIT_TERMINAL_PROMPT: "0", NO_COLOR: "1" };
     for (const name of safeEnvNames) if (process.env[name]) env[name] = process.env[name];
     const started = Date.now();

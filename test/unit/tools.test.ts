@@ -203,7 +203,7 @@ describe("fix tools through callTool", () => {
 
     it("is case-sensitive by default and reports no match as an error", async () => {
       const result = failure(await call("grep", { pattern: "hello", glob: "*.py" }));
-      expect(result).toEqual({ reason: "no-match", message: "No matches for /hello/ in .." });
+      expect(result).toEqual({ reason: "no-match", message: "No matches for /hello/ in the repository." });
     });
 
     it("searches only under the given path", async () => {
@@ -232,7 +232,7 @@ describe("fix tools through callTool", () => {
       const started = Date.now();
       const text = output(await call("run_command", { command: "sleep 30" }, contextFor(root, { commandTimeoutMs: 300 })));
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(text).toMatch(/^\$ sleep 30\n\[timed out after \d+ s and was killed\]$/);
+      expect(text).toMatch(/^\$ sleep 30\n\[timed out after \d+ m?s and was killed\]$/);
     });
 
     it("uses the smaller of timeout_seconds and the configured timeout", async () => {
@@ -253,7 +253,7 @@ describe("fix tools through callTool", () => {
       output(await call("write_file", { path: "src/new.ts", content: "export const x = 1;\n" }));
       output(await call("edit_file", { path: "five.txt", old_text: "three", new_text: "THREE" }));
 
-      expect(output(await call("git_status", {}))).toBe("M five.txt\n?? src/new.ts");
+      expect(output(await call("git_status", {}))).toBe(" M five.txt\n?? src/new.ts");
 
       const diff = output(await call("git_diff", {}));
       expect(diff).toContain("diff --git a/src/new.ts b/src/new.ts");
