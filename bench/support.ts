@@ -19,16 +19,26 @@ export function onCleanup(fn: Cleanup): () => void {
   };
 }
 
-/** Runs and forgets every registered cleanup; one that fails does not stop the others. */
-export async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) {
-    const fn = cleanups.pop()!;
-    try {
-      await fn();
-    } catch (error) {
-      console.error(`cleanup failed: ${(error as Error).message}`);
+let cleaning: Promise<void> | null = null;
+
+/**
+ * Runs and forgets every registered cleanup; one that fails does not stop the others. Calls made
+ * while a run is under way (a signal during a bench's own cleanup) join that run.
+ */
+export function runCleanups(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const fn = cleanups.pop()!;
+      try {
+        await fn();
+      } catch (error) {
+        console.error(`cleanup failed: ${(error as Error).message}`);
+      }
     }
-  }
+  })().finally(() => {
+    cleaning = null;
+  });
+  return cleaning;
 }
 
 /** Tracks a child so that it is killed if the bench process goes away without cleaning up. */
@@ -39,6 +49,12 @@ export function trackChild(child: ChildProcess): ChildProcess {
 }
 
 let handlersInstalled = false;
+let signalled = false;
+
+/** True once SIGINT or SIGTERM has arrived: start nothing new. */
+export function interrupted(): boolean {
+  return signalled;
+}
 
 /** Installs the exit and signal handlers once (idempotent). */
 export function installExitHandlers(): void {
@@ -47,14 +63,17 @@ export function installExitHandlers(): void {
   process.on("exit", () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: cleaning up…`);
-      const force = setTimeout(() => process.exit(130), 10_000);
-      force.unref();
-      void runCleanups().finally(() => process.exit(130));
-    });
-  }
+  // `on`, not `once`: npm and tsx may pass the same signal on more than once, and a second one
+  // with no listener left would end the process in the middle of its cleanup.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    console.error(`\n${signal}: cleaning up…`);
+    setTimeout(() => process.exit(130), 10_000).unref();
+    void runCleanups().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 }
 
 /** Spawns `node --import tsx <script> [args]` with exactly `env` (plus PATH and HOME), the last 20 kB of output kept. */

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: the webhook-acknowledgement bench, then the workspace bench, then a summary.
+ * Figures are ratios measured side by side in this run, not absolute timings checked against a
+ * machine-specific budget. A missed target is reported, not an error: the exit code is 0 unless a
+ * bench could not run at all.
+ */
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { runAckBench, type AckResult } from "./ack.js";
+import { installExitHandlers, interrupted, ms, passFail, ratio, runCleanups, table } from "./support.js";
+import { runWorkspaceBench, type WorkspaceResult } from "./workspace.js";
+
+installExitHandlers();
+const started = performance.now();
+console.log(`coder-bot benchmarks — Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+
+const errors: string[] = [];
+
+async function attempt<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+  if (interrupted()) return null;
+  console.log(`\n== ${name} ${"=".repeat(Math.max(0, 70 - name.length))}`);
+  try {
+    return await fn();
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(`${name} could not run:\n${message}`);
+    errors.push(`${name}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    return null;
+  } finally {
+    await runCleanups();
+  }
+}
+
+const ack: AckResult | null = await attempt("webhook acknowledgement (bench/ack.ts)", () => runAckBench());
+const ws: WorkspaceResult | null = await attempt("workspace preparation (bench/workspace.ts)", () => runWorkspaceBench());
+
+const rows: string[][] = [];
+if (ack) {
+  const [p99Target, ratioTarget, ackTarget] = ack.targets;
+  rows.push(
+    ["ack: bare Probot p50 / p99", `${ms(ack.bare.p50)} / ${ms(ack.bare.p99)}`, "", ""],
+    ["ack: coder-bot p50 / p99", `${ms(ack.bot.p50)} / ${ms(ack.bot.p99)}`, "p99 < 50 ms", passFail(p99Target!.ok)],
+    ["ack: coder-bot p99 ÷ bare p99", ratio(ack.p99Ratio), "≤ 1.50×", passFail(ratioTarget!.ok)],
+    ["ack: non-2xx (bare / coder-bot)", `${ack.bare.non2xx} / ${ack.bot.non2xx}`, "", ""],
+    ["ack: answered 200 and queued once", `${Math.min(ack.verification.acknowledged200, ack.verification.queuedExactlyOnce)}/${ack.verification.sent}`, "all", passFail(ackTarget!.ok)],
+  );
+} else {
+  rows.push(["ack", "did not run", "", "ERROR"]);
+}
+if (ws) {
+  rows.push(
+    ["workspace: plain worktree add (median)", ms(ws.plainMedian, 0), "", ""],
+    ["workspace: product preparation (median)", ms(ws.productMedian, 0), "", ""],
+    ["workspace: product ÷ plain", ratio(ws.ratio), "≤ 1.50×", passFail(ws.targets[0]!.ok)],
+  );
+} else {
+  rows.push(["workspace", "did not run", "", "ERROR"]);
+}
+
+console.log(`\n== summary ${"=".repeat(62)}`);
+console.log(table(["figure", "value", "target", "result"], rows));
+const misses = [...(ack?.targets ?? []), ...(ws?.targets ?? [])].filter((t) => !t.ok);
+console.log("");
+if (misses.length === 0 && errors.length === 0) console.log("All targets met.");
+for (const miss of misses) console.log(`MISSED: ${miss.name} (${miss.detail})`);
+for (const error of errors) console.log(`ERROR:  ${error}`);
+console.log(`\nbench run took ${(((performance.now() - started) / 1000)).toFixed(0)} s`);
+process.exitCode = errors.length > 0 ? 1 : 0;
