@@ -46,8 +46,9 @@ export async function localFix(options: LocalFixOptions): Promise<LocalFixResult
   const baseSha = (await runGit(["rev-parse", "HEAD"], { cwd: repo })).stdout.trim();
   const configText = await runGit(["show", `HEAD:${REPO_CONFIG_PATH}`], { cwd: repo, allowFailure: true });
   const config = parseRepoConfig(configText.exitCode === 0 ? configText.stdout : null);
-  const dir = await options.worktrees.add(gitDir, baseSha, `local-${process.pid}-${Date.now()}`);
-  const runner = await options.runners.create(dir);
+  const worktree = await options.worktrees.add(gitDir, baseSha, `local-${process.pid}-${Date.now()}`);
+  const dir = worktree.dir;
+  const runner = await options.runners.create(dir, { name: path.basename(dir), sandbox: { readOnlyMounts: [gitDir] } });
   try {
     const testCommand = config.test.command ?? (await detectTestCommand(dir));
     const task = fixTaskPrompt({ repoFullName: path.basename(repo), issueNumber: null, title: options.task.split("\n")[0] ?? "", body: options.task, instructions: "", isPullRequest: false });
@@ -66,7 +67,7 @@ export async function localFix(options: LocalFixOptions): Promise<LocalFixResult
     });
     options.runs.finish(runId, { stopReason: agent.stopReason, steps: agent.steps, promptTokens: agent.promptTokens, completionTokens: agent.completionTokens });
     options.out(`Stopped: ${stopReasonText[agent.stopReason]} after ${agent.steps} steps.${agent.error ? ` ${agent.error.message}. ${agent.error.hint}` : ""}`);
-    const staged = await stageChanges(dir, baseSha);
+    const staged = await stageChanges(worktree, baseSha);
     let testsPassed: boolean | null = null;
     if (testCommand && staged.files.length > 0) {
       const result = await runner.run({ shell: testCommand }, { timeoutMs: config.test.timeoutMinutes * 60_000 });
@@ -82,7 +83,7 @@ export async function localFix(options: LocalFixOptions): Promise<LocalFixResult
       options.out(`\n${staged.diff}`);
       return { branch: null, diff: staged.diff, testsPassed, stopReason: agent.stopReason };
     }
-    const sha = await commitStaged(dir, { message: `${options.task.split("\n")[0]?.slice(0, 72) ?? "coder-bot change"}\n\n${agent.summary ?? ""}\n`, authorName: options.author.name, authorEmail: options.author.email });
+    const sha = await commitStaged(worktree, { message: `${options.task.split("\n")[0]?.slice(0, 72) ?? "coder-bot change"}\n\n${agent.summary ?? ""}\n`, authorName: options.author.name, authorEmail: options.author.email });
     const branch = await createLocalBranch(repo, branchFor(config.branches.prefix, "issue", 0, options.task).replace("issue-0-", "task-"), sha, config.branches.prefix);
     options.out(`\nCommitted ${sha.slice(0, 7)} to the local branch ${branch}.`);
     return { branch, diff: staged.diff, testsPassed, stopReason: agent.stopReason };

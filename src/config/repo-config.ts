@@ -52,6 +52,22 @@ export const repoConfigSchema = z
         draftWhenTestsFail: z.boolean().default(true),
       })
       .prefault({}),
+    sandbox: z
+      .strictObject({
+        /** A Docker image on the bot's host to work in instead of the default workspace image. */
+        image: z.string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/, "must be an image reference such as ghcr.io/acme/builder:1").nullable().default(null),
+        /** Installs dependencies before the agent starts; the only command that runs with network. */
+        setup: z.string().min(1).nullable().default(null),
+        setupTimeoutMinutes: z.number().positive().max(60).default(10),
+        memoryMb: z.number().int().min(256).max(16384).default(2048),
+        cpus: z.number().positive().max(8).default(1),
+        pids: z.number().int().min(32).max(4096).default(256),
+        /** Let run_command use a shell (pipes, redirects, &&). */
+        allowShell: z.boolean().default(false),
+        /** Programs allowed in addition to the defaults. */
+        allowedCommands: z.array(z.string().regex(/^[A-Za-z0-9._+-]+$/, "must be a program name without a path")).default([]),
+      })
+      .prefault({}),
     /** Extra instructions for the agent, e.g. coding conventions. */
     instructions: z.string().max(8000).default(""),
   })

@@ -15,7 +15,9 @@ import type { RunStore } from "../store/run-store.js";
 import { fixTools } from "../tools/fix-tools.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { CommandRunner, RunnerFactory } from "../workspace/runner.js";
-import type { Worktrees } from "../workspace/worktrees.js";
+import { WorkspaceError } from "../workspace/docker/workspace-errors.js";
+import type { Worktree, Worktrees } from "../workspace/worktrees.js";
+import { policyFor, sandboxFor } from "./sandbox-config.js";
 import { isAllowed } from "../triggers/authorize.js";
 import { branchFor } from "./branch-name.js";
 import type { FixJobPayload } from "./fix-payload.js";
@@ -56,6 +58,13 @@ interface Checkpoint {
   committed?: Committed;
   pushed?: { branch: string; onHead: boolean; notes: string[] };
   pullRequest?: { number: number; url: string; draft: boolean };
+}
+
+/** A prepared workspace: the worktree, its mirror, the runner and the commit it started from. */
+interface Prepared extends Worktree {
+  readonly mirror: string;
+  readonly runner: CommandRunner;
+  readonly baseSha: string;
 }
 
 class PhaseError extends Error {
@@ -121,7 +130,7 @@ class FixRun {
 
   async execute(): Promise<"succeeded" | "failed" | "cancelled"> {
     this.#forge = await this.#deps.forgeFor(this.#payload.installationId);
-    let workspace: { dir: string; gitDir: string; runner: CommandRunner; baseSha: string } | undefined;
+    let workspace: Prepared | undefined;
     try {
       const config = await this.#configureAndAuthorize();
       if (config === null) return "succeeded";
@@ -129,7 +138,7 @@ class FixRun {
       if (!this.#checkpoint.committed) {
         const token = await this.#token();
         const target = await this.#resolveTarget();
-        workspace = await this.#prepare(token, target.ref, target.extraRefs);
+        workspace = await this.#prepare(token, target.ref, target.extraRefs, config);
         const committed = await this.#work(config, workspace);
         if (committed === null) return "succeeded";
         if (this.#dryRun) return "succeeded";
@@ -142,7 +151,7 @@ class FixRun {
       await this.#progressWrite.catch(() => undefined);
       if (workspace) {
         await workspace.runner.dispose().catch(() => undefined);
-        await this.#deps.worktrees.remove(workspace.gitDir, workspace.dir).catch((e: unknown) => this.#deps.log.warn({ err: e }, "could not remove a worktree"));
+        await this.#deps.worktrees.remove(workspace.mirror, workspace.dir).catch((e: unknown) => this.#deps.log.warn({ err: e }, "could not remove a worktree"));
       }
     }
   }
@@ -208,23 +217,26 @@ class FixRun {
     return sameRepo ? { ref: this.#pullRequest.head.sha, extraRefs: [] } : { ref: this.#pullRequest.head.sha, extraRefs: [`refs/pull/${issue.number}/head`] };
   }
 
-  async #prepare(token: string | null, ref: string, extraRefs: string[]): Promise<{ dir: string; gitDir: string; runner: CommandRunner; baseSha: string }> {
+  async #prepare(token: string | null, ref: string, extraRefs: string[], config: RepoConfig): Promise<Prepared> {
     this.#phase = "prepare";
     const { repo } = this.#payload;
     const gitDir = await this.#deps.mirrors.fetch({ repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token, extraRefs });
     const resolved = await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: gitDir, allowFailure: true });
     if (resolved.exitCode !== 0) throw new PhaseError("prepare", `${ref} is not in the repository`, "check that the branch exists and the App can read the repository");
     const baseSha = resolved.stdout.trim();
-    const dir = await this.#deps.worktrees.add(gitDir, baseSha, `job-${this.#job.id}`);
-    const runner = await this.#deps.runners.create(dir).catch((error: unknown) => {
-      throw new PhaseError("prepare", `cannot start the workspace runner: ${(error as Error).message}`, "run `coder-bot doctor`", error);
+    const worktree = await this.#deps.worktrees.add(gitDir, baseSha, `job-${this.#job.id}`);
+    const sandbox = sandboxFor(config, gitDir);
+    const runner = await this.#deps.runners.create(worktree.dir, { name: `job-${this.#job.id}`, sandbox }).catch(async (error: unknown) => {
+      await this.#deps.worktrees.remove(gitDir, worktree.dir).catch(() => undefined);
+      if (error instanceof WorkspaceError) throw new PhaseError("prepare", error.message, error.hint, error);
+      throw new PhaseError("prepare", `cannot start the workspace: ${(error as Error).message}`, "run `coder-bot doctor`", error);
     });
-    return { dir, gitDir, runner, baseSha };
+    return { ...worktree, mirror: gitDir, runner, baseSha };
   }
 
   // ── agent, test, commit ──────────────────────────────────────────────────────────────
 
-  async #work(config: RepoConfig, ws: { dir: string; runner: CommandRunner; baseSha: string }): Promise<Committed | null> {
+  async #work(config: RepoConfig, ws: Prepared): Promise<Committed | null> {
     const { issue, repo, command, comment } = this.#payload;
     const testCommand = config.test.command ?? (await detectTestCommand(ws.dir));
     this.#phase = "agent";
@@ -237,7 +249,7 @@ class FixRun {
       system: fixSystemPrompt({ testCommand, repoInstructions: config.instructions }),
       task,
       budgets: { steps: config.budgets.steps, wallMs: config.budgets.minutes * 60_000, tokens: config.budgets.tokens },
-      toolContext: { root: ws.dir, guard: new PathGuard(ws.dir), runner: ws.runner, commandTimeoutMs: config.budgets.commandTimeoutMinutes * 60_000 },
+      toolContext: { root: ws.dir, guard: new PathGuard(ws.dir), runner: ws.runner, commandTimeoutMs: config.budgets.commandTimeoutMinutes * 60_000, policy: policyFor(config) },
       signal: this.#context.signal,
       recorder: { store: this.#deps.runs, runId },
       onStep: ({ step, lastTool }) => void this.#progress(false, `step ${step} of ${config.budgets.steps}${lastTool ? ` (last: ${lastTool})` : ""}`),
@@ -249,7 +261,7 @@ class FixRun {
 
     this.#phase = "test";
     await this.#progress(true);
-    const staged = await stageChanges(ws.dir, ws.baseSha);
+    const staged = await stageChanges(ws, ws.baseSha);
     const test = await this.#runTests(ws.runner, testCommand, config);
 
     if (staged.files.length === 0) {
@@ -262,7 +274,7 @@ class FixRun {
       return committed;
     }
     this.#phase = "commit";
-    const sha = await commitStaged(ws.dir, { message: this.#commitMessage(agent.summary), authorName: this.#deps.author.name, authorEmail: this.#deps.author.email });
+    const sha = await commitStaged(ws, { message: this.#commitMessage(agent.summary), authorName: this.#deps.author.name, authorEmail: this.#deps.author.email });
     const committed: Committed = { sha, baseSha: ws.baseSha, summary: agent.summary, test, files: staged.files, figures };
     await this.#save({ committed });
     return committed;

@@ -1,4 +1,10 @@
+import type { Worktree } from "../workspace/worktrees.js";
 import { runGit } from "./run-git.js";
+
+/** git options that pin the repository, so a `.git` the agent planted in the worktree is ignored. */
+function pinned(worktree: Worktree): string[] {
+  return [`--git-dir=${worktree.gitDir}`, `--work-tree=${worktree.dir}`];
+}
 
 export interface StagedChanges {
   readonly files: ReadonlyArray<{ path: string; added: number; removed: number }>;
@@ -10,11 +16,12 @@ export interface StagedChanges {
  * own (it has no tool for that, but a command could), they are folded back into the index so
  * that only the bot's single commit, made here, is ever pushed.
  */
-export async function stageChanges(worktree: string, baseSha: string): Promise<StagedChanges> {
-  const head = (await runGit(["rev-parse", "HEAD"], { cwd: worktree })).stdout.trim();
-  if (head !== baseSha) await runGit(["reset", "--soft", baseSha], { cwd: worktree });
-  await runGit(["add", "--all"], { cwd: worktree });
-  const numstat = (await runGit(["-c", "core.quotepath=off", "diff", "--cached", "--numstat", baseSha], { cwd: worktree })).stdout;
+export async function stageChanges(worktree: Worktree, baseSha: string): Promise<StagedChanges> {
+  const git = (args: string[]) => runGit([...pinned(worktree), ...args], { cwd: worktree.dir });
+  const head = (await git(["rev-parse", "HEAD"])).stdout.trim();
+  if (head !== baseSha) await git(["reset", "--soft", baseSha]);
+  await git(["add", "--all"]);
+  const numstat = (await git(["-c", "core.quotepath=off", "diff", "--cached", "--numstat", baseSha])).stdout;
   const files = numstat
     .split("\n")
     .filter(Boolean)
@@ -22,13 +29,13 @@ export async function stageChanges(worktree: string, baseSha: string): Promise<S
       const [added, removed, ...rest] = line.split("\t");
       return { path: rest.join("\t"), added: Number(added) || 0, removed: Number(removed) || 0 };
     });
-  const diff = files.length ? (await runGit(["-c", "core.quotepath=off", "diff", "--cached", baseSha], { cwd: worktree })).stdout : "";
+  const diff = files.length ? (await git(["-c", "core.quotepath=off", "diff", "--cached", baseSha])).stdout : "";
   return { files, diff };
 }
 
 /** Commits the staged changes as the bot and returns the new commit's sha. */
-export async function commitStaged(worktree: string, params: { message: string; authorName: string; authorEmail: string }): Promise<string> {
+export async function commitStaged(worktree: Worktree, params: { message: string; authorName: string; authorEmail: string }): Promise<string> {
   const identity = ["-c", `user.name=${params.authorName}`, "-c", `user.email=${params.authorEmail}`, "-c", "commit.gpgsign=false"];
-  await runGit([...identity, "commit", "--quiet", "--no-verify", "--file", "-"], { cwd: worktree, input: params.message });
-  return (await runGit(["rev-parse", "HEAD"], { cwd: worktree })).stdout.trim();
+  await runGit([...pinned(worktree), ...identity, "commit", "--quiet", "--no-verify", "--file", "-"], { cwd: worktree.dir, input: params.message });
+  return (await runGit([...pinned(worktree), "rev-parse", "HEAD"], { cwd: worktree.dir })).stdout.trim();
 }

@@ -45,14 +45,18 @@ export async function runGit(args: readonly string[], options: GitOptions): Prom
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
     GIT_ASKPASS: "/bin/false",
-    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_COUNT: "2",
     GIT_CONFIG_KEY_0: "core.hooksPath",
     GIT_CONFIG_VALUE_0: "/dev/null",
+    // Worktrees are handed to the sandbox's user; their metadata stays ours. Repositories are only
+    // ever opened with an explicit --git-dir or from our own mirror paths.
+    GIT_CONFIG_KEY_1: "safe.directory",
+    GIT_CONFIG_VALUE_1: "*",
   };
   if (options.token) {
-    env.GIT_CONFIG_COUNT = "2";
-    env.GIT_CONFIG_KEY_1 = "http.extraHeader";
-    env.GIT_CONFIG_VALUE_1 = `Authorization: Basic ${Buffer.from(`x-access-token:${options.token}`).toString("base64")}`;
+    env.GIT_CONFIG_COUNT = "3";
+    env.GIT_CONFIG_KEY_2 = "http.extraHeader";
+    env.GIT_CONFIG_VALUE_2 = `Authorization: Basic ${Buffer.from(`x-access-token:${options.token}`).toString("base64")}`;
   }
   const result = await execa("git", args, {
     cwd: options.cwd,

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../store/database.js";
 import type { CancelResult, EnqueueResult, Job, JobQueue, JobStatus, NewJob } from "./job.js";
 
@@ -37,6 +38,17 @@ function toJob(row: JobRow): Job & { status: JobStatus } {
 export class SqliteQueue implements JobQueue {
   readonly #db: Database;
   readonly #now: () => number;
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  /** A statement prepared once per queue. */
+  #sql<P extends unknown[] = unknown[], R = unknown>(source: string): BetterSqlite3.Statement<P, R> {
+    let statement = this.#statements.get(source);
+    if (!statement) {
+      statement = this.#db.prepare(source);
+      this.#statements.set(source, statement);
+    }
+    return statement as unknown as BetterSqlite3.Statement<P, R>;
+  }
 
   constructor(db: Database, now: () => number = Date.now) {
     this.#db = db;
@@ -47,21 +59,21 @@ export class SqliteQueue implements JobQueue {
     return this.#db.transaction((): EnqueueResult => {
       const existing = this.#findByKeys(job.keys);
       if (existing !== undefined) return { id: existing, duplicate: true };
-      const { lastInsertRowid } = this.#db
-        .prepare(
+      const { lastInsertRowid } = this
+        .#sql(
           `INSERT INTO jobs (kind, repo_key, subject, payload, exclusive, max_attempts, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(job.kind, job.repoKey, job.subject, JSON.stringify(job.payload), job.exclusive === false ? 0 : 1, job.maxAttempts ?? 2, this.#now());
       const id = Number(lastInsertRowid);
-      const addKey = this.#db.prepare("INSERT INTO job_keys (key, job_id) VALUES (?, ?)");
+      const addKey = this.#sql("INSERT INTO job_keys (key, job_id) VALUES (?, ?)");
       for (const key of new Set(job.keys)) addKey.run(key, id);
       return { id, duplicate: false };
     }).immediate();
   }
 
   #findByKeys(keys: readonly string[]): number | undefined {
-    const find = this.#db.prepare<[string], { job_id: number }>("SELECT job_id FROM job_keys WHERE key = ?");
+    const find = this.#sql<[string], { job_id: number }>("SELECT job_id FROM job_keys WHERE key = ?");
     for (const key of keys) {
       const row = find.get(key);
       if (row) return row.job_id;
@@ -71,8 +83,8 @@ export class SqliteQueue implements JobQueue {
 
   async claim(owner: string, options: { exclusive: boolean }): Promise<Job | null> {
     return this.#db.transaction((): Job | null => {
-      const row = this.#db
-        .prepare<[number, number], JobRow>(
+      const row = this
+        .#sql<[number, number], JobRow>(
           `SELECT * FROM jobs
            WHERE status = 'queued' AND run_after <= ? AND exclusive = ?
              AND (exclusive = 0 OR repo_key NOT IN
@@ -81,41 +93,39 @@ export class SqliteQueue implements JobQueue {
         )
         .get(this.#now(), options.exclusive ? 1 : 0);
       if (!row) return null;
-      this.#db
-        .prepare("UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = ?, started_at = ? WHERE id = ?")
+      this
+        .#sql("UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = ?, started_at = ? WHERE id = ?")
         .run(owner, this.#now(), row.id);
       return toJob({ ...row, status: "running", attempts: row.attempts + 1 });
     }).immediate();
   }
 
   async finish(id: number, status: "succeeded" | "failed" | "cancelled", error?: string): Promise<void> {
-    this.#db
-      .prepare("UPDATE jobs SET status = ?, last_error = coalesce(?, last_error), owner = NULL, finished_at = ? WHERE id = ?")
+    this.#sql("UPDATE jobs SET status = ?, last_error = coalesce(?, last_error), owner = NULL, finished_at = ? WHERE id = ?")
       .run(status, error ?? null, this.#now(), id);
   }
 
   async retryLater(id: number, error: string, delayMs: number): Promise<void> {
-    this.#db
-      .prepare("UPDATE jobs SET status = 'queued', owner = NULL, last_error = ?, run_after = ? WHERE id = ?")
+    this.#sql("UPDATE jobs SET status = 'queued', owner = NULL, last_error = ?, run_after = ? WHERE id = ?")
       .run(error, this.#now() + delayMs, id);
   }
 
   async saveCheckpoint(id: number, checkpoint: Record<string, unknown>): Promise<void> {
-    this.#db.prepare("UPDATE jobs SET checkpoint = ? WHERE id = ?").run(JSON.stringify(checkpoint), id);
+    this.#sql("UPDATE jobs SET checkpoint = ? WHERE id = ?").run(JSON.stringify(checkpoint), id);
   }
 
   async requestCancel(repoKey: string, subject: string, by: string): Promise<CancelResult> {
     return this.#db.transaction((): CancelResult => {
-      const rows = this.#db
-        .prepare<[string, string], { id: number; status: JobStatus }>(
+      const rows = this
+        .#sql<[string, string], { id: number; status: JobStatus }>(
           "SELECT id, status FROM jobs WHERE repo_key = ? AND subject = ? AND exclusive = 1 AND status IN ('queued', 'running')",
         )
         .all(repoKey, subject);
       const running = rows.filter((r) => r.status === "running").map((r) => r.id);
       const queued = rows.filter((r) => r.status === "queued").map((r) => r.id);
-      const flag = this.#db.prepare("UPDATE jobs SET cancel_requested_by = ? WHERE id = ?");
+      const flag = this.#sql("UPDATE jobs SET cancel_requested_by = ? WHERE id = ?");
       for (const id of running) flag.run(by, id);
-      const cancel = this.#db.prepare(
+      const cancel = this.#sql(
         "UPDATE jobs SET status = 'cancelled', cancel_requested_by = ?, finished_at = ? WHERE id = ?",
       );
       for (const id of queued) cancel.run(by, this.#now(), id);
@@ -124,24 +134,23 @@ export class SqliteQueue implements JobQueue {
   }
 
   async cancelRequestedBy(id: number): Promise<string | null> {
-    const row = this.#db
-      .prepare<[number], { cancel_requested_by: string | null }>("SELECT cancel_requested_by FROM jobs WHERE id = ?")
+    const row = this.#sql<[number], { cancel_requested_by: string | null }>("SELECT cancel_requested_by FROM jobs WHERE id = ?")
       .get(id);
     return row?.cancel_requested_by ?? null;
   }
 
   async recoverInterrupted(): Promise<number> {
-    return this.#db.prepare("UPDATE jobs SET status = 'queued', owner = NULL WHERE status = 'running'").run().changes;
+    return this.#sql("UPDATE jobs SET status = 'queued', owner = NULL WHERE status = 'running'").run().changes;
   }
 
   async get(id: number): Promise<(Job & { status: JobStatus }) | null> {
-    const row = this.#db.prepare<[number], JobRow>("SELECT * FROM jobs WHERE id = ?").get(id);
+    const row = this.#sql<[number], JobRow>("SELECT * FROM jobs WHERE id = ?").get(id);
     return row ? toJob(row) : null;
   }
 
   async counts(): Promise<Record<JobStatus, number>> {
     const counts: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
-    const rows = this.#db.prepare<[], { status: JobStatus; n: number }>("SELECT status, count(*) n FROM jobs GROUP BY status").all();
+    const rows = this.#sql<[], { status: JobStatus; n: number }>("SELECT status, count(*) n FROM jobs GROUP BY status").all();
     for (const row of rows) counts[row.status] = row.n;
     return counts;
   }

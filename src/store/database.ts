@@ -18,6 +18,13 @@ export function openDatabase(dataDir: string, fileName = "coder-bot.db"): Databa
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
+  // The automatic checkpoint syncs to disk inside whichever write crosses the threshold, often a
+  // webhook's enqueue; checkpoint on a timer instead, off the acknowledgement path.
+  db.pragma("wal_autocheckpoint = 0");
+  const timer = setInterval(() => {
+    if (db.open) db.pragma("wal_checkpoint(PASSIVE)");
+  }, 5_000);
+  timer.unref();
   migrate(db);
   return db;
 }

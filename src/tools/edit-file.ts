@@ -14,8 +14,8 @@ export const editFileTool = defineTool("edit_file", {
     old_text: z.string().min(1).describe("The exact text to replace"),
     new_text: z.string().describe("The replacement text"),
   }),
-  async execute({ path: relative, old_text, new_text }, { guard }) {
-    const file = await guard.resolve(relative, { write: true });
+  async execute({ path: relative, old_text, new_text }, context) {
+    const file = await context.guard.resolve(relative, { write: true });
     const text = await readFile(file, "utf8");
     const first = text.indexOf(old_text);
     if (first === -1) {
@@ -29,6 +29,7 @@ export const editFileTool = defineTool("edit_file", {
       for (let i = first; i !== -1; i = text.indexOf(old_text, i + 1)) lines.push(lineOf(text, i));
       return fail("ambiguous", `old_text occurs ${lines.length} times in ${relative} (lines ${lines.join(", ")}). Include more surrounding lines so it matches once.`);
     }
+    // Writing in place keeps the file's owner and mode.
     await writeFile(file, text.slice(0, first) + new_text + text.slice(first + old_text.length));
     return ok(`Edited ${relative} at line ${lineOf(text, first)}.`);
   },

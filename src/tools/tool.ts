@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CommandPolicyConfig } from "../safety/command-policy.js";
 import type { PathGuard } from "../safety/path-guard.js";
 import type { ToolSpec } from "../llm/types.js";
 import type { CommandRunner } from "../workspace/runner.js";
@@ -9,6 +10,8 @@ export interface ToolContext {
   readonly runner: CommandRunner;
   readonly signal: AbortSignal;
   readonly commandTimeoutMs: number;
+  /** Which commands run_command may run; the default policy when absent. */
+  readonly policy?: CommandPolicyConfig;
 }
 
 /** A tool's answer. Failures are data for the model, with a reason code and what to try next. */

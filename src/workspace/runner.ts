@@ -1,3 +1,5 @@
+import type { SandboxOptions } from "./docker/sandbox-options.js";
+
 /** How a command is run inside a job's workspace. The Docker runner confines it; the host runner is for tests and an explicit local opt-in. */
 export interface RunOptions {
   /** Working directory relative to the workspace root. */
@@ -19,13 +21,22 @@ export interface RunResult {
 }
 
 export interface CommandRunner {
+  /** Who must own files the bot writes into the workspace from the host, so commands can change them. */
+  readonly fileOwner?: { readonly uid: number; readonly gid: number };
   /** `command` is an argv (no shell) or a shell line. */
   run(command: readonly string[] | { readonly shell: string }, options: RunOptions): Promise<RunResult>;
   dispose(): Promise<void>;
 }
 
+export interface WorkspaceOptions {
+  /** A name for the workspace in labels and logs, e.g. `job-12`. */
+  readonly name?: string;
+  /** Confinement for container runners; ignored by the host runner. */
+  readonly sandbox?: Partial<SandboxOptions>;
+}
+
 export interface RunnerFactory {
   readonly name: string;
   /** A runner whose commands see `hostPath` as their workspace. */
-  create(hostPath: string): Promise<CommandRunner>;
+  create(hostPath: string, options?: WorkspaceOptions): Promise<CommandRunner>;
 }

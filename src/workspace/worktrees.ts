@@ -1,6 +1,17 @@
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { runGit } from "../git/run-git.js";
+
+/**
+ * A checked-out worktree. `gitDir` is its administrative directory inside the mirror, read when
+ * the worktree is created: afterwards the worktree's own `.git` file is writable by the agent's
+ * commands and is never trusted again.
+ */
+export interface Worktree {
+  readonly dir: string;
+  readonly gitDir: string;
+}
 
 /** Detached worktrees, one per job, all under one directory so leftovers of a crash are easy to find. */
 export class Worktrees {
@@ -11,12 +22,13 @@ export class Worktrees {
   }
 
   /** Checks out `sha` from `gitDir` into a fresh worktree named `name` (an existing one of that name is replaced). */
-  async add(gitDir: string, sha: string, name: string): Promise<string> {
+  async add(gitDir: string, sha: string, name: string): Promise<Worktree> {
     await mkdir(this.#root, { recursive: true });
     const dir = path.join(this.#root, name);
-    await this.remove(gitDir, dir);
+    if (existsSync(dir)) await this.remove(gitDir, dir);
     await runGit(["worktree", "add", "--detach", "--quiet", dir, sha], { cwd: gitDir });
-    return dir;
+    const pointer = (await readFile(path.join(dir, ".git"), "utf8")).replace(/^gitdir:\s*/, "").trim();
+    return { dir, gitDir: path.resolve(dir, pointer) };
   }
 
   async remove(gitDir: string, dir: string): Promise<void> {

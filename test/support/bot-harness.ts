@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { serve, type RunningBot } from "../../src/app/serve.js";
@@ -160,5 +160,6 @@ export class Harness {
     await this.bot?.stop();
     await this.killChild();
     await Promise.allSettled([this.github?.close(), this.git?.close(), this.ollama?.close()]);
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

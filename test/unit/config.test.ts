@@ -146,6 +146,7 @@ describe("parseRepoConfig", () => {
       test: { command: null, timeoutMinutes: 10 },
       budgets: { steps: 40, minutes: 20, tokens: 400_000, commandTimeoutMinutes: 5 },
       pullRequests: { draftWhenTestsFail: true },
+      sandbox: { image: null, setup: null, setupTimeoutMinutes: 10, memoryMb: 2048, cpus: 1, pids: 256, allowShell: false, allowedCommands: [] },
       instructions: "",
     });
   });

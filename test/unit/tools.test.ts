@@ -220,7 +220,8 @@ describe("fix tools through callTool", () => {
 
   describe("run_command", () => {
     it("reports the exit code and both streams", async () => {
-      expect(output(await call("run_command", { command: "echo out; echo err >&2; exit 3" }))).toBe("$ echo out; echo err >&2; exit 3\n[exit code 3]\nstdout:\nout\nstderr:\nerr");
+      const shell = contextFor(root, { policy: { allowShell: true, extraPrograms: [] } });
+      expect(output(await call("run_command", { command: "echo out; echo err >&2; exit 3" }, shell))).toBe("$ echo out; echo err >&2; exit 3\n[exit code 3]\nstdout:\nout\nstderr:\nerr");
       expect(output(await call("run_command", { command: "true" }))).toBe("$ true\n[exit code 0]");
     });
 
