@@ -37,3 +37,9 @@ node -e 'require("better-sqlite3")(":memory:").close()' || npm rebuild better-sq
 
 echo "setup: building"
 npm run --silent build
+
+# The workspaces: a Docker engine (with gVisor) and the default workspace image.
+if [ "${CODER_RUNNER:-docker}" = "docker" ]; then
+  bash scripts/setup-docker.sh
+  bash scripts/build-images.sh
+fi

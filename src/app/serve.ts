@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import { Probot, Server, run as runProbotSetup } from "probot";
 import type { Env } from "../config/env.js";
+import { DockerRunnerFactory } from "../workspace/docker/docker-runner.js";
 import { createGitHubApp } from "./github-app.js";
 import { buildServices, type Services } from "./services.js";
 
@@ -30,7 +31,12 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
     return null;
   }
   const services = buildServices(env, overrides);
+  // Nothing runs yet: whatever a previous process left behind is an orphan.
   await services.worktrees.removeAll();
+  if (services.runners instanceof DockerRunnerFactory) {
+    const removed = await services.runners.removeOrphans().catch(() => 0);
+    if (removed > 0) console.warn(`removed ${removed} workspace container(s) left by a previous run`);
+  }
   const { appFn, pool } = createGitHubApp(env, services);
   const log = pino({ name: "coder-bot", level: env.LOG_LEVEL });
   const server = new Server({

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Env } from "../config/env.js";
 import { OllamaProvider } from "../llm/ollama-provider.js";
@@ -6,6 +7,7 @@ import type { JobQueue } from "../queue/job.js";
 import { SqliteQueue } from "../queue/sqlite-queue.js";
 import { openDatabase, type Database } from "../store/database.js";
 import { RunStore } from "../store/run-store.js";
+import { DockerRunnerFactory } from "../workspace/docker/docker-runner.js";
 import { HostRunnerFactory } from "../workspace/host-runner.js";
 import { MirrorCache } from "../workspace/mirror-cache.js";
 import type { RunnerFactory } from "../workspace/runner.js";
@@ -22,24 +24,18 @@ export interface Services {
   readonly provider: LlmProvider;
 }
 
-export class UnavailableRunnerFactory implements RunnerFactory {
-  readonly name: string;
-  readonly #why: string;
-  constructor(name: string, why: string) {
-    this.name = name;
-    this.#why = why;
-  }
-  async create(): Promise<never> {
-    throw new Error(this.#why);
-  }
+/** The runner the environment asks for: a container per job by default, the host only on request. */
+export function runnerFactoryFor(env: Pick<Env, "CODER_RUNNER" | "CODER_SANDBOX_RUNTIME" | "CODER_WORKSPACE_IMAGE" | "CODER_DATA_DIR">): RunnerFactory {
+  if (env.CODER_RUNNER === "host") return new HostRunnerFactory();
+  return new DockerRunnerFactory({
+    defaults: { runtime: env.CODER_SANDBOX_RUNTIME, image: env.CODER_WORKSPACE_IMAGE },
+    owner: ownerLabel(env.CODER_DATA_DIR),
+  });
 }
 
-export function runnerFactoryFor(kind: Env["CODER_RUNNER"]): RunnerFactory {
-  if (kind === "host") return new HostRunnerFactory();
-  return new UnavailableRunnerFactory(
-    "docker",
-    "the Docker workspace runner is not part of this build yet; set CODER_RUNNER=host to run the agent's commands directly on this machine (no isolation: only for repositories and issue authors you trust)",
-  );
+/** Containers are labelled with their bot's data directory, so two bots on one engine never remove each other's. */
+export function ownerLabel(dataDir: string): string {
+  return createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 16);
 }
 
 export function buildServices(env: Env, overrides: Partial<Pick<Services, "provider" | "runners">> = {}): Services {
@@ -50,7 +46,7 @@ export function buildServices(env: Env, overrides: Partial<Pick<Services, "provi
     runs: new RunStore(db),
     mirrors: new MirrorCache(path.join(env.CODER_DATA_DIR, "mirrors")),
     worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
-    runners: overrides.runners ?? runnerFactoryFor(env.CODER_RUNNER),
+    runners: overrides.runners ?? runnerFactoryFor(env),
     provider: overrides.provider ?? new OllamaProvider({ host: env.OLLAMA_HOST, model: env.CODER_MODEL, contextSize: env.CODER_CONTEXT_SIZE }),
   };
 }

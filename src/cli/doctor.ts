@@ -1,4 +1,5 @@
 import { access, constants, mkdir } from "node:fs/promises";
+import Docker from "dockerode";
 import { execa } from "execa";
 import type { Env } from "../config/env.js";
 
@@ -42,17 +43,7 @@ export async function runDoctor(env: Env): Promise<Check[]> {
         : { name: "Model", ok: false, detail: `${env.CODER_MODEL} is not pulled`, fix: `ollama pull ${env.CODER_MODEL}` },
     );
   }
-  const docker = await commandWorks("docker", ["version", "--format", "{{.Server.Version}}"]).catch(() => null);
-  checks.push(
-    docker
-      ? { name: "Docker", ok: true, detail: `engine ${docker}` }
-      : { name: "Docker", ok: env.CODER_RUNNER === "host", detail: "no Docker engine answers", fix: "install and start it: `scripts/setup-docker.sh` (Debian: apt-get install -y docker.io, then dockerd)" },
-  );
-  checks.push(
-    env.CODER_RUNNER === "host"
-      ? { name: "Runner", ok: true, detail: "host runner: the agent's commands run on this machine without isolation" }
-      : { name: "Runner", ok: false, detail: "the Docker workspace runner is not part of this build yet", fix: "set CODER_RUNNER=host to run commands on this machine (trusted repositories only)" },
-  );
+  checks.push(...(await dockerChecks(env)));
   const rg = await commandWorks("rg", ["--version"]).catch(() => null);
   checks.push(rg ? { name: "ripgrep", ok: true, detail: rg } : { name: "ripgrep", ok: env.CODER_RUNNER !== "host", detail: "rg is not installed (the host runner's grep and find_files need it)", fix: "apt-get install -y ripgrep" });
   const git = await commandWorks("git", ["--version"]).catch(() => null);
@@ -74,4 +65,33 @@ export async function runDoctor(env: Env): Promise<Check[]> {
 
 export function formatChecks(checks: readonly Check[]): string {
   return checks.map((c) => `${c.ok ? "✔" : "✘"} ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n    fix: ${c.fix}` : ""}`).join("\n");
+}
+
+async function dockerChecks(env: Env): Promise<Check[]> {
+  if (env.CODER_RUNNER === "host") {
+    return [{ name: "Runner", ok: true, detail: "host runner: the agent's commands run on this machine without isolation (trusted repositories only)" }];
+  }
+  const docker = new Docker();
+  const info = (await docker.info().catch(() => null)) as { ServerVersion?: string; Runtimes?: Record<string, unknown> } | null;
+  if (!info) {
+    return [{ name: "Docker", ok: false, detail: "no Docker engine answers", fix: "install and start it: `scripts/setup-docker.sh` (or set DOCKER_HOST)" }];
+  }
+  const runtimes = Object.keys(info.Runtimes ?? {});
+  const gvisor = runtimes.includes("runsc");
+  const checks: Check[] = [
+    { name: "Docker", ok: true, detail: `engine ${info.ServerVersion ?? "?"}, runtimes ${runtimes.join(", ")}` },
+    {
+      name: "gVisor",
+      ok: gvisor || env.CODER_SANDBOX_RUNTIME === "runc",
+      detail: gvisor ? `available (workspaces use ${env.CODER_SANDBOX_RUNTIME}${env.CODER_SANDBOX_RUNTIME === "runc" ? "; set CODER_SANDBOX_RUNTIME=runsc to use it" : ""})` : "not available; workspaces use runc",
+      fix: "`scripts/setup-docker.sh` installs runsc and registers it with Docker",
+    },
+  ];
+  const image = await docker.getImage(env.CODER_WORKSPACE_IMAGE).inspect().catch(() => null);
+  checks.push(
+    image
+      ? { name: "Workspace image", ok: true, detail: `${env.CODER_WORKSPACE_IMAGE} is built` }
+      : { name: "Workspace image", ok: false, detail: `${env.CODER_WORKSPACE_IMAGE} is missing`, fix: "scripts/build-images.sh" },
+  );
+  return checks;
 }

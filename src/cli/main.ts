@@ -49,7 +49,7 @@ program
         task,
         dryRun: options.dryRun || env.CODER_DRY_RUN,
         provider: new OllamaProvider({ host: env.OLLAMA_HOST, model: env.CODER_MODEL, contextSize: env.CODER_CONTEXT_SIZE }),
-        runners: runnerFactoryFor(env.CODER_RUNNER),
+        runners: runnerFactoryFor(env),
         worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
         runs: new RunStore(db),
         author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },

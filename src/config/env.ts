@@ -38,6 +38,8 @@ export const envSchema = z
     CODER_CONCURRENCY: z.coerce.number().int().min(0, "must be 0 (accept only) or more").default(2),
     CODER_MAX_ATTEMPTS: positiveInt(2),
     CODER_RUNNER: z.enum(["docker", "host"]).default("docker"),
+    CODER_SANDBOX_RUNTIME: z.enum(["runc", "runsc"]).default("runc"),
+    CODER_WORKSPACE_IMAGE: z.string().min(1).default("coder-bot/workspace:latest"),
     CODER_GIT_NAME: z.string().min(1).default("coder-bot[bot]"),
     CODER_GIT_EMAIL: z.email().default("coder-bot[bot]@users.noreply.github.com"),
   })

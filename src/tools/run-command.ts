@@ -14,7 +14,11 @@ export const runCommandTool = defineTool("run_command", {
     if (!decision.allowed) return fail("command-not-allowed", decision.message);
     const timeoutMs = Math.min(commandTimeoutMs, (timeout_seconds ?? Infinity) * 1000);
     const result = await runner.run("argv" in decision ? decision.argv : { shell: decision.shell }, { timeoutMs, signal, maxOutputBytes: 32 * 1024 });
-    const status = result.timedOut ? `timed out after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} and was killed` : `exit code ${result.exitCode}`;
+    const status = result.timedOut
+      ? `timed out after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} and was killed`
+      : result.exitCode === 137
+        ? "exit code 137: killed, most likely for using more memory than the workspace allows"
+        : `exit code ${result.exitCode}`;
     const parts = [`$ ${command}`, `[${status}]`];
     if (result.stdout.trim()) parts.push(`stdout:\n${result.stdout.trimEnd()}`);
     if (result.stderr.trim()) parts.push(`stderr:\n${result.stderr.trimEnd()}`);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { HeadTailBuffer } from "./output-buffer.js";
-import type { CommandRunner, RunnerFactory, RunOptions, RunResult } from "./runner.js";
+import type { CommandRunner, RunnerFactory, RunOptions, RunResult, WorkspaceOptions } from "./runner.js";
 
 /**
  * Runs commands directly on the host, in the worktree. No isolation: for tests and for a
@@ -11,8 +11,14 @@ import type { CommandRunner, RunnerFactory, RunOptions, RunResult } from "./runn
  */
 export class HostRunnerFactory implements RunnerFactory {
   readonly name = "host";
-  async create(hostPath: string): Promise<CommandRunner> {
-    return new HostRunner(hostPath);
+  async create(hostPath: string, options: WorkspaceOptions = {}): Promise<CommandRunner> {
+    const runner = new HostRunner(hostPath);
+    const setup = options.sandbox?.setup;
+    if (setup) {
+      const result = await runner.run({ shell: setup }, { timeoutMs: options.sandbox?.setupTimeoutMs ?? 600_000 });
+      if (result.exitCode !== 0) throw new Error(`the setup command \`${setup}\` failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n").slice(-5).join(" | ")}`);
+    }
+    return runner;
   }
 }
 

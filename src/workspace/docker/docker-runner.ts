@@ -7,6 +7,9 @@ import { defaultSandbox, OWNER_LABEL, WORKSPACE_LABEL, WORKSPACE_USER, type Sand
 import { WorkspaceError } from "./workspace-errors.js";
 
 const MOUNT = "/workspace";
+/** nobody: owns the container's idle process and nothing else. */
+const KEEPER_UID = 65534;
+const GVISOR_THREAD_HEADROOM = 512;
 const containerEnv = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp/home", "CI=true", "LANG=C.UTF-8", "NO_COLOR=1", "GIT_TERMINAL_PROMPT=0", "npm_config_cache=/tmp/npm-cache", "npm_config_update_notifier=false",
   // The worktree's git metadata is owned by the bot's user; git would otherwise refuse to read it.
   "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"];
@@ -39,12 +42,12 @@ export class DockerRunnerFactory implements RunnerFactory {
     await this.#checkImage(sandbox.image);
     const user = await this.#prepareOwnership(hostPath);
     const withNetwork = sandbox.setup !== null && sandbox.runtime === "runc";
-    let container: Docker.Container;
-    try {
-      container = await this.#docker.createContainer({
+    const spec: Docker.ContainerCreateOptions = {
         Image: sandbox.image,
+        // The keep-alive process runs as a different unprivileged user than the commands, so a
+        // runaway command's `kill -1` (or our own clean-up) cannot stop the container.
         Cmd: ["sleep", "infinity"],
-        User: `${user.uid}:${user.gid}`,
+        User: user.uid === KEEPER_UID ? `${KEEPER_UID - 1}` : `${KEEPER_UID}`,
         WorkingDir: MOUNT,
         Env: containerEnv,
         Labels: { [WORKSPACE_LABEL]: "1", [OWNER_LABEL]: this.#owner, "dev.coder-bot.name": options.name ?? path.basename(hostPath) },
@@ -59,12 +62,19 @@ export class DockerRunnerFactory implements RunnerFactory {
           Memory: sandbox.memoryMb * 1024 * 1024,
           MemorySwap: sandbox.memoryMb * 1024 * 1024,
           NanoCpus: Math.round(sandbox.cpus * 1e9),
-          PidsLimit: sandbox.pids,
+          // Under gVisor the sandbox's own host threads count against the pids cgroup, and sandboxed
+          // processes do not: the cgroup gets headroom and RLIMIT_NPROC, enforced inside the
+          // sandbox, limits the processes. Under runc the cgroup limits them directly.
+          PidsLimit: sandbox.runtime === "runsc" ? sandbox.pids + GVISOR_THREAD_HEADROOM : sandbox.pids,
+          ...(sandbox.runtime === "runsc" ? { Ulimits: [{ Name: "nproc", Soft: sandbox.pids, Hard: sandbox.pids }] } : {}),
           Runtime: sandbox.runtime,
           Init: true,
           AutoRemove: false,
         },
-      });
+      };
+    let container: Docker.Container;
+    try {
+      container = await this.#docker.createContainer(spec);
     } catch (error) {
       const message = (error as Error).message;
       if (/unknown or invalid runtime/i.test(message)) {
@@ -72,9 +82,9 @@ export class DockerRunnerFactory implements RunnerFactory {
       }
       throw new WorkspaceError("engine-unreachable", `cannot create the workspace container: ${message}`, "check that the Docker engine runs (`coder-bot doctor`)", error);
     }
-    const runner = new DockerRunner(this.#docker, container, user);
+    const runner = new DockerRunner(this.#docker, container, user, () => this.#docker.createContainer(spec));
     try {
-      await container.start();
+      await runner.start();
       if (sandbox.setup !== null) await runner.setup(sandbox.setup, sandbox.setupTimeoutMs, withNetwork);
       return runner;
     } catch (error) {
@@ -116,14 +126,29 @@ export class DockerRunnerFactory implements RunnerFactory {
 
 export class DockerRunner implements CommandRunner {
   readonly #docker: Docker;
-  readonly #container: Docker.Container;
+  #container: Docker.Container;
+  readonly #recreate: () => Promise<Docker.Container>;
   readonly fileOwner: { readonly uid: number; readonly gid: number };
   #disposed = false;
+  /** Resolves when the container stops (under gVisor a memory hog takes the whole sandbox down). */
+  #stopped: Promise<unknown> = Promise.resolve();
+  #running = false;
 
-  constructor(docker: Docker, container: Docker.Container, owner: { uid: number; gid: number }) {
+  constructor(docker: Docker, container: Docker.Container, owner: { uid: number; gid: number }, recreate: () => Promise<Docker.Container>) {
     this.#docker = docker;
     this.#container = container;
     this.fileOwner = owner;
+    this.#recreate = recreate;
+  }
+
+  /** Starts (or restarts) the container and watches for it to stop. */
+  async start(): Promise<void> {
+    await this.#container.start().catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 304) throw error; // 304: already running
+    });
+    this.#running = true;
+    const stopped = () => (this.#running = false);
+    this.#stopped = this.#container.wait().then(stopped, stopped);
   }
 
   get id(): string {
@@ -137,18 +162,57 @@ export class DockerRunner implements CommandRunner {
     if (cwd !== MOUNT && !cwd.startsWith(`${MOUNT}/`)) {
       return { exitCode: 127, stdout: "", stderr: `working directory ${options.cwd ?? "."} is outside the workspace`, timedOut: false, truncatedBytes: 0, durationMs: 0 };
     }
-    const result = await execCommand(this.#docker, this.#container, {
-      argv,
-      workingDir: cwd,
-      user: `${this.fileOwner.uid}:${this.fileOwner.gid}`,
-      env: containerEnv,
-      timeoutMs: options.timeoutMs,
-      maxOutputBytes: options.maxOutputBytes ?? 64 * 1024,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    // A command that was cut off may have left children (daemons, a fork bomb's survivors).
-    if (result.timedOut || options.signal?.aborted) await this.#killStragglers();
-    return result;
+    let restarted = this.#running ? "" : await this.#restart();
+    const exec = () =>
+      // Each command first ends whatever earlier commands left running (background jobs, a fork bomb's survivors).
+      execCommand(this.#docker, this.#container, {
+        argv,
+        killLeftovers: true,
+        workingDir: cwd,
+        user: `${this.fileOwner.uid}:${this.fileOwner.gid}`,
+        env: containerEnv,
+        timeoutMs: options.timeoutMs,
+        maxOutputBytes: options.maxOutputBytes ?? 64 * 1024,
+        containerStopped: this.#stopped,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    let result: RunResult;
+    try {
+      result = await exec();
+      // The runtime refused to start the command in a sandbox that has just stopped: nothing ran.
+      // Also when the process limit is full (gVisor answers "try again"): a fresh container is the way out.
+      if (result.exitCode === 126 && /OCI runtime exec failed|cannot exec in a stopped state/.test(result.stdout + result.stderr)) {
+        restarted = await this.#restart();
+        result = await exec();
+      }
+    } catch (error) {
+      // 409: the container stopped after the previous command (gVisor stops a sandbox that runs
+      // out of memory a moment after the command that did it has returned).
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 409 && !(status === 500 && /not running/.test((error as Error).message))) throw error;
+      restarted = await this.#restart();
+      result = await exec();
+    }
+    const suspicious = result.exitCode === null || result.exitCode === 126 || result.exitCode === 137;
+    const state = suspicious ? await this.#container.inspect().then((i) => i.State, () => null) : null;
+    if (state === null || state.Running) return restarted ? { ...result, stderr: `${restarted}\n${result.stderr}` } : result;
+    this.#running = false;
+    const why = state.OOMKilled ? "it ran out of memory" : "most likely it ran out of memory or processes";
+    return {
+      ...result,
+      exitCode: 137,
+      timedOut: false,
+      stdout: result.exitCode === 126 ? "" : result.stdout,
+      stderr: `${result.stderr}\n[the workspace stopped during this command (${why}); it is restarted for the next command, files in /workspace are kept]`,
+    };
+  }
+
+  /** A fresh container in place of one that stopped (a stopped gVisor sandbox does not start again cleanly). */
+  async #restart(): Promise<string> {
+    await this.#container.remove({ force: true }).catch(() => undefined);
+    this.#container = await this.#recreate();
+    await this.start();
+    return "[the workspace was restarted after the previous command stopped it; /tmp was emptied]";
   }
 
   async setup(command: string, timeoutMs: number, withNetwork: boolean): Promise<void> {
@@ -165,12 +229,6 @@ export class DockerRunner implements CommandRunner {
     for (const name of Object.keys(info.NetworkSettings.Networks ?? {})) {
       await this.#docker.getNetwork(name).disconnect({ Container: this.#container.id, Force: true });
     }
-  }
-
-  async #killStragglers(): Promise<void> {
-    // As the workspace user, `kill -KILL -1` reaches every process that user may signal; the
-    // container's init (pid 1) is not among them.
-    await execCommand(this.#docker, this.#container, { argv: ["sh", "-c", "kill -KILL -1 2>/dev/null; true"], workingDir: MOUNT, user: `${this.fileOwner.uid}:${this.fileOwner.gid}`, env: containerEnv, timeoutMs: 10_000, maxOutputBytes: 1024 }).catch(() => undefined);
   }
 
   async dispose(): Promise<void> {

@@ -11,6 +11,13 @@ export interface ExecParams {
   readonly timeoutMs: number;
   readonly maxOutputBytes: number;
   readonly signal?: AbortSignal;
+  /**
+   * End every other process of the command's user first (what earlier commands left running).
+   * `kill -1` spares its caller, the shell that then becomes `timeout`.
+   */
+  readonly killLeftovers?: boolean;
+  /** Resolves if the container stops: the exec's stream would otherwise wait for the host guard. */
+  readonly containerStopped?: Promise<unknown>;
 }
 
 /** Grace after the in-container timeout before the host gives up on the exec and cleans up itself. */
@@ -25,7 +32,7 @@ export async function execCommand(docker: Docker, container: Docker.Container, p
   const started = Date.now();
   const seconds = Math.max(0.1, params.timeoutMs / 1000).toFixed(3);
   const exec = await container.exec({
-    Cmd: ["timeout", "--signal=KILL", `${seconds}s`, ...params.argv],
+    Cmd: ["sh", "-c", `${params.killLeftovers ? "kill -KILL -1 2>/dev/null; " : ""}exec timeout --signal=KILL ${seconds}s "$@"`, "sh", ...params.argv],
     AttachStdout: true,
     AttachStderr: true,
     AttachStdin: false,
@@ -51,6 +58,7 @@ export async function execCommand(docker: Docker, container: Docker.Container, p
   });
   const abort = () => stream.destroy();
   params.signal?.addEventListener("abort", abort, { once: true });
+  void params.containerStopped?.then(abort);
   const guard = setTimeout(() => {
     hostTimedOut = true;
     stream.destroy();
