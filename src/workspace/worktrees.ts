@@ -25,7 +25,9 @@ export class Worktrees {
   async add(gitDir: string, sha: string, name: string): Promise<Worktree> {
     await mkdir(this.#root, { recursive: true });
     const dir = path.join(this.#root, name);
+    // A crash can leave the directory, or only its registration in the mirror, behind.
     if (existsSync(dir)) await this.remove(gitDir, dir);
+    else await runGit(["worktree", "prune"], { cwd: gitDir, allowFailure: true });
     await runGit(["worktree", "add", "--detach", "--quiet", dir, sha], { cwd: gitDir });
     const pointer = (await readFile(path.join(dir, ".git"), "utf8")).replace(/^gitdir:\s*/, "").trim();
     return { dir, gitDir: path.resolve(dir, pointer) };
