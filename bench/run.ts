@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the webhook-acknowledgement bench, then the workspace bench, then a summary.
+ * `npm run bench`: the webhook-acknowledgement bench, the workspace bench, the sandbox (workspace
+ * container) bench, then a summary.
  * Figures are ratios measured side by side in this run, not absolute timings checked against a
  * machine-specific budget. A missed target is reported, not an error: the exit code is 0 unless a
  * bench could not run at all.
@@ -8,6 +9,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { runAckBench, type AckResult } from "./ack.js";
 import { installExitHandlers, interrupted, ms, passFail, ratio, runCleanups, table } from "./support.js";
+import { EXEC_TARGET, READY_TARGET, runSandboxBench, type SandboxResult } from "./sandbox.js";
 import { runWorkspaceBench, type WorkspaceResult } from "./workspace.js";
 
 installExitHandlers();
@@ -33,6 +35,7 @@ async function attempt<T>(name: string, fn: () => Promise<T>): Promise<T | null>
 
 const ack: AckResult | null = await attempt("webhook acknowledgement (bench/ack.ts)", () => runAckBench());
 const ws: WorkspaceResult | null = await attempt("workspace preparation (bench/workspace.ts)", () => runWorkspaceBench());
+const sb: SandboxResult | null = await attempt("workspace containers (bench/sandbox.ts)", () => runSandboxBench());
 
 const rows: string[][] = [];
 if (ack) {
@@ -56,10 +59,25 @@ if (ws) {
 } else {
   rows.push(["workspace", "did not run", "", "ERROR"]);
 }
+if (sb) {
+  for (const r of sb.runtimes) {
+    const [readyTarget, execTarget] = sb.targets.filter((t) => t.name.startsWith(`sandbox ${r.runtime}:`));
+    rows.push(
+      [`sandbox ${r.runtime}: plain run + exec (median)`, ms(r.ready.plain.median, 0), "", ""],
+      [`sandbox ${r.runtime}: product create + run (median)`, ms(r.ready.product.median, 0), "", ""],
+      [`sandbox ${r.runtime}: ready, product ÷ plain`, ratio(r.ready.ratio), `≤ ${READY_TARGET.toFixed(2)}×`, passFail(readyTarget!.ok)],
+      [`sandbox ${r.runtime}: plain docker exec (median)`, ms(r.exec.plain.median, 1), "", ""],
+      [`sandbox ${r.runtime}: product run(true) (median)`, ms(r.exec.product.median, 1), "", ""],
+      [`sandbox ${r.runtime}: per command, product ÷ plain`, ratio(r.exec.ratio), `≤ ${EXEC_TARGET.toFixed(2)}×`, passFail(execTarget!.ok)],
+    );
+  }
+} else {
+  rows.push(["sandbox", "did not run", "", "ERROR"]);
+}
 
 console.log(`\n== summary ${"=".repeat(62)}`);
 console.log(table(["figure", "value", "target", "result"], rows));
-const misses = [...(ack?.targets ?? []), ...(ws?.targets ?? [])].filter((t) => !t.ok);
+const misses = [...(ack?.targets ?? []), ...(ws?.targets ?? []), ...(sb?.targets ?? [])].filter((t) => !t.ok);
 console.log("");
 if (misses.length === 0 && errors.length === 0) console.log("All targets met.");
 for (const miss of misses) console.log(`MISSED: ${miss.name} (${miss.detail})`);

@@ -13,7 +13,9 @@ import { fixTools } from "../tools/fix-tools.js";
 import type { RunnerFactory } from "../workspace/runner.js";
 import type { Worktrees } from "../workspace/worktrees.js";
 import { branchFor, suffixed } from "../fix/branch-name.js";
+import { policyFor, sandboxFor } from "../fix/sandbox-config.js";
 import { detectTestCommand } from "../fix/test-command.js";
+import { WorkspaceError } from "../workspace/docker/workspace-errors.js";
 
 export interface LocalFixOptions {
   readonly repoPath: string;
@@ -48,7 +50,10 @@ export async function localFix(options: LocalFixOptions): Promise<LocalFixResult
   const config = parseRepoConfig(configText.exitCode === 0 ? configText.stdout : null);
   const worktree = await options.worktrees.add(gitDir, baseSha, `local-${process.pid}-${Date.now()}`);
   const dir = worktree.dir;
-  const runner = await options.runners.create(dir, { name: path.basename(dir), sandbox: { readOnlyMounts: [gitDir] } });
+  const runner = await options.runners.create(dir, { name: path.basename(dir), sandbox: sandboxFor(config, gitDir) }).catch(async (error: unknown) => {
+    await options.worktrees.remove(gitDir, dir);
+    throw error instanceof WorkspaceError ? new Error(`${error.message}; ${error.hint}`) : error;
+  });
   try {
     const testCommand = config.test.command ?? (await detectTestCommand(dir));
     const task = fixTaskPrompt({ repoFullName: path.basename(repo), issueNumber: null, title: options.task.split("\n")[0] ?? "", body: options.task, instructions: "", isPullRequest: false });
@@ -60,7 +65,7 @@ export async function localFix(options: LocalFixOptions): Promise<LocalFixResult
       system: fixSystemPrompt({ testCommand, repoInstructions: config.instructions }),
       task,
       budgets: { steps: config.budgets.steps, wallMs: config.budgets.minutes * 60_000, tokens: config.budgets.tokens },
-      toolContext: { root: dir, guard: new PathGuard(dir), runner, commandTimeoutMs: config.budgets.commandTimeoutMinutes * 60_000 },
+      toolContext: { root: dir, guard: new PathGuard(dir), runner, commandTimeoutMs: config.budgets.commandTimeoutMinutes * 60_000, policy: policyFor(config) },
       signal: options.signal ?? new AbortController().signal,
       recorder: { store: options.runs, runId },
       onStep: ({ step, lastTool }) => options.out(`  step ${step}${lastTool ? `: ${lastTool}` : ""}`),

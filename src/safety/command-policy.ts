@@ -18,7 +18,7 @@ export type PolicyDecision =
   | { readonly allowed: false; readonly message: string };
 
 export const defaultPrograms: Readonly<Record<string, readonly string[]>> = {
-  files: ["ls", "cat", "head", "tail", "wc", "grep", "rg", "find", "sort", "uniq", "diff", "cmp", "echo", "printf", "pwd", "true", "false", "test", "which", "file", "stat", "tree", "sed", "awk", "cut", "tr", "mkdir", "touch", "cp", "mv", "rm", "chmod", "tar", "gzip", "gunzip", "unzip", "basename", "dirname", "realpath", "date", "sleep", "du", "df", "jq"],
+  files: ["ls", "cat", "head", "tail", "wc", "grep", "rg", "find", "sort", "uniq", "diff", "cmp", "echo", "printf", "pwd", "true", "false", "test", "which", "file", "stat", "tree", "sed", "awk", "cut", "tr", "mkdir", "touch", "cp", "mv", "rm", "chmod", "tar", "gzip", "gunzip", "unzip", "basename", "dirname", "realpath", "date", "sleep", "du", "df", "jq", "id", "whoami", "uname", "nproc", "ps"],
   node: ["node", "npm", "npx", "yarn", "pnpm", "tsc", "tsx", "jest", "vitest", "mocha", "eslint", "prettier"],
   python: ["python", "python3", "pip", "pip3", "pytest", "py.test", "tox", "mypy", "ruff", "black", "flake8", "uv"],
   go: ["go", "gofmt"],

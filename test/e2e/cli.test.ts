@@ -71,13 +71,19 @@ describe("coder-bot CLI", () => {
     expect(head.stdout.trim()).toBe("main");
   });
 
-  it("fix refuses to run commands on the host unless asked to", async () => {
-    ollama = await startScriptedOllama({ script: fixAddScript() });
+  it("fix works in a Docker workspace unless told to use the host", async () => {
+    const script = fixAddScript();
+    script.splice(0, 0, { toolCalls: [{ name: "run_command", arguments: { command: "id -un" } }] });
+    ollama = await startScriptedOllama({ script });
     const repo = await makeRepo(brokenAddProject);
-    const result = await cli(["fix", "--repo", repo, "task"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "d-")) }, repo);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain("CODER_RUNNER=host");
-  });
+    const data = mkdtempSync(path.join(os.tmpdir(), "coder-bot-data-"));
+    const result = await cli(["fix", "--repo", repo, "--dry-run", "add() subtracts"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: data }, repo);
+    expect(result.stdout).toContain("Tests (npm test): passed");
+    expect(result.stdout).toContain("+  return a + b;");
+    // The workspace image's own user: the commands ran in the container, not on this machine.
+    const outputs = ollama.chatRequests().at(-1)!.messages.filter((m) => m.role === "tool").map((m) => m.content ?? "");
+    expect(outputs[0]).toContain("stdout:\ncoder");
+  }, 120_000);
 
   it("doctor says what is missing and the command that fixes it", async () => {
     ollama = await startScriptedOllama({ script: [], models: ["llama3:8b"] });
