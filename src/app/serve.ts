@@ -1,8 +1,8 @@
-import { pino } from "pino";
 import { Probot, Server, run as runProbotSetup } from "probot";
 import type { Env } from "../config/env.js";
 import { DockerRunnerFactory } from "../workspace/docker/docker-runner.js";
 import { createGitHubApp } from "./github-app.js";
+import { createLogger } from "./logger.js";
 import { buildServices, type Services } from "./services.js";
 
 export interface RunningBot {
@@ -38,7 +38,7 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
     if (removed > 0) console.warn(`removed ${removed} workspace container(s) left by a previous run`);
   }
   const { appFn, pool } = createGitHubApp(env, services);
-  const log = pino({ name: "coder-bot", level: env.LOG_LEVEL });
+  const log = createLogger(env.LOG_LEVEL, [env.WEBHOOK_SECRET, env.privateKey]);
   const server = new Server({
     log,
     port: env.PORT,

@@ -1,0 +1,22 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/app/logger.js";
+
+describe("the bot's logger", () => {
+  it("redacts secrets and credential shapes from messages and logged objects", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger("info", ["webhook-secret-value"], sink);
+    logger.info({ err: { message: "push failed for ghs_abcdefghijklmnopqrstuvwxyz0123456789" }, headers: { authorization: "token xyz" } }, "secret is webhook-secret-value");
+    const text = lines.join("");
+    expect(text).not.toContain("webhook-secret-value");
+    expect(text).not.toContain("ghs_abcdefghijklmnopqrstuvwxyz0123456789");
+    expect(text).not.toContain("token xyz");
+    expect(text).toContain("[REDACTED]");
+  });
+});
