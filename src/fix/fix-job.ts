@@ -23,6 +23,7 @@ import { branchFor } from "./branch-name.js";
 import type { FixJobPayload } from "./fix-payload.js";
 import { repoKeyOf } from "./fix-payload.js";
 import { renderCancelled, renderDone, renderFailure, renderWorking, type FileChange, type Phase, type RunFigures, type TestOutcome } from "./progress-comment.js";
+import { commitMessage, pullRequestBody, pullRequestTitle } from "./pull-request-text.js";
 import { openPullRequest, pushOntoPullRequestHead, pushToFreeBranch, type PublishContext } from "./publish.js";
 import { detectTestCommand } from "./test-command.js";
 
@@ -43,7 +44,7 @@ export interface FixJobDeps {
 }
 
 /** What a finished (committed) run left in the checkpoint, so a retry after a crash can publish without redoing the work. */
-interface Committed {
+export interface Committed {
   readonly sha: string;
   readonly baseSha: string;
   readonly summary: string | null;
@@ -274,7 +275,7 @@ class FixRun {
       return committed;
     }
     this.#phase = "commit";
-    const sha = await commitStaged(ws, { message: this.#commitMessage(agent.summary), authorName: this.#deps.author.name, authorEmail: this.#deps.author.email });
+    const sha = await commitStaged(ws, { message: this.#redactor.redact(commitMessage(this.#payload, agent.summary)), authorName: this.#deps.author.name, authorEmail: this.#deps.author.email });
     const committed: Committed = { sha, baseSha: ws.baseSha, summary: agent.summary, test, files: staged.files, figures };
     await this.#save({ committed });
     return committed;
@@ -286,14 +287,6 @@ class FixRun {
     if (this.#context.signal.aborted) throw this.#context.signal.reason;
     const output = `${result.stdout}\n${result.stderr}`.trim();
     return { command, passed: result.exitCode === 0 && !result.timedOut, exitCode: result.exitCode, timedOut: result.timedOut, tail: output.split("\n").slice(-40).join("\n") };
-  }
-
-  #commitMessage(summary: string | null): string {
-    const { issue } = this.#payload;
-    const title = issue.title.replace(/\s+/g, " ").trim().slice(0, 60);
-    const subject = issue.isPullRequest ? `Address /coder fix on #${issue.number}: ${title}` : `Fix #${issue.number}: ${title}`;
-    const body = summary ? `\n\n${this.#redactor.redact(summary)}` : "";
-    return `${subject}${body}\n\n${issue.isPullRequest ? "Refs" : "Fixes"} #${issue.number}\n`;
   }
 
   // ── publish and report ───────────────────────────────────────────────────────────────
@@ -330,7 +323,7 @@ class FixRun {
     if (!pushed.onHead && !this.#checkpoint.pullRequest) {
       const base = await this.#pullRequestBase();
       const draft = committed.test.passed === false && config.pullRequests.draftWhenTestsFail;
-      const pr = await openPullRequest({ forge: this.#forge, repo }, { head: pushed.branch, base, title: this.#prTitle(), body: this.#prBody(committed), draft });
+      const pr = await openPullRequest({ forge: this.#forge, repo }, { head: pushed.branch, base, title: pullRequestTitle(this.#payload), body: this.#redactor.redact(pullRequestBody(this.#payload, committed, this.#deps.provider.label)), draft });
       await this.#save({ pullRequest: { number: pr.number, url: pr.url, draft: pr.draft } });
     }
     this.#phase = "report";
@@ -361,34 +354,6 @@ class FixRun {
     const pr = this.#pullRequest ?? (await this.#forge.getPullRequest(repo, issue.number));
     const sameRepo = pr.head.repoFullName?.toLowerCase() === `${repo.owner}/${repo.repo}`.toLowerCase();
     return sameRepo ? pr.head.ref : pr.base.ref;
-  }
-
-  #prTitle(): string {
-    const { issue } = this.#payload;
-    const title = issue.title.replace(/\s+/g, " ").trim().slice(0, 200);
-    return issue.isPullRequest ? `Follow-up to #${issue.number}: ${title}` : `Fix #${issue.number}: ${title}`;
-  }
-
-  #prBody(committed: Committed): string {
-    const { issue, comment } = this.#payload;
-    const lines = [
-      issue.isPullRequest ? `Follow-up to #${issue.number}, requested by @${comment.author} with \`/coder fix\`.` : `Fixes #${issue.number}`,
-      "",
-      "## Summary",
-      "",
-      committed.summary ?? "(the agent gave no summary)",
-      "",
-      "## Tests",
-      "",
-      committed.test.command === null ? "No test command was found." : `\`${committed.test.command}\`: ${committed.test.passed ? "passed ✅" : `failed ❌ (exit ${committed.test.exitCode ?? "?"})`}`,
-      "",
-      "## Files",
-      "",
-      ...committed.files.map((f) => `- \`${f.path}\` (+${f.added} −${f.removed})`),
-      "",
-      `<sub>Made by coder-bot (${this.#deps.provider.label}) in ${committed.figures.steps} steps, requested by @${comment.author}.</sub>`,
-    ];
-    return this.#redactor.redact(lines.join("\n"));
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────

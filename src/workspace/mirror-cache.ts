@@ -1,5 +1,6 @@
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { pathExists } from "./path-exists.js";
 import { runGit } from "../git/run-git.js";
 
 /**
@@ -22,7 +23,7 @@ export class MirrorCache {
   /** Fetches the repository's branches (and any extra refs) into its mirror; returns the mirror path. */
   async fetch(params: { readonly repoKey: string; readonly cloneUrl: string; readonly token: string | null; readonly extraRefs?: readonly string[] }): Promise<string> {
     const dir = this.pathFor(params.repoKey);
-    if (!(await exists(path.join(dir, "HEAD")))) {
+    if (!(await pathExists(path.join(dir, "HEAD")))) {
       await mkdir(dir, { recursive: true });
       await runGit(["init", "--bare", "--quiet", dir], { cwd: this.#root });
       await runGit(["config", "gc.auto", "0"], { cwd: dir });
@@ -33,11 +34,3 @@ export class MirrorCache {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
