@@ -8,7 +8,10 @@
  *    of `docker exec`. For information only, a third side between the two: the same CLI pair with
  *    the flags the product gives its containers (read-only root, tmpfs, limits, init, bind mount),
  *    which separates what the confinement costs the engine from what the product's code costs.
- *    Containers are removed after each timing, outside it.
+ *    Containers are removed after each timing, outside it. Note: the product creates its
+ *    containers with `NetworkDisabled: true`, which the CLI cannot ask for; `--network none` still
+ *    has the engine set up a network namespace, which makes both CLI sides start slower (about
+ *    250 ms under runc on Docker 20.10) — a difference in what is started, not in client code.
  * 2. Per command: one product runner and one plain container, started once; `runner.run(["true"])`
  *    against `docker exec <id> true`. For information only, a third side between the two: a bare
  *    dockerode exec of `true` in the product's container (no `sh -c 'kill -1; exec timeout …'`
@@ -148,7 +151,8 @@ export async function runSandboxBench(options: SandboxBenchOptions = defaultSand
 
     // ── 1. ready ──
     const plainRunArgs = ["run", "-d", "--runtime", runtime, "--network", "none", "--label", benchLabel, options.image, "sleep", "infinity"];
-    // The product's HostConfig, spelled as CLI flags (src/workspace/docker/docker-runner.ts, create()).
+    // The product's HostConfig, spelled as CLI flags (src/workspace/docker/docker-runner.ts, create());
+    // all but NetworkDisabled, which has no CLI flag.
     const s = defaultSandbox;
     const productFlagArgs = [
       "run", "-d", "--runtime", runtime, "--network", "none", "--label", benchLabel,

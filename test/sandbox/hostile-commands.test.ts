@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -118,7 +118,8 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
     expect(result.stdout).not.toContain("docker.sock");
   });
 
-  it("does not let read_file follow a symlink to /etc/passwd", async () => {
+  it("does not let read_file follow a symlink to /etc/passwd, nor hand that file to the workspace user", async () => {
+    expect(statSync("/etc/passwd").uid).toBe(0);
     const result = await callTool(fixTools, "read_file", { path: "leak" }, context);
     expect(result).toMatchObject({ isError: true, reason: "outside-workspace" });
   });

@@ -1,6 +1,6 @@
-import { chown, lstat, readdir } from "node:fs/promises";
 import path from "node:path";
 import Docker from "dockerode";
+import { execa } from "execa";
 import type { CommandRunner, RunnerFactory, RunOptions, RunResult, WorkspaceOptions } from "../runner.js";
 import { execCommand } from "./exec-command.js";
 import { defaultSandbox, OWNER_LABEL, WORKSPACE_LABEL, WORKSPACE_USER, type SandboxOptions } from "./sandbox-options.js";
@@ -130,8 +130,8 @@ export class DockerRunner implements CommandRunner {
   readonly #recreate: () => Promise<Docker.Container>;
   readonly fileOwner: { readonly uid: number; readonly gid: number };
   #disposed = false;
-  /** Resolves when the container stops (under gVisor a memory hog takes the whole sandbox down). */
-  #stopped: Promise<unknown> = Promise.resolve();
+  /** Told when the container stops (under gVisor a memory hog takes the whole sandbox down). */
+  readonly #stopListeners = new Set<() => void>();
   #running = false;
 
   constructor(docker: Docker, container: Docker.Container, owner: { uid: number; gid: number }, recreate: () => Promise<Docker.Container>) {
@@ -147,8 +147,13 @@ export class DockerRunner implements CommandRunner {
       if (error.statusCode !== 304) throw error; // 304: already running
     });
     this.#running = true;
-    const stopped = () => (this.#running = false);
-    this.#stopped = this.#container.wait().then(stopped, stopped);
+    const container = this.#container;
+    const stopped = () => {
+      if (container !== this.#container) return; // a replaced container's late news
+      this.#running = false;
+      for (const listener of this.#stopListeners) listener();
+    };
+    void container.wait().then(stopped, stopped);
   }
 
   get id(): string {
@@ -173,7 +178,10 @@ export class DockerRunner implements CommandRunner {
         env: containerEnv,
         timeoutMs: options.timeoutMs,
         maxOutputBytes: options.maxOutputBytes ?? 64 * 1024,
-        containerStopped: this.#stopped,
+        onContainerStop: (listener) => {
+          this.#stopListeners.add(listener);
+          return () => this.#stopListeners.delete(listener);
+        },
         ...(options.signal ? { signal: options.signal } : {}),
       });
     let result: RunResult;
@@ -240,16 +248,7 @@ export class DockerRunner implements CommandRunner {
   }
 }
 
+/** `-h -P`: symbolic links are changed themselves and never followed, so a link to a host file stays harmless. */
 async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
-  await chown(dir, uid, gid);
-  const entries = await readdir(dir, { withFileTypes: true });
-  await Promise.all(
-    entries.map(async (entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return chownTree(full, uid, gid);
-      const info = await lstat(full);
-      if (info.isSymbolicLink()) return undefined; // lchown is not needed: the container follows nothing on the host
-      return chown(full, uid, gid);
-    }),
-  );
+  await execa("chown", ["-R", "-h", "-P", `${uid}:${gid}`, "--", dir]);
 }

@@ -16,8 +16,8 @@ export interface ExecParams {
    * `kill -1` spares its caller, the shell that then becomes `timeout`.
    */
   readonly killLeftovers?: boolean;
-  /** Resolves if the container stops: the exec's stream would otherwise wait for the host guard. */
-  readonly containerStopped?: Promise<unknown>;
+  /** Registers a call for when the container stops (the stream would otherwise wait for the host guard); returns its removal. */
+  readonly onContainerStop?: (listener: () => void) => () => void;
 }
 
 /** Grace after the in-container timeout before the host gives up on the exec and cleans up itself. */
@@ -58,7 +58,7 @@ export async function execCommand(docker: Docker, container: Docker.Container, p
   });
   const abort = () => stream.destroy();
   params.signal?.addEventListener("abort", abort, { once: true });
-  void params.containerStopped?.then(abort);
+  const unsubscribe = params.onContainerStop?.(abort);
   const guard = setTimeout(() => {
     hostTimedOut = true;
     stream.destroy();
@@ -68,6 +68,7 @@ export async function execCommand(docker: Docker, container: Docker.Container, p
   } finally {
     clearTimeout(guard);
     params.signal?.removeEventListener("abort", abort);
+    unsubscribe?.();
   }
   const info = await exec.inspect().catch(() => null);
   const exitCode = info?.Running ? null : (info?.ExitCode ?? null);
