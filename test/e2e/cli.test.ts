@@ -96,6 +96,17 @@ describe("coder-bot CLI", () => {
     expect(result.stdout).toMatch(/✔ Data directory/);
   });
 
+  it("doctor reports Docker, gVisor and the workspace image", async () => {
+    ollama = await startScriptedOllama({ script: [] });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-doctor-"));
+    const result = await cli(["doctor"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: dir, CODER_SANDBOX_RUNTIME: "runsc" }, dir);
+    expect(result.stdout).toMatch(/✔ Docker: engine [\d.]+.*runsc/);
+    expect(result.stdout).toMatch(/✔ gVisor: available \(workspaces use runsc\)/);
+    expect(result.stdout).toMatch(/✔ Workspace image: coder-bot\/workspace:latest is built/);
+    const missing = await cli(["doctor"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: dir, CODER_WORKSPACE_IMAGE: "coder-bot/nope:1" }, dir);
+    expect(missing.stdout).toContain("fix: scripts/build-images.sh");
+  });
+
   it("reports every environment problem at once", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-env-"));
     const result = await cli(["doctor"], { APP_ID: "abc", OLLAMA_HOST: "not a url", CODER_RUNNER: "vm" }, dir);
