@@ -4,6 +4,7 @@ import type { ChatMessage, LlmProvider, ToolCall } from "../llm/types.js";
 import type { RunStore } from "../store/run-store.js";
 import { callTool } from "../tools/call-tool.js";
 import { toolSpec, type Tool, type ToolContext, type ToolResult } from "../tools/tool.js";
+import { nudgeMessage, StuckDetector } from "./stuck-detector.js";
 import { budgetConditions, type Budgets, type StopCondition, type StopReason } from "./stop-conditions.js";
 
 export interface AgentRunOptions {
@@ -20,6 +21,8 @@ export interface AgentRunOptions {
   readonly extraStopConditions?: readonly StopCondition[];
   /** Waits between retries of a model call that failed for a passing reason. */
   readonly retryDelaysMs?: readonly number[];
+  /** Limits of the stuck detector: identical calls in a row, and steps without changing a file. */
+  readonly stuck?: { readonly repeatLimit?: number; readonly idleLimit?: number };
 }
 
 export interface AgentResult {
@@ -31,7 +34,12 @@ export interface AgentResult {
   readonly durationMs: number;
   /** The model error that ended the run, with what to do about it. */
   readonly error?: { readonly message: string; readonly hint: string };
+  /** Why the stuck detector stopped the run. */
+  readonly stuck?: string;
 }
+
+/** Tools whose success means the workspace changed (run_command may too, but usually only reads). */
+const changingTools = new Set(["write_file", "edit_file"]);
 
 const NUDGE = "You did not call a tool. Continue the task with the tools, or call finish with a summary if you are done.";
 
@@ -54,6 +62,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
   let promptTokens = 0;
   let completionTokens = 0;
   let nudged = false;
+  const stuck = new StuckDetector(options.stuck);
 
   const result = (stopReason: StopReason, extra: Partial<AgentResult> = {}): AgentResult => ({
     stopReason,
@@ -111,6 +120,12 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 
     const finished = results.find((r) => !r.result.isError && r.result.finished);
     if (finished && !finished.result.isError) return result("finished", { summary: finished.result.finished?.summary ?? null });
+    if (results.length > 0) {
+      const changed = results.some((r) => !r.result.isError && changingTools.has(r.call.name));
+      const verdict = stuck.observe(reply.message.toolCalls, changed);
+      if (verdict.kind === "stop") return result("stuck", { stuck: verdict.why });
+      if (verdict.kind === "nudge") messages.push({ role: "user", content: nudgeMessage(verdict.why) });
+    }
     if (signal.aborted) return result(interrupted());
   }
 }

@@ -5,6 +5,7 @@ export type StopReason =
   | "time-budget"
   | "token-budget"
   | "cancelled"
+  | "stuck"
   | "model-error";
 
 export interface LoopState {
@@ -37,5 +38,6 @@ export const stopReasonText: Record<StopReason, string> = {
   "time-budget": "the time budget ran out",
   "token-budget": "the token budget ran out",
   cancelled: "the job was cancelled",
+  stuck: "the agent was stuck",
   "model-error": "the model could not be used",
 };

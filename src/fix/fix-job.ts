@@ -258,6 +258,7 @@ class FixRun {
     this.#deps.runs.finish(runId, { stopReason: agent.stopReason, steps: agent.steps, promptTokens: agent.promptTokens, completionTokens: agent.completionTokens });
     if (agent.stopReason === "cancelled") throw this.#context.signal.reason;
     if (agent.stopReason === "model-error") throw new PhaseError("agent", agent.error?.message ?? "the model failed", agent.error?.hint);
+    const summary = agent.summary ?? (agent.stuck ? `I stopped because I was stuck: ${agent.stuck}.` : null);
     const figures: RunFigures = { steps: agent.steps, maxSteps: config.budgets.steps, tokens: agent.promptTokens + agent.completionTokens, durationMs: agent.durationMs, stopReason: agent.stopReason };
 
     this.#phase = "test";
@@ -266,17 +267,17 @@ class FixRun {
     const test = await this.#runTests(ws.runner, testCommand, config);
 
     if (staged.files.length === 0) {
-      await this.#report(renderDone({ requestedBy: comment.author, dryRun: this.#dryRun, outcome: "🤷 I finished without changing any file, so there is nothing to push.", test, files: [], figures, summary: agent.summary }));
+      await this.#report(renderDone({ requestedBy: comment.author, dryRun: this.#dryRun, outcome: "🤷 I finished without changing any file, so there is nothing to push.", test, files: [], figures, summary }));
       return null;
     }
     if (this.#dryRun) {
-      const committed: Committed = { sha: "", baseSha: ws.baseSha, summary: agent.summary, test, files: staged.files, figures };
-      await this.#report(renderDone({ requestedBy: comment.author, dryRun: true, outcome: "🔍 Dry run: nothing was pushed and no pull request was opened.", test, files: staged.files, figures, summary: agent.summary, diff: staged.diff }));
+      const committed: Committed = { sha: "", baseSha: ws.baseSha, summary, test, files: staged.files, figures };
+      await this.#report(renderDone({ requestedBy: comment.author, dryRun: true, outcome: "🔍 Dry run: nothing was pushed and no pull request was opened.", test, files: staged.files, figures, summary, diff: staged.diff }));
       return committed;
     }
     this.#phase = "commit";
-    const sha = await commitStaged(ws, { message: this.#redactor.redact(commitMessage(this.#payload, agent.summary)), authorName: this.#deps.author.name, authorEmail: this.#deps.author.email });
-    const committed: Committed = { sha, baseSha: ws.baseSha, summary: agent.summary, test, files: staged.files, figures };
+    const sha = await commitStaged(ws, { message: this.#redactor.redact(commitMessage(this.#payload, summary)), authorName: this.#deps.author.name, authorEmail: this.#deps.author.email });
+    const committed: Committed = { sha, baseSha: ws.baseSha, summary, test, files: staged.files, figures };
     await this.#save({ committed });
     return committed;
   }
