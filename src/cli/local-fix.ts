@@ -71,7 +71,8 @@ export async function localFix(options: LocalFixOptions): Promise<LocalFixResult
       onStep: ({ step, lastTool }) => options.out(`  step ${step}${lastTool ? `: ${lastTool}` : ""}`),
     });
     options.runs.finish(runId, { stopReason: agent.stopReason, steps: agent.steps, promptTokens: agent.promptTokens, completionTokens: agent.completionTokens });
-    options.out(`Stopped: ${stopReasonText[agent.stopReason]} after ${agent.steps} steps.${agent.error ? ` ${agent.error.message}. ${agent.error.hint}` : ""}`);
+    options.out(`Stopped: ${stopReasonText[agent.stopReason]} after ${agent.steps} steps.${agent.error ? ` ${agent.error.message}. ${agent.error.hint}` : ""}${agent.stuck ? ` ${agent.stuck}.` : ""}`);
+    options.out(`Run ${runId} is recorded: coder-bot trajectory ${runId}`);
     const staged = await stageChanges(worktree, baseSha);
     let testsPassed: boolean | null = null;
     if (testCommand && staged.files.length > 0) {

@@ -62,6 +62,26 @@ program
   });
 
 program
+  .command("trajectory")
+  .description("Print a recorded agent run as JSON Lines: the run, then every step (messages, tool calls, results, timings, tokens).")
+  .argument("<run-id>", "the run's number, as printed by `fix` and shown in the progress comment")
+  .action((runId: string) => {
+    const env = environment();
+    const db = openDatabase(env.CODER_DATA_DIR);
+    try {
+      const text = new RunStore(db).exportJsonl(Number(runId));
+      if (text === null) {
+        console.error(`No run ${runId} in ${env.CODER_DATA_DIR}.`);
+        process.exitCode = 1;
+      } else {
+        process.stdout.write(text);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+program
   .command("doctor")
   .description("Check Ollama, the model, Docker, the data directory and the App credentials.")
   .action(async () => {

@@ -10,6 +10,20 @@ export interface StepRecord {
   readonly toolsMs: number;
 }
 
+export interface RunRecord {
+  readonly id: number;
+  readonly jobId: number | null;
+  readonly repoKey: string;
+  readonly task: string;
+  readonly model: string;
+  readonly stopReason: string | null;
+  readonly steps: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+}
+
 /** Records every agent run and step, so a run can be inspected and exported after the fact. */
 export class RunStore {
   readonly #db: Database;
@@ -38,6 +52,24 @@ export class RunStore {
     this.#db
       .prepare("UPDATE runs SET stop_reason = ?, steps = ?, prompt_tokens = ?, completion_tokens = ?, finished_at = ? WHERE id = ?")
       .run(params.stopReason, params.steps, params.promptTokens, params.completionTokens, Date.now(), runId);
+  }
+
+  get(runId: number): RunRecord | null {
+    const row = this.#db
+      .prepare<[number], { id: number; job_id: number | null; repo_key: string; task: string; model: string; stop_reason: string | null; steps: number; prompt_tokens: number; completion_tokens: number; started_at: number; finished_at: number | null }>(
+        "SELECT * FROM runs WHERE id = ?",
+      )
+      .get(runId);
+    if (!row) return null;
+    return { id: row.id, jobId: row.job_id, repoKey: row.repo_key, task: row.task, model: row.model, stopReason: row.stop_reason, steps: row.steps, promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens, startedAt: row.started_at, finishedAt: row.finished_at };
+  }
+
+  /** The run and its steps as JSON Lines: a `run` record, then one `step` record per step. */
+  exportJsonl(runId: number): string | null {
+    const run = this.get(runId);
+    if (!run) return null;
+    const lines = [JSON.stringify({ type: "run", ...run }), ...this.steps(runId).map((step) => JSON.stringify({ type: "step", ...step }))];
+    return `${lines.join("\n")}\n`;
   }
 
   steps(runId: number): StepRecord[] {

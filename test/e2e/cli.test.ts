@@ -50,6 +50,17 @@ describe("coder-bot CLI", () => {
     expect(result.stderr).toBe("");
     expect(result.stdout).toContain("+  return a + b;");
     expect(result.stdout).toContain("Tests (npm test): passed");
+    // The run was recorded and exports as JSON Lines: one run record, then one record per step.
+    const runId = /coder-bot trajectory (\d+)/.exec(result.stdout)?.[1];
+    expect(runId).toBeDefined();
+    const exported = await cli(["trajectory", runId!], { CODER_DATA_DIR: data }, repo);
+    const records = exported.stdout.trim().split("\n").map((line) => JSON.parse(line) as { type: string; stopReason?: string; step?: number; toolResults?: unknown });
+    expect(records[0]).toMatchObject({ type: "run", stopReason: "finished", steps: 7 });
+    expect(records.slice(1).map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(JSON.stringify(records[4]!.toolResults)).toContain("return a + b;");
+    const unknown = await cli(["trajectory", "999"], { CODER_DATA_DIR: data }, repo);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("No run 999");
     const status = await exec("git", ["status", "--porcelain"], { cwd: repo });
     expect(status.stdout).toBe("");
     const branches = await exec("git", ["branch", "--format=%(refname:short)"], { cwd: repo });

@@ -301,19 +301,17 @@ class Reader {
   /**
    * Whether the quote at `pos` ends the string. In valid JSON a closing quote is always followed
    * by `,` `:` `}` `]` or the end, so this never changes how valid JSON reads; it lets
-   * `"say "hi" now"` and `'it's'` through as the model meant them.
+   * `"say "hi" now"` and `'it's'` through as the model meant them. A comment, or (after a space)
+   * another quoted string, also ends it: `"a" // note` and `"a" "b"` with the comma missing.
    */
   #closesString(): boolean {
     let i = this.pos + 1;
-    let sawNewline = false;
-    while (i < this.text.length && WHITESPACE.has(this.text[i] as string)) {
-      if (this.text[i] === "\n") sawNewline = true;
-      i++;
-    }
+    while (i < this.text.length && WHITESPACE.has(this.text[i] as string)) i++;
+    const spaced = i > this.pos + 1;
     const next = this.text[i];
     if (next === undefined || ",:}]".includes(next)) return true;
-    // A quote that ends a line followed by another quoted string: a missing comma between members.
-    return sawNewline && next in STRING_CLOSERS;
+    if (next === "/" && (this.text[i + 1] === "/" || this.text[i + 1] === "*")) return true;
+    return spaced && (next === "#" || next in STRING_CLOSERS);
   }
 
   #escape(): string {

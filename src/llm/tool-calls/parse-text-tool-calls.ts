@@ -130,8 +130,19 @@ function scan(text: string, tools: readonly ToolSpec[], bareIsCertain: boolean):
       const closed = close !== -1 && (nextOpen === -1 || close < nextOpen);
       const bodyEnd = closed ? close : nextOpen !== -1 ? nextOpen : text.length;
       endProse(at);
-      findings.push(...fromWrapperBody(text.slice(bodyStart, bodyEnd), tools, tag.reportFailures && closed));
-      i = proseStart = closed ? close + tag.close.length : bodyEnd;
+      // A JSON body is read against the whole text, so a "</tool_call>" inside one of its strings
+      // (code-editing arguments echo it) does not end the call early.
+      const jsonStart = bodyStart + text.slice(bodyStart, bodyEnd).search(/\S|$/);
+      const json = "{[".includes(text[jsonStart] ?? "x") ? readJsonSequence(text, jsonStart, tools, true, tag.reportFailures && closed) : null;
+      if (json && !json.failed) {
+        findings.push(...json.findings);
+        const after = /^\s*/.exec(text.slice(json.end))?.[0].length ?? 0;
+        i = proseStart = text.startsWith(tag.close, json.end + after) ? json.end + after + tag.close.length : json.end;
+      } else {
+        // Unreadable against the whole text (say, a brace missing before the closing tag): read the body alone.
+        findings.push(...fromWrapperBody(text.slice(bodyStart, bodyEnd), tools, tag.reportFailures && closed));
+        i = proseStart = closed ? close + tag.close.length : bodyEnd;
+      }
     }
   }
   endProse(text.length);
@@ -201,7 +212,7 @@ function unfence(body: string): string {
 }
 
 /** One or more JSON values in a row (`{…} {…}`, or `{…}; {…}` after `<|python_tag|>`), each a call or list of calls. */
-function readJsonSequence(text: string, from: number, tools: readonly ToolSpec[], certain: boolean, reportFailures: boolean): { findings: Finding[]; end: number } {
+function readJsonSequence(text: string, from: number, tools: readonly ToolSpec[], certain: boolean, reportFailures: boolean): { findings: Finding[]; end: number; failed: boolean } {
   const findings: Finding[] = [];
   let at = from;
   for (;;) {
@@ -210,18 +221,18 @@ function readJsonSequence(text: string, from: number, tools: readonly ToolSpec[]
     const parsed = parseLenientJsonAt(text, at);
     if (!parsed.ok) {
       if (reportFailures) findings.push({ kind: "problem", message: unreadableCall(parsed.message) });
-      return { findings, end: text.length };
+      return { findings, end: text.length, failed: true };
     }
     const candidates = callCandidates(parsed.value);
     if (candidates) findings.push(...resolveAll(candidates, tools, certain, parsed.repairs));
     else if (reportFailures) findings.push({ kind: "problem", message: "A tool call does not name a tool. Write each call as {\"name\": \"<tool name>\", \"arguments\": {...}}." });
     at = parsed.end;
   }
-  return { findings, end: at };
+  return { findings, end: at, failed: false };
 }
 
 /** Mistral and Devstral: `[TOOL_CALLS][{"name": …, "arguments": …}]` or `[TOOL_CALLS]name[ARGS]{…}`. */
-function readMistralCalls(text: string, from: number, tools: readonly ToolSpec[]): { findings: Finding[]; end: number } {
+function readMistralCalls(text: string, from: number, tools: readonly ToolSpec[]): { findings: Finding[]; end: number; failed?: boolean } {
   let at = from;
   while (at < text.length && /\s/.test(text[at] as string)) at++;
   if ("{[".includes(text[at] ?? "x")) return readJsonSequence(text, at, tools, true, true);
