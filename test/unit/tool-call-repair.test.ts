@@ -57,6 +57,31 @@ describe("lenient JSON", () => {
     }
   });
 
+  it("reads generated valid JSON exactly as JSON.parse does", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const chars = ["a", "Z", " ", '"', "\\", "/", "\n", "\t", "\u0001", "é", "😀", "'", "}", "]", ",", ":", "#", "`", "\u2028"];
+    const text = () => Array.from({ length: Math.floor(random() * 8) }, () => chars[Math.floor(random() * chars.length)]).join("");
+    const generate = (depth: number): unknown => {
+      const pick = Math.floor(random() * (depth > 3 ? 4 : 6));
+      if (pick === 0) return text();
+      if (pick === 1) return Math.round((random() - 0.5) * 1e6) / (random() < 0.5 ? 1 : 1000);
+      if (pick === 2) return random() < 0.5;
+      if (pick === 3) return null;
+      if (pick === 4) return Array.from({ length: Math.floor(random() * 4) }, () => generate(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [text(), generate(depth + 1)]));
+    };
+    for (let n = 0; n < 500; n++) {
+      const json = JSON.stringify(generate(0), null, n % 3 === 0 ? 2 : undefined);
+      const result = parseLenientJson(json);
+      expect(value(result), json).toEqual(JSON.parse(json));
+      expect(repairsOf(result), json).toEqual([]);
+    }
+  });
+
   it("keeps __proto__ an own property instead of setting the prototype", () => {
     const parsed = value(parseLenientJson('{"__proto__": {"polluted": true}}')) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(["__proto__"]);
@@ -285,6 +310,12 @@ describe("parseToolCallsFromText", () => {
     expect(parseToolCallsFromText(python, tools)).toEqual({ calls: [], problems: [] });
     const xml = "The format is:\n```xml\n<tool_call>\n<function=run_command>\n<parameter=command>rm -rf /</parameter>\n</function>\n</tool_call>\n```\nThat is all.";
     expect(parseToolCallsFromText(xml, tools)).toEqual({ calls: [], problems: [] });
+    const twoFences = '```xml\n<tool_call>{"name": "run_command", "arguments": {"command": "make"}}</tool_call>\n```\nand from Python:\n```python\nclient.call("run_command")\n```';
+    expect(parseToolCallsFromText(twoFences, tools)).toEqual({ calls: [], problems: [] });
+  });
+
+  it("reads a reply that is nothing but one fenced block, whatever its language", () => {
+    expect(calls('```xml\n<tool_call>{"name": "git_status", "arguments": {}}</tool_call>\n```')).toEqual([{ name: "git_status", arguments: {} }]);
   });
 
   it("takes a <function= tag only at the start of a line or right after another tag", () => {

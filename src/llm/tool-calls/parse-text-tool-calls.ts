@@ -29,7 +29,7 @@ export function parseToolCallsFromText(text: string, tools: readonly ToolSpec[])
   const visible = stripReasoning(text);
   // A reply that is nothing but one fenced block (```xml around a call) is the call, whatever the fence says.
   const sole = /^\s*```([^\n`]*)\n([\s\S]*?)\n?[ \t]*```\s*$/.exec(visible);
-  if (sole && !CALL_FENCES.has(fenceLanguage(sole[1] ?? ""))) {
+  if (sole && !CALL_FENCES.has(fenceLanguage(sole[1] ?? "")) && !/^ {0,3}```/m.test(sole[2] ?? "")) {
     const inner = scan(sole[2] ?? "", tools, false);
     if (inner.length > 0) return collect(inner);
   }

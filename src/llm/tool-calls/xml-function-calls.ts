@@ -28,11 +28,6 @@ export interface FunctionBlock {
 const OPENER = /<function=([^>\n]*)>/g;
 const PARAMETER = /<parameter=([^>\n]*)>/g;
 
-/** The index of the next `<function=` at or after `from`, or -1. */
-export function findFunctionOpener(text: string, from: number): number {
-  return text.indexOf("<function=", from);
-}
-
 /** Reads the block whose `<function=` is at `start`; null when the tag itself is malformed. */
 export function readFunctionBlock(text: string, start: number): FunctionBlock | null {
   OPENER.lastIndex = start;
