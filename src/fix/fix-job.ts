@@ -113,7 +113,9 @@ class FixRun {
   readonly #payload: FixJobPayload;
   readonly #checkpoint: Checkpoint;
   readonly #redactor: Redactor;
-  readonly #dryRun: boolean;
+  #dryRun: boolean;
+  /** Why a fix became a dry run on its own (a fork's pull request). */
+  #dryRunReason: string | null = null;
   #forge!: Forge;
   #phase: Phase = "configure";
   #lastProgressAt = 0;
@@ -144,6 +146,13 @@ class FixRun {
         if (committed === null) return "succeeded";
         if (this.#dryRun) return "succeeded";
       }
+      if (this.#dryRun) {
+        // Resumed with dry run switched on since: the commit stays local.
+        const c = this.#checkpoint.committed!;
+        await this.#report(renderDone({ requestedBy: this.#payload.comment.author, dryRun: true, outcome: "🔍 Dry run: nothing was pushed and no pull request was opened.", test: c.test, files: c.files, figures: c.figures, summary: c.summary }));
+        return "succeeded";
+      }
+      if (this.#context.signal.aborted) throw this.#context.signal.reason;
       await this.#publish(config, workspace?.dir);
       return "succeeded";
     } catch (error) {
@@ -215,7 +224,11 @@ class FixRun {
     this.#pullRequest = await this.#forge.getPullRequest(repo, issue.number);
     if (this.#pullRequest.state !== "open") throw new PhaseError("prepare", `pull request #${issue.number} is closed`, "reopen it, or comment on an open one");
     const sameRepo = this.#pullRequest.head.repoFullName?.toLowerCase() === `${repo.owner}/${repo.repo}`.toLowerCase();
-    return sameRepo ? { ref: this.#pullRequest.head.sha, extraRefs: [] } : { ref: this.#pullRequest.head.sha, extraRefs: [`refs/pull/${issue.number}/head`] };
+    if (sameRepo) return { ref: this.#pullRequest.head.sha, extraRefs: [] };
+    // A fork's commits pushed into this repository would run in its workflows with its secrets.
+    this.#dryRun = true;
+    this.#dryRunReason = "This pull request comes from a fork. I don't push a fork's commits into this repository (its workflows would run them with this repository's secrets), so here is the change as a diff for the author to apply.";
+    return { ref: this.#pullRequest.head.sha, extraRefs: [`refs/pull/${issue.number}/head`] };
   }
 
   async #prepare(token: string | null, ref: string, extraRefs: string[], config: RepoConfig): Promise<Prepared> {
@@ -272,7 +285,7 @@ class FixRun {
     }
     if (this.#dryRun) {
       const committed: Committed = { sha: "", baseSha: ws.baseSha, summary, test, files: staged.files, figures };
-      await this.#report(renderDone({ requestedBy: comment.author, dryRun: true, outcome: "🔍 Dry run: nothing was pushed and no pull request was opened.", test, files: staged.files, figures, summary, diff: staged.diff }));
+      await this.#report(renderDone({ requestedBy: comment.author, dryRun: true, outcome: "🔍 Dry run: nothing was pushed and no pull request was opened.", test, files: staged.files, figures, summary, diff: staged.diff, ...(this.#dryRunReason ? { notes: [this.#dryRunReason] } : {}) }));
       return committed;
     }
     this.#phase = "commit";
@@ -400,10 +413,22 @@ class FixRun {
     }
     // Shutting down: leave the job running so the next start retries it.
     if (this.#context.signal.aborted) throw error;
+    // GitHub or the network failing for a moment: the queue retries the job with backoff, and
+    // the checkpoint makes the retry resume where this attempt stopped.
+    if (isTransient(error) && this.#job.attempts < this.#job.maxAttempts) throw error;
     const phase = error instanceof PhaseError ? error.phase : this.#phase;
     const hint = error instanceof PhaseError ? error.hint : error instanceof LlmError ? error.hint : undefined;
     this.#deps.log.error({ job: this.#job.id, phase, err: error }, "fix job failed");
-    await this.#report(renderFailure({ requestedBy: this.#payload.comment.author, dryRun: this.#dryRun, phase, message: (error as Error).message ?? String(error), ...(hint ? { hint } : {}) }));
+    const pushed = this.#checkpoint.pushed?.branch ?? null;
+    await this.#report(renderFailure({ requestedBy: this.#payload.comment.author, dryRun: this.#dryRun, phase, message: (error as Error).message ?? String(error), pushedBranch: pushed, ...(hint ? { hint } : {}) }));
     return "failed";
   }
+}
+
+/** Failures worth another attempt: GitHub's 5xx and rate limits, and connections that broke. */
+function isTransient(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  if (typeof status === "number") return status >= 500 || status === 429;
+  const code = (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
+  return code !== undefined && ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN", "UND_ERR_SOCKET"].includes(code);
 }

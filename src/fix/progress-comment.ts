@@ -84,10 +84,10 @@ export function renderDone(params: {
   return parts.join("\n");
 }
 
-export function renderFailure(params: { requestedBy: string; dryRun: boolean; phase: Phase; message: string; hint?: string }): string {
+export function renderFailure(params: { requestedBy: string; dryRun: boolean; phase: Phase; message: string; hint?: string; pushedBranch?: string | null }): string {
   const lines = [header(params.requestedBy, params.dryRun), "", `❌ Failed while ${phaseText[params.phase]}: ${params.message}`];
   if (params.hint) lines.push("", `What to do: ${params.hint}`);
-  lines.push("", "Nothing was pushed. Comment `/coder fix` again to retry.");
+  lines.push("", params.pushedBranch ? `The change was pushed to \`${params.pushedBranch}\` before this failure. Comment \`/coder fix\` again to retry.` : "Nothing was pushed. Comment `/coder fix` again to retry.");
   return lines.join("\n");
 }
 

@@ -50,6 +50,8 @@ export async function pushOntoPullRequestHead(ctx: PublishContext, pr: PullReque
     return { pushed: false, why: "the pull request's branch lives in a fork, which I cannot push to" };
   }
   const current = await ctx.forge.getPullRequest(ctx.repo, pr.number);
+  // Already there: pushed by an attempt that crashed before it could record it.
+  if (current.head.sha === ctx.sha) return { pushed: true };
   if (current.head.sha !== baseSha) {
     return { pushed: false, why: `the branch \`${pr.head.ref}\` moved while I worked (now at ${current.head.sha.slice(0, 7)})` };
   }

@@ -1,3 +1,4 @@
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
@@ -30,7 +31,16 @@ export interface GitResult {
   readonly exitCode: number;
 }
 
-const home = path.join(os.tmpdir(), "coder-bot-git-home");
+/**
+ * git's HOME: a directory of this process's own (mode 0700), so no other user can plant a
+ * `.gitconfig` (an `insteadOf` rule would send the token elsewhere). Global and XDG config are
+ * switched off on top.
+ */
+let privateHome: string | undefined;
+function home(): string {
+  privateHome ??= mkdtempSync(path.join(os.tmpdir(), "coder-bot-git-"));
+  return privateHome;
+}
 
 /**
  * Runs git with an environment built from scratch: no user or system config, no prompts, no
@@ -40,7 +50,9 @@ const home = path.join(os.tmpdir(), "coder-bot-git-home");
 export async function runGit(args: readonly string[], options: GitOptions): Promise<GitResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
+    HOME: home(),
+    XDG_CONFIG_HOME: home(),
+    GIT_CONFIG_GLOBAL: "/dev/null",
     LANG: "C",
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",

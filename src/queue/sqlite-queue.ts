@@ -86,7 +86,7 @@ export class SqliteQueue implements JobQueue {
       const row = this
         .#sql<[number, number], JobRow>(
           `SELECT * FROM jobs
-           WHERE status = 'queued' AND run_after <= ? AND exclusive = ?
+           WHERE status = 'queued' AND run_after <= ? AND exclusive = ? AND cancel_requested_by IS NULL
              AND (exclusive = 0 OR repo_key NOT IN
                   (SELECT repo_key FROM jobs WHERE status = 'running' AND exclusive = 1))
            ORDER BY id LIMIT 1`,
@@ -140,6 +140,8 @@ export class SqliteQueue implements JobQueue {
   }
 
   async recoverInterrupted(): Promise<number> {
+    // A job someone asked to cancel before the crash stays cancelled.
+    this.#sql("UPDATE jobs SET status = 'cancelled', owner = NULL, finished_at = ? WHERE status = 'running' AND cancel_requested_by IS NOT NULL").run(this.#now());
     return this.#sql("UPDATE jobs SET status = 'queued', owner = NULL WHERE status = 'running'").run().changes;
   }
 

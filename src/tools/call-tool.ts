@@ -17,6 +17,7 @@ export async function callTool(tools: ReadonlyMap<string, Tool>, name: string, r
     return fail("invalid-arguments", `The arguments for ${tool.name} are invalid (${problems}). Call it again with arguments that match its schema.`);
   }
   try {
+    if (tool.hostFiles) await context.runner.quiesce?.();
     const result = await tool.execute(parsed.data, context);
     return result.isError ? result : { ...result, output: truncateMiddle(result.output) };
   } catch (error) {

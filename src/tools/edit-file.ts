@@ -9,6 +9,7 @@ function lineOf(text: string, index: number): number {
 export const editFileTool = defineTool("edit_file", {
   description:
     "Replace one exact occurrence of old_text with new_text in a file. old_text must match the file exactly (including indentation) and occur exactly once; include surrounding lines to make it unique.",
+  hostFiles: true,
   parameters: z.object({
     path: z.string().min(1).describe("Path relative to the repository root"),
     old_text: z.string().min(1).describe("The exact text to replace"),

@@ -6,6 +6,7 @@ const LIMIT = 500;
 
 export const listFilesTool = defineTool("list_files", {
   description: "List the entries of a directory of the repository (directories end with /).",
+  hostFiles: true,
   parameters: z.object({ path: z.string().default(".").describe("Directory relative to the repository root") }),
   async execute({ path: relative }, { guard }) {
     const dir = await guard.resolve(relative);

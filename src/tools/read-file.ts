@@ -6,6 +6,7 @@ const MAX_LINES = 800;
 
 export const readFileTool = defineTool("read_file", {
   description: `Read a text file of the repository with line numbers. Give start_line and end_line (1-based, inclusive) to read part of a long file; at most ${MAX_LINES} lines are returned at once.`,
+  hostFiles: true,
   parameters: z.object({
     path: z.string().min(1).describe("Path relative to the repository root"),
     start_line: z.number().int().positive().optional(),

@@ -22,6 +22,8 @@ export type ToolResult =
 export interface Tool<Params = unknown> {
   readonly name: string;
   readonly description: string;
+  /** Opens workspace files from the host (not through the runner): the workspace is quiesced first. */
+  readonly hostFiles?: boolean;
   readonly parameters: z.ZodType<Params>;
   execute(args: Params, context: ToolContext): Promise<ToolResult>;
 }
@@ -29,7 +31,7 @@ export interface Tool<Params = unknown> {
 /** Defines a tool; the one way every tool is written. */
 export function defineTool<Schema extends z.ZodType>(
   name: string,
-  definition: { description: string; parameters: Schema; execute(args: z.output<Schema>, context: ToolContext): Promise<ToolResult> },
+  definition: { description: string; parameters: Schema; hostFiles?: boolean; execute(args: z.output<Schema>, context: ToolContext): Promise<ToolResult> },
 ): Tool<z.output<Schema>> {
   return { name, ...definition } as unknown as Tool<z.output<Schema>>;
 }

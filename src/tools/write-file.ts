@@ -6,6 +6,7 @@ import { defineTool, ok } from "./tool.js";
 
 export const writeFileTool = defineTool("write_file", {
   description: "Create a file or replace its whole content. Prefer edit_file for changing part of an existing file.",
+  hostFiles: true,
   parameters: z.object({
     path: z.string().min(1).describe("Path relative to the repository root"),
     content: z.string().describe("The complete new content of the file"),

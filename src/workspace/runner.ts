@@ -25,6 +25,11 @@ export interface CommandRunner {
   readonly fileOwner?: { readonly uid: number; readonly gid: number };
   /** `command` is an argv (no shell) or a shell line. */
   run(command: readonly string[] | { readonly shell: string }, options: RunOptions): Promise<RunResult>;
+  /**
+   * Stops every process the workspace's commands left running, so that files the bot opens from
+   * the host cannot be swapped for symbolic links between its path check and its read or write.
+   */
+  quiesce?(): Promise<void>;
   dispose(): Promise<void>;
 }
 

@@ -124,6 +124,20 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
     expect(result).toMatchObject({ isError: true, reason: "outside-workspace" });
   });
 
+  it("stops leftover processes before host-side file tools, so nothing can swap a path under them", async () => {
+    // A background loop that could flip a directory into a symbolic link between the bot's path
+    // check and its write. File tools must find no process of the workspace's user running.
+    await callTool(fixTools, "run_command", { command: "while true; do mv -T rd d 2>/dev/null; mv -T d rd 2>/dev/null; done > /dev/null 2>&1 &" }, context);
+    const leftovers = () =>
+      execFileSync("docker", ["exec", runner.id, "ps", "-eo", "uid=,args="], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.trim().startsWith("1000 "))
+        .join("\n");
+    expect(leftovers()).not.toBe("");
+    await callTool(fixTools, "write_file", { path: "notes/x.txt", content: "written\n" }, context);
+    expect(leftovers()).toBe("");
+  }, 60_000);
+
   it("refuses git push --force from the model, and any push", async () => {
     const strict = { ...context, policy: { allowShell: false, extraPrograms: [] } };
     for (const command of ["git push --force origin main", "git push origin HEAD:main"]) {

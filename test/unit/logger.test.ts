@@ -19,4 +19,21 @@ describe("the bot's logger", () => {
     expect(text).not.toContain("token xyz");
     expect(text).toContain("[REDACTED]");
   });
+
+  it("keeps logged errors readable, and survives a key with no end line", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger("info", ['quote"secret-value'], sink);
+    logger.error({ err: new Error('push failed with quote"secret-value') }, "job failed");
+    logger.info({ leaked: "-----BEGIN RSA PRIVATE KEY-----\nMIIEow" }, "partial key");
+    const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, any>);
+    expect(first!.err.message).toBe("push failed with [REDACTED]");
+    expect(first!.err.type).toBe("Error");
+    expect(second!.leaked).toBe("[REDACTED]");
+  });
 });

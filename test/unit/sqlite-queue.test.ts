@@ -58,6 +58,17 @@ describe("SqliteQueue", () => {
     expect((await queue.get(result.queued[0]!))?.status).toBe("cancelled");
   });
 
+  it("does not run again a job whose cancel was asked for before a crash", async () => {
+    const { dir, queue } = fresh();
+    await queue.enqueue(job());
+    const running = await queue.claim("w", { exclusive: true });
+    await queue.requestCancel("o/r", "issue#1", "alice");
+    const reopened = new SqliteQueue(openDatabase(dir));
+    expect(await reopened.recoverInterrupted()).toBe(0);
+    expect(await reopened.claim("w2", { exclusive: true })).toBeNull();
+    expect((await reopened.get(running!.id))?.status).toBe("cancelled");
+  });
+
   it("delays a retried job by its backoff", async () => {
     let now = 1_000;
     const dir = mkdtempSync(path.join(os.tmpdir(), "queue-"));

@@ -82,7 +82,9 @@ export class DockerRunnerFactory implements RunnerFactory {
       }
       throw new WorkspaceError("engine-unreachable", `cannot create the workspace container: ${message}`, "check that the Docker engine runs (`coder-bot doctor`)", error);
     }
-    const runner = new DockerRunner(this.#docker, container, user, () => this.#docker.createContainer(spec));
+    // A replacement container (after a crash inside it) never gets the setup's network back.
+    const offline: Docker.ContainerCreateOptions = { ...spec, NetworkDisabled: true, HostConfig: { ...spec.HostConfig, NetworkMode: "none" } };
+    const runner = new DockerRunner(this.#docker, container, user, () => this.#docker.createContainer(offline));
     try {
       await runner.start();
       if (sandbox.setup !== null) await runner.setup(sandbox.setup, sandbox.setupTimeoutMs, withNetwork);
@@ -189,7 +191,7 @@ export class DockerRunner implements CommandRunner {
       result = await exec();
       // The runtime refused to start the command in a sandbox that has just stopped: nothing ran.
       // Also when the process limit is full (gVisor answers "try again"): a fresh container is the way out.
-      if (result.exitCode === 126 && /OCI runtime exec failed|cannot exec in a stopped state/.test(result.stdout + result.stderr)) {
+      if (result.exitCode === 126 && /^OCI runtime exec failed/.test(result.stdout)) {
         restarted = await this.#restart();
         result = await exec();
       }
@@ -221,6 +223,10 @@ export class DockerRunner implements CommandRunner {
     this.#container = await this.#recreate();
     await this.start();
     return "[the workspace was restarted after the previous command stopped it; /tmp was emptied]";
+  }
+
+  async quiesce(): Promise<void> {
+    await this.run(["true"], { timeoutMs: 10_000, maxOutputBytes: 1024 });
   }
 
   async setup(command: string, timeoutMs: number, withNetwork: boolean): Promise<void> {
