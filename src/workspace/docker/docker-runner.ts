@@ -84,7 +84,7 @@ export class DockerRunnerFactory implements RunnerFactory {
     }
     // A replacement container (after a crash inside it) never gets the setup's network back.
     const offline: Docker.ContainerCreateOptions = { ...spec, NetworkDisabled: true, HostConfig: { ...spec.HostConfig, NetworkMode: "none" } };
-    const runner = new DockerRunner(this.#docker, container, user, () => this.#docker.createContainer(offline));
+    const runner = new DockerRunner(this.#docker, container, user, () => this.#docker.createContainer(offline), sandbox.runtime);
     try {
       await runner.start();
       if (sandbox.setup !== null) await runner.setup(sandbox.setup, sandbox.setupTimeoutMs, withNetwork);
@@ -136,11 +136,14 @@ export class DockerRunner implements CommandRunner {
   readonly #stopListeners = new Set<() => void>();
   #running = false;
 
-  constructor(docker: Docker, container: Docker.Container, owner: { uid: number; gid: number }, recreate: () => Promise<Docker.Container>) {
+  readonly #runtime: SandboxOptions["runtime"];
+
+  constructor(docker: Docker, container: Docker.Container, owner: { uid: number; gid: number }, recreate: () => Promise<Docker.Container>, runtime: SandboxOptions["runtime"]) {
     this.#docker = docker;
     this.#container = container;
     this.fileOwner = owner;
     this.#recreate = recreate;
+    this.#runtime = runtime;
   }
 
   /** Starts (or restarts) the container and watches for it to stop. */
@@ -191,7 +194,7 @@ export class DockerRunner implements CommandRunner {
       result = await exec();
       // The runtime refused to start the command in a sandbox that has just stopped: nothing ran.
       // Also when the process limit is full (gVisor answers "try again"): a fresh container is the way out.
-      if (result.exitCode === 126 && /^OCI runtime exec failed/.test(result.stdout)) {
+      if (result.exitCode === 126 && /^(OCI runtime exec failed|cannot exec in a stopped state)/.test(result.stdout.trimStart())) {
         restarted = await this.#restart();
         result = await exec();
       }
@@ -204,8 +207,13 @@ export class DockerRunner implements CommandRunner {
       result = await exec();
     }
     const suspicious = result.exitCode === null || result.exitCode === 126 || result.exitCode === 137;
-    const state = suspicious ? await this.#container.inspect().then((i) => i.State, () => null) : null;
-    if (state === null || state.Running) return restarted ? { ...result, stderr: `${restarted}\n${result.stderr}` } : result;
+    const state = suspicious ? await this.#settledState() : null;
+    if (state === null || state.Running) {
+      // Under gVisor a process killed for memory takes the sandbox with it a moment later: start
+      // the next command in a fresh container rather than in one that is going down.
+      if (this.#runtime === "runsc" && result.exitCode === 137 && !result.timedOut) this.#running = false;
+      return restarted ? { ...result, stderr: `${restarted}\n${result.stderr}` } : result;
+    }
     this.#running = false;
     const why = state.OOMKilled ? "it ran out of memory" : "most likely it ran out of memory or processes";
     return {
@@ -218,6 +226,15 @@ export class DockerRunner implements CommandRunner {
   }
 
   /** A fresh container in place of one that stopped (a stopped gVisor sandbox does not start again cleanly). */
+  /** The container's state; a sandbox that is going down may still say "running" for a moment. */
+  async #settledState(): Promise<Docker.ContainerInspectInfo["State"] | null> {
+    const inspect = () => this.#container.inspect().then((i) => i.State, () => null);
+    const first = await inspect();
+    if (!first?.Running) return first;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return inspect();
+  }
+
   async #restart(): Promise<string> {
     await this.#container.remove({ force: true }).catch(() => undefined);
     this.#container = await this.#recreate();
