@@ -68,6 +68,8 @@ interface Prepared extends Worktree {
   readonly baseSha: string;
 }
 
+const DRY_RUN_OUTCOME = "🔍 Dry run: nothing was pushed and no pull request was opened.";
+
 class PhaseError extends Error {
   readonly phase: Phase;
   readonly hint: string | undefined;
@@ -149,7 +151,7 @@ class FixRun {
       if (this.#dryRun) {
         // Resumed with dry run switched on since: the commit stays local.
         const c = this.#checkpoint.committed!;
-        await this.#report(renderDone({ requestedBy: this.#payload.comment.author, dryRun: true, outcome: "🔍 Dry run: nothing was pushed and no pull request was opened.", test: c.test, files: c.files, figures: c.figures, summary: c.summary }));
+        await this.#report(renderDone({ requestedBy: this.#payload.comment.author, dryRun: true, outcome: DRY_RUN_OUTCOME, test: c.test, files: c.files, figures: c.figures, summary: c.summary }));
         return "succeeded";
       }
       if (this.#context.signal.aborted) throw this.#context.signal.reason;
@@ -285,7 +287,7 @@ class FixRun {
     }
     if (this.#dryRun) {
       const committed: Committed = { sha: "", baseSha: ws.baseSha, summary, test, files: staged.files, figures };
-      await this.#report(renderDone({ requestedBy: comment.author, dryRun: true, outcome: "🔍 Dry run: nothing was pushed and no pull request was opened.", test, files: staged.files, figures, summary, diff: staged.diff, ...(this.#dryRunReason ? { notes: [this.#dryRunReason] } : {}) }));
+      await this.#report(renderDone({ requestedBy: comment.author, dryRun: true, outcome: DRY_RUN_OUTCOME, test, files: staged.files, figures, summary, diff: staged.diff, ...(this.#dryRunReason ? { notes: [this.#dryRunReason] } : {}) }));
       return committed;
     }
     this.#phase = "commit";

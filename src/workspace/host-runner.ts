@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { HeadTailBuffer } from "./output-buffer.js";
-import type { CommandRunner, RunnerFactory, RunOptions, RunResult, WorkspaceOptions } from "./runner.js";
+import { notStarted, type CommandRunner, type RunnerFactory, type RunOptions, type RunResult, type WorkspaceOptions } from "./runner.js";
 
 /**
  * Runs commands directly on the host, in the worktree. No isolation: for tests and for a
@@ -36,9 +36,9 @@ export class HostRunner implements CommandRunner {
     const [file, ...args] = Array.isArray(command) ? command : ["/bin/sh", "-c", (command as { shell: string }).shell];
     const cwd = path.resolve(this.#root, options.cwd ?? ".");
     if (cwd !== this.#root && !cwd.startsWith(this.#root + path.sep)) {
-      return Promise.resolve(failure(`working directory ${options.cwd ?? "."} is outside the workspace`));
+      return Promise.resolve(notStarted(`working directory ${options.cwd ?? "."} is outside the workspace`));
     }
-    if (options.signal?.aborted) return Promise.resolve(failure("the command was not started: the job is stopping"));
+    if (options.signal?.aborted) return Promise.resolve(notStarted("the command was not started: the job is stopping"));
     const env: Record<string, string> = { HOME: sharedHome, CI: "true", GIT_TERMINAL_PROMPT: "0", NO_COLOR: "1" };
     for (const name of safeEnvNames) if (process.env[name]) env[name] = process.env[name];
     const started = Date.now();
@@ -67,7 +67,7 @@ export class HostRunner implements CommandRunner {
       child.on("error", (error) => {
         clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
-        resolve({ ...failure(`cannot start ${file}: ${error.message}`), durationMs: Date.now() - started });
+        resolve({ ...notStarted(`cannot start ${file}: ${error.message}`), durationMs: Date.now() - started });
       });
       child.on("close", (code) => {
         clearTimeout(timer);
@@ -86,8 +86,4 @@ export class HostRunner implements CommandRunner {
   }
 
   async dispose(): Promise<void> {}
-}
-
-function failure(message: string): RunResult {
-  return { exitCode: 127, stdout: "", stderr: message, timedOut: false, truncatedBytes: 0, durationMs: 0 };
 }

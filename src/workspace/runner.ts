@@ -45,3 +45,8 @@ export interface RunnerFactory {
   /** A runner whose commands see `hostPath` as their workspace. */
   create(hostPath: string, options?: WorkspaceOptions): Promise<CommandRunner>;
 }
+
+/** The result of a command that was never started, with the reason for the model. */
+export function notStarted(reason: string, exitCode: number | null = 127): RunResult {
+  return { exitCode, stdout: "", stderr: reason, timedOut: false, truncatedBytes: 0, durationMs: 0 };
+}

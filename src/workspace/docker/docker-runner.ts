@@ -1,7 +1,7 @@
 import path from "node:path";
 import Docker from "dockerode";
 import { execa } from "execa";
-import type { CommandRunner, RunnerFactory, RunOptions, RunResult, WorkspaceOptions } from "../runner.js";
+import { notStarted, type CommandRunner, type RunnerFactory, type RunOptions, type RunResult, type WorkspaceOptions } from "../runner.js";
 import { execCommand } from "./exec-command.js";
 import { defaultSandbox, OWNER_LABEL, WORKSPACE_LABEL, WORKSPACE_USER, type SandboxOptions } from "./sandbox-options.js";
 import { WorkspaceError } from "./workspace-errors.js";
@@ -166,11 +166,11 @@ export class DockerRunner implements CommandRunner {
   }
 
   async run(command: readonly string[] | { readonly shell: string }, options: RunOptions): Promise<RunResult> {
-    if (options.signal?.aborted) return { exitCode: null, stdout: "", stderr: "the command was not started: the job is stopping", timedOut: false, truncatedBytes: 0, durationMs: 0 };
+    if (options.signal?.aborted) return notStarted("the command was not started: the job is stopping", null);
     const argv = Array.isArray(command) ? [...command] : ["sh", "-c", (command as { shell: string }).shell];
     const cwd = path.posix.normalize(path.posix.join(MOUNT, options.cwd ?? "."));
     if (cwd !== MOUNT && !cwd.startsWith(`${MOUNT}/`)) {
-      return { exitCode: 127, stdout: "", stderr: `working directory ${options.cwd ?? "."} is outside the workspace`, timedOut: false, truncatedBytes: 0, durationMs: 0 };
+      return notStarted(`working directory ${options.cwd ?? "."} is outside the workspace`);
     }
     let restarted = this.#running ? "" : await this.#restart();
     const exec = () =>
@@ -189,20 +189,14 @@ export class DockerRunner implements CommandRunner {
         },
         ...(options.signal ? { signal: options.signal } : {}),
       });
-    let result: RunResult;
-    try {
-      result = await exec();
-      // The runtime refused to start the command in a sandbox that has just stopped: nothing ran.
-      // Also when the process limit is full (gVisor answers "try again"): a fresh container is the way out.
-      if (result.exitCode === 126 && /^(OCI runtime exec failed|cannot exec in a stopped state)/.test(result.stdout.trimStart())) {
-        restarted = await this.#restart();
-        result = await exec();
-      }
-    } catch (error) {
-      // 409: the container stopped after the previous command (gVisor stops a sandbox that runs
-      // out of memory a moment after the command that did it has returned).
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status !== 409 && !(status === 500 && /not running/.test((error as Error).message))) throw error;
+    // A container that stopped after the previous command (gVisor stops a sandbox that ran out of
+    // memory a moment after the command that did it returned, and answers "try again" when its
+    // process limit is full) refuses the exec: nothing ran, so a fresh container runs it.
+    let result = await exec().catch((error: unknown) => {
+      if (isStoppedContainerError(error)) return null;
+      throw error;
+    });
+    if (result === null || isRuntimeRefusal(result)) {
       restarted = await this.#restart();
       result = await exec();
     }
@@ -225,7 +219,6 @@ export class DockerRunner implements CommandRunner {
     };
   }
 
-  /** A fresh container in place of one that stopped (a stopped gVisor sandbox does not start again cleanly). */
   /** The container's state; a sandbox that is going down may still say "running" for a moment. */
   async #settledState(): Promise<Docker.ContainerInspectInfo["State"] | null> {
     const inspect = () => this.#container.inspect().then((i) => i.State, () => null);
@@ -235,6 +228,7 @@ export class DockerRunner implements CommandRunner {
     return inspect();
   }
 
+  /** A fresh container in place of one that stopped (a stopped gVisor sandbox does not start again cleanly). */
   async #restart(): Promise<string> {
     await this.#container.remove({ force: true }).catch(() => undefined);
     this.#container = await this.#recreate();
@@ -269,6 +263,15 @@ export class DockerRunner implements CommandRunner {
       if (error.statusCode !== 404) throw error;
     });
   }
+}
+
+function isStoppedContainerError(error: unknown): boolean {
+  const status = (error as { statusCode?: number }).statusCode;
+  return status === 409 || (status === 500 && /not running/.test((error as Error).message));
+}
+
+function isRuntimeRefusal(result: RunResult): boolean {
+  return result.exitCode === 126 && /^(OCI runtime exec failed|cannot exec in a stopped state)/.test(result.stdout.trimStart());
 }
 
 /** `-h -P`: symbolic links are changed themselves and never followed, so a link to a host file stays harmless. */
