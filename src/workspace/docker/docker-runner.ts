@@ -200,7 +200,8 @@ export class DockerRunner implements CommandRunner {
       restarted = await this.#restart();
       result = await exec();
     }
-    const suspicious = result.exitCode === null || result.exitCode === 126 || result.exitCode === 137;
+    // 128: gVisor lost the sandbox while waiting for the command ("urpc … EOF").
+    const suspicious = result.exitCode === null || result.exitCode === 126 || result.exitCode === 128 || result.exitCode === 137;
     const state = suspicious ? await this.#settledState() : null;
     if (state === null || state.Running) {
       // Under gVisor a process killed for memory takes the sandbox with it a moment later: start
