@@ -1,4 +1,13 @@
-export type LlmErrorReason = "model-not-found" | "unreachable" | "context-overflow" | "server-error" | "bad-response" | "aborted";
+export type LlmErrorReason =
+  | "model-not-found"
+  | "unreachable"
+  | "timeout"
+  | "context-overflow"
+  | "server-error"
+  /** The model or server refuses native tools: the loop switches to text mode. */
+  | "tools-unsupported"
+  | "bad-response"
+  | "aborted";
 
 /** A model call that failed; `hint` tells the operator what to do about it. */
 export class LlmError extends Error {

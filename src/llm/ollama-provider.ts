@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Ollama, type Message as OllamaMessage, type Tool as OllamaTool } from "ollama";
 import { LlmError } from "./llm-error.js";
-import type { ChatMessage, ChatRequest, ChatResult, LlmProvider, ToolCall } from "./types.js";
+import type { ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelInfo, ToolCall } from "./types.js";
 
 export interface OllamaProviderOptions {
   readonly host: string;
@@ -26,6 +26,10 @@ export class OllamaProvider implements LlmProvider {
       host: this.#options.host,
       fetch: (input, init) => fetch(input, { ...init, signal: signal && init?.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init?.signal) }),
     });
+  }
+
+  async describe(): Promise<ModelInfo> {
+    return { contextSize: this.#options.contextSize, nativeTools: true, constrainedDecoding: true };
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {

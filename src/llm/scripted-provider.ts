@@ -1,5 +1,5 @@
 import { LlmError } from "./llm-error.js";
-import type { ChatRequest, ChatResult, LlmProvider } from "./types.js";
+import type { ChatRequest, ChatResult, LlmProvider, ModelInfo } from "./types.js";
 
 /** One reply of a scripted model: text and/or tool calls. */
 export interface ScriptedReply {
@@ -17,8 +17,15 @@ export class ScriptedProvider implements LlmProvider {
   readonly #script: readonly ScriptedReply[];
   #next = 0;
 
-  constructor(script: readonly ScriptedReply[]) {
+  readonly #info: ModelInfo;
+
+  constructor(script: readonly ScriptedReply[], info: Partial<ModelInfo> = {}) {
     this.#script = script;
+    this.#info = { contextSize: 32768, nativeTools: true, constrainedDecoding: false, ...info };
+  }
+
+  async describe(): Promise<ModelInfo> {
+    return this.#info;
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
