@@ -55,4 +55,8 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (run_id, step)
   );
   `,
+  `
+  ALTER TABLE steps ADD COLUMN context_tokens INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE steps ADD COLUMN notes TEXT NOT NULL DEFAULT '{}';
+  `,
 ];

@@ -8,6 +8,10 @@ export interface StepRecord {
   readonly completionTokens: number;
   readonly modelMs: number;
   readonly toolsMs: number;
+  /** Tokens of the request by the loop's own count (the window it kept to). */
+  readonly contextTokens: number;
+  /** The tool mode, the done reason, and what was repaired or compacted in this step. */
+  readonly notes: unknown;
 }
 
 export interface RunRecord {
@@ -42,10 +46,10 @@ export class RunStore {
   step(runId: number, record: StepRecord): void {
     this.#db
       .prepare(
-        `INSERT OR REPLACE INTO steps (run_id, step, message, tool_results, prompt_tokens, completion_tokens, model_ms, tools_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO steps (run_id, step, message, tool_results, prompt_tokens, completion_tokens, model_ms, tools_ms, context_tokens, notes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(runId, record.step, JSON.stringify(record.message), JSON.stringify(record.toolResults), record.promptTokens, record.completionTokens, record.modelMs, record.toolsMs);
+      .run(runId, record.step, JSON.stringify(record.message), JSON.stringify(record.toolResults), record.promptTokens, record.completionTokens, record.modelMs, record.toolsMs, record.contextTokens, JSON.stringify(record.notes));
   }
 
   finish(runId: number, params: { stopReason: string; steps: number; promptTokens: number; completionTokens: number }): void {
@@ -74,10 +78,10 @@ export class RunStore {
 
   steps(runId: number): StepRecord[] {
     return this.#db
-      .prepare<[number], { step: number; message: string; tool_results: string; prompt_tokens: number; completion_tokens: number; model_ms: number; tools_ms: number }>(
+      .prepare<[number], { step: number; message: string; tool_results: string; prompt_tokens: number; completion_tokens: number; model_ms: number; tools_ms: number; context_tokens: number; notes: string }>(
         "SELECT * FROM steps WHERE run_id = ? ORDER BY step",
       )
       .all(runId)
-      .map((r) => ({ step: r.step, message: JSON.parse(r.message) as unknown, toolResults: JSON.parse(r.tool_results) as unknown, promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens, modelMs: r.model_ms, toolsMs: r.tools_ms }));
+      .map((r) => ({ step: r.step, message: JSON.parse(r.message) as unknown, toolResults: JSON.parse(r.tool_results) as unknown, promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens, modelMs: r.model_ms, toolsMs: r.tools_ms, contextTokens: r.context_tokens, notes: JSON.parse(r.notes) as unknown }));
   }
 }

@@ -3,9 +3,10 @@ import { fail, truncateMiddle, type Tool, type ToolContext, type ToolResult } fr
 
 /**
  * Validates the model's arguments and runs the tool. Nothing thrown here escapes: a bad argument
- * or a failing tool becomes a result the model can read and act on.
+ * or a failing tool becomes a result the model can read and act on. `shorten` bounds the output;
+ * the agent loop passes one that counts the model's tokens.
  */
-export async function callTool(tools: ReadonlyMap<string, Tool>, name: string, rawArgs: unknown, context: ToolContext): Promise<ToolResult> {
+export async function callTool(tools: ReadonlyMap<string, Tool>, name: string, rawArgs: unknown, context: ToolContext, shorten: (output: string) => string = truncateMiddle): Promise<ToolResult> {
   const tool = tools.get(name) ?? tools.get(name.trim().toLowerCase());
   if (!tool) {
     return fail("unknown-tool", `There is no tool named "${name}". Available tools: ${[...tools.keys()].join(", ")}.`);
@@ -19,7 +20,7 @@ export async function callTool(tools: ReadonlyMap<string, Tool>, name: string, r
   try {
     if (tool.hostFiles) await context.runner.quiesce?.();
     const result = await tool.execute(parsed.data, context);
-    return result.isError ? result : { ...result, output: truncateMiddle(result.output) };
+    return result.isError ? result : { ...result, output: shorten(result.output) };
   } catch (error) {
     if (error instanceof PathError) return fail(error.reason, error.message);
     if (context.signal.aborted) throw error;
