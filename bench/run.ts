@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the webhook-acknowledgement bench, the workspace bench, the sandbox (workspace
- * container) bench, then a summary.
+ * container) bench, tool-call repair on the corpus, the agent loop's overhead, then a summary.
  * Figures are ratios measured side by side in this run, not absolute timings checked against a
  * machine-specific budget. A missed target is reported, not an error: the exit code is 0 unless a
  * bench could not run at all.
@@ -11,6 +11,8 @@ import { runAckBench, type AckResult } from "./ack.js";
 import { installExitHandlers, interrupted, ms, passFail, ratio, runCleanups, table } from "./support.js";
 import { EXEC_TARGET, READY_TARGET, runSandboxBench, type SandboxResult } from "./sandbox.js";
 import { runWorkspaceBench, type WorkspaceResult } from "./workspace.js";
+import { runLoopBench, STEP_TARGET_MS, type LoopResult } from "./agent-loop.js";
+import { runToolCallBench, type ToolCallResult } from "./tool-calls.js";
 
 installExitHandlers();
 const started = performance.now();
@@ -36,6 +38,8 @@ async function attempt<T>(name: string, fn: () => Promise<T>): Promise<T | null>
 const ack: AckResult | null = await attempt("webhook acknowledgement (bench/ack.ts)", () => runAckBench());
 const ws: WorkspaceResult | null = await attempt("workspace preparation (bench/workspace.ts)", () => runWorkspaceBench());
 const sb: SandboxResult | null = await attempt("workspace containers (bench/sandbox.ts)", () => runSandboxBench());
+const calls: ToolCallResult | null = await attempt("tool-call repair on the corpus (bench/tool-calls.ts)", async () => runToolCallBench());
+const loop: LoopResult | null = await attempt("agent loop overhead (bench/agent-loop.ts)", () => runLoopBench());
 
 const rows: string[][] = [];
 if (ack) {
@@ -75,9 +79,24 @@ if (sb) {
   rows.push(["sandbox", "did not run", "", "ERROR"]);
 }
 
+if (calls) {
+  rows.push(
+    ["tool calls: repaired (ours)", `${calls.ours.repaired}/${calls.repairable}`, "all", passFail(calls.targets[0]!.ok)],
+    ["tool calls: read by a strict parser", `${calls.strict.repaired}/${calls.repairable}`, "", ""],
+    ["tool calls: invented from prose (ours / strict)", `${calls.ours.invented} / ${calls.strict.invented}`, "0", passFail(calls.targets[1]!.ok)],
+  );
+} else {
+  rows.push(["tool calls", "did not run", "", "ERROR"]);
+}
+if (loop) {
+  loop.rows.forEach((r, i) => rows.push([`loop overhead per step: ${r.name}`, ms(r.perStepMs), `< ${STEP_TARGET_MS} ms`, passFail(loop.targets[i]!.ok)]));
+} else {
+  rows.push(["loop overhead", "did not run", "", "ERROR"]);
+}
+
 console.log(`\n== summary ${"=".repeat(62)}`);
 console.log(table(["figure", "value", "target", "result"], rows));
-const misses = [...(ack?.targets ?? []), ...(ws?.targets ?? []), ...(sb?.targets ?? [])].filter((t) => !t.ok);
+const misses = [...(ack?.targets ?? []), ...(ws?.targets ?? []), ...(sb?.targets ?? []), ...(calls?.targets ?? []), ...(loop?.targets ?? [])].filter((t) => !t.ok);
 console.log("");
 if (misses.length === 0 && errors.length === 0) console.log("All targets met.");
 for (const miss of misses) console.log(`MISSED: ${miss.name} (${miss.detail})`);

