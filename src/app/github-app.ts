@@ -41,6 +41,7 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
           worktrees: services.worktrees,
           runners: services.runners,
           provider: services.provider,
+          toolMode: env.CODER_TOOL_MODE,
           runs: services.runs,
           dryRun: env.CODER_DRY_RUN,
           author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },

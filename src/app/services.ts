@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Env } from "../config/env.js";
-import { OllamaProvider } from "../llm/ollama-provider.js";
+import { providerFor } from "../llm/provider-for.js";
 import type { LlmProvider } from "../llm/types.js";
 import type { JobQueue } from "../queue/job.js";
 import { SqliteQueue } from "../queue/sqlite-queue.js";
@@ -47,6 +47,6 @@ export function buildServices(env: Env, overrides: Partial<Pick<Services, "provi
     mirrors: new MirrorCache(path.join(env.CODER_DATA_DIR, "mirrors")),
     worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
     runners: overrides.runners ?? runnerFactoryFor(env),
-    provider: overrides.provider ?? new OllamaProvider({ host: env.OLLAMA_HOST, model: env.CODER_MODEL, contextSize: env.CODER_CONTEXT_SIZE }),
+    provider: overrides.provider ?? providerFor(env),
   };
 }

@@ -2,6 +2,8 @@ import { access, constants, mkdir } from "node:fs/promises";
 import Docker from "dockerode";
 import { execa } from "execa";
 import type { Env } from "../config/env.js";
+import { LlmError } from "../llm/llm-error.js";
+import { providerFor } from "../llm/provider-for.js";
 
 export interface Check {
   readonly name: string;
@@ -16,33 +18,24 @@ async function commandWorks(file: string, args: string[]): Promise<string | null
   return result.exitCode === 0 ? String(result.stdout).split("\n")[0] ?? "" : null;
 }
 
-async function fetchJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown } | null> {
+/** Asks the configured backend about the model, as the agent does before its first step. */
+async function modelCheck(env: Env): Promise<Check> {
+  const provider = providerFor(env);
   try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
-    return { status: response.status, body: await response.json().catch(() => null) };
-  } catch {
-    return null;
+    const info = await provider.describe(AbortSignal.timeout(120_000));
+    const mode = env.CODER_TOOL_MODE === "auto" ? (info.nativeTools ? "native tool calls" : "text-mode tool calls") : `${env.CODER_TOOL_MODE} tool calls (set by CODER_TOOL_MODE)`;
+    return { name: "Model", ok: true, detail: `${provider.label}: ${info.contextSize} tokens of context, ${mode}${info.constrainedDecoding ? ", constrained decoding" : ""}` };
+  } catch (error) {
+    return { name: "Model", ok: false, detail: `${provider.label}: ${(error as Error).message}`, ...(error instanceof LlmError && error.hint ? { fix: error.hint } : {}) };
+  } finally {
+    await provider.close?.();
   }
 }
 
 /** Everything the bot needs, checked one by one; each failure says how to fix it. */
 export async function runDoctor(env: Env): Promise<Check[]> {
   const checks: Check[] = [];
-  const ollama = env.OLLAMA_HOST.replace(/\/$/, "");
-  const version = await fetchJson(`${ollama}/api/version`);
-  checks.push(
-    version
-      ? { name: "Ollama", ok: true, detail: `reachable at ${ollama} (version ${(version.body as { version?: string })?.version ?? "?"})` }
-      : { name: "Ollama", ok: false, detail: `not reachable at ${ollama}`, fix: "start it with `ollama serve` (or `docker compose up ollama`), or set OLLAMA_HOST" },
-  );
-  if (version) {
-    const show = await fetchJson(`${ollama}/api/show`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: env.CODER_MODEL }) });
-    checks.push(
-      show?.status === 200
-        ? { name: "Model", ok: true, detail: `${env.CODER_MODEL} is pulled` }
-        : { name: "Model", ok: false, detail: `${env.CODER_MODEL} is not pulled`, fix: `ollama pull ${env.CODER_MODEL}` },
-    );
-  }
+  checks.push(await modelCheck(env));
   checks.push(...(await dockerChecks(env)));
   const rg = await commandWorks("rg", ["--version"]).catch(() => null);
   checks.push(rg ? { name: "ripgrep", ok: true, detail: rg } : { name: "ripgrep", ok: env.CODER_RUNNER !== "host", detail: "rg is not installed (the host runner's grep and find_files need it)", fix: "apt-get install -y ripgrep" });

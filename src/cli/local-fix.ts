@@ -7,6 +7,7 @@ import { commitStaged, stageChanges } from "../git/commit-changes.js";
 import { branchRefusal } from "../git/push-policy.js";
 import { runGit } from "../git/run-git.js";
 import type { LlmProvider } from "../llm/types.js";
+import type { ToolModeSetting } from "../agent/tool-channel.js";
 import { PathGuard } from "../safety/path-guard.js";
 import type { RunStore } from "../store/run-store.js";
 import { fixTools } from "../tools/fix-tools.js";
@@ -22,6 +23,7 @@ export interface LocalFixOptions {
   readonly task: string;
   readonly dryRun: boolean;
   readonly provider: LlmProvider;
+  readonly toolMode?: ToolModeSetting;
   readonly runners: RunnerFactory;
   readonly worktrees: Worktrees;
   readonly runs: RunStore;
@@ -61,6 +63,7 @@ export async function localFix(options: LocalFixOptions): Promise<LocalFixResult
     options.out(`Working in a worktree of ${repo} at ${baseSha.slice(0, 7)} with ${options.provider.label}…`);
     const agent = await runAgent({
       provider: options.provider,
+      ...(options.toolMode ? { toolMode: options.toolMode } : {}),
       tools: fixTools,
       system: fixSystemPrompt({ testCommand, repoInstructions: config.instructions }),
       task,

@@ -6,7 +6,7 @@ import { serve } from "../app/serve.js";
 import { runnerFactoryFor } from "../app/services.js";
 import { EnvError, loadEnv, type Env } from "../config/env.js";
 import { RepoConfigError } from "../config/repo-config.js";
-import { OllamaProvider } from "../llm/ollama-provider.js";
+import { providerFor } from "../llm/provider-for.js";
 import { openDatabase } from "../store/database.js";
 import { RunStore } from "../store/run-store.js";
 import { Worktrees } from "../workspace/worktrees.js";
@@ -48,7 +48,8 @@ program
         repoPath: options.repo,
         task,
         dryRun: options.dryRun || env.CODER_DRY_RUN,
-        provider: new OllamaProvider({ host: env.OLLAMA_HOST, model: env.CODER_MODEL, contextSize: env.CODER_CONTEXT_SIZE }),
+        provider: providerFor(env),
+        toolMode: env.CODER_TOOL_MODE,
         runners: runnerFactoryFor(env),
         worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
         runs: new RunStore(db),

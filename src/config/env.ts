@@ -31,8 +31,21 @@ export const envSchema = z
     HOST: z.string().optional(),
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
     OLLAMA_HOST: z.url("must be a URL such as http://127.0.0.1:11434").default("http://127.0.0.1:11434"),
+    CODER_PROVIDER: z.enum(["ollama", "openai", "llama-cpp"]).default("ollama"),
     CODER_MODEL: z.string().min(1).default("qwen2.5-coder:7b"),
-    CODER_CONTEXT_SIZE: positiveInt(32768),
+    CODER_CONTEXT_SIZE: z.coerce.number().int("must be a whole number").min(2048, "must be at least 2048 tokens: an agent needs room for its tools and a few steps").optional(),
+    CODER_MAX_CONTEXT_SIZE: positiveInt(32768),
+    CODER_TOOL_MODE: z.enum(["auto", "native", "text"]).default("auto"),
+    CODER_MODEL_TIMEOUT_SECONDS: positiveInt(300),
+    CODER_OPENAI_BASE_URL: z.url("must be a URL such as http://127.0.0.1:8000/v1").default("http://127.0.0.1:8000/v1"),
+    CODER_OPENAI_API_KEY: z.string().min(1).optional(),
+    CODER_OPENAI_JSON_SCHEMA: z
+      .enum(["1", "0", "true", "false", "yes", "no"])
+      .default("true")
+      .transform((v) => v === "1" || v === "true" || v === "yes"),
+    CODER_LLAMA_MODEL: z.string().min(1).optional(),
+    CODER_LLAMA_THREADS: z.coerce.number().int("must be a whole number").positive("must be greater than 0").optional(),
+    CODER_LLAMA_GPU: z.enum(["auto", "off", "cuda", "vulkan", "metal"]).default("auto"),
     CODER_DATA_DIR: z.string().min(1).default(path.join(os.homedir(), ".coder-bot")),
     CODER_DRY_RUN: flag,
     CODER_CONCURRENCY: z.coerce.number().int().min(0, "must be 0 (accept only) or more").default(2),
@@ -44,6 +57,9 @@ export const envSchema = z
     CODER_GIT_EMAIL: z.email().default("coder-bot[bot]@users.noreply.github.com"),
   })
   .superRefine((env, ctx) => {
+    if (env.CODER_PROVIDER === "llama-cpp" && !env.CODER_LLAMA_MODEL) {
+      ctx.addIssue({ code: "custom", path: ["CODER_LLAMA_MODEL"], message: "CODER_PROVIDER is llama-cpp but no model: set CODER_LLAMA_MODEL to a .gguf file (or an hf: model URI on a machine with internet)" });
+    }
     if (env.PRIVATE_KEY && env.PRIVATE_KEY_PATH) {
       ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY_PATH"], message: "set PRIVATE_KEY or PRIVATE_KEY_PATH, not both" });
     }

@@ -7,6 +7,7 @@ import type { PushRules } from "../git/push-policy.js";
 import { runGit } from "../git/run-git.js";
 import { LlmError } from "../llm/llm-error.js";
 import type { LlmProvider } from "../llm/types.js";
+import type { ToolModeSetting } from "../agent/tool-channel.js";
 import type { Job } from "../queue/job.js";
 import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
 import { PathGuard } from "../safety/path-guard.js";
@@ -33,6 +34,8 @@ export interface FixJobDeps {
   readonly worktrees: Worktrees;
   readonly runners: RunnerFactory;
   readonly provider: LlmProvider;
+  /** How tools reach the model; `auto` by default. */
+  readonly toolMode?: ToolModeSetting;
   readonly runs: RunStore;
   readonly dryRun: boolean;
   readonly author: { readonly name: string; readonly email: string };
@@ -261,6 +264,7 @@ class FixRun {
     const runId = this.#deps.runs.start({ jobId: this.#job.id, repoKey: repoKeyOf(repo), task, model: this.#deps.provider.label });
     const agent: AgentResult = await runAgent({
       provider: this.#deps.provider,
+      ...(this.#deps.toolMode ? { toolMode: this.#deps.toolMode } : {}),
       tools: fixTools,
       system: fixSystemPrompt({ testCommand, repoInstructions: config.instructions }),
       task,

@@ -101,8 +101,8 @@ describe("coder-bot CLI", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-doctor-"));
     const result = await cli(["doctor"], { OLLAMA_HOST: ollama.url, CODER_DATA_DIR: dir, CODER_MODEL: "qwen2.5-coder:7b", CODER_RUNNER: "host" }, dir);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/✔ Ollama: reachable/);
-    expect(result.stdout).toContain("fix: ollama pull qwen2.5-coder:7b");
+    expect(result.stdout).toMatch(/✘ Model: ollama:qwen2.5-coder:7b: .*qwen2.5-coder:7b/);
+    expect(result.stdout).toContain("ollama pull qwen2.5-coder:7b");
     expect(result.stdout).toMatch(/✘ GitHub App/);
     expect(result.stdout).toMatch(/✔ Data directory/);
   });

@@ -14,6 +14,8 @@ export interface ScriptedReply {
   content?: string;
   toolCalls?: ScriptedToolCall[];
   thinking?: string;
+  /** The final chunk's `done_reason`; "stop" unless set ("length" when num_predict ran out). */
+  doneReason?: string;
 }
 
 export interface ScriptedError {
@@ -25,7 +27,16 @@ export interface ScriptedDelay {
   turn: ScriptedTurn;
 }
 
-export type ScriptedTurn = ScriptedReply | ScriptedError | ScriptedDelay;
+/**
+ * A recorded answer replayed as is: each line is written as one NDJSON line (objects are
+ * serialized, strings sent verbatim). With `hang`, the response stays open after the last line,
+ * like a runner that stopped producing tokens without closing the connection.
+ */
+export interface ScriptedRaw {
+  raw: { status?: number; lines: unknown[]; hang?: boolean };
+}
+
+export type ScriptedTurn = ScriptedReply | ScriptedError | ScriptedDelay | ScriptedRaw;
 
 export interface RecordedRequest {
   method: string;
@@ -57,6 +68,8 @@ export interface ScriptedOllamaOptions {
   model?: string;
   script: ScriptedTurn[];
   models?: string[];
+  /** The `/api/show` body for every known model, e.g. a recorded one; a qwen2.5 body by default. */
+  show?: Record<string, unknown>;
   port?: number;
   onRequest?: (request: RecordedRequest) => void;
 }
@@ -130,7 +143,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function unwrapDelays(turn: ScriptedTurn): { delayMs: number; turn: ScriptedReply | ScriptedError } {
+function unwrapDelays(turn: ScriptedTurn): { delayMs: number; turn: ScriptedReply | ScriptedError | ScriptedRaw } {
   let delayMs = 0;
   let current = turn;
   while ("delayMs" in current) {
@@ -211,7 +224,7 @@ function writeLine(res: ServerResponse, value: unknown): void {
   res.write(`${JSON.stringify(value)}\n`);
 }
 
-function sendStream(res: ServerResponse, model: string, message: AssistantMessage, counters: Counters): void {
+function sendStream(res: ServerResponse, model: string, message: AssistantMessage, counters: Counters, doneReason: string): void {
   res.writeHead(200, { "Content-Type": "application/x-ndjson" });
   for (const piece of streamPieces(message)) {
     writeLine(res, { model, created_at: new Date().toISOString(), message: piece, done: false });
@@ -221,10 +234,18 @@ function sendStream(res: ServerResponse, model: string, message: AssistantMessag
     created_at: new Date().toISOString(),
     message: { role: "assistant", content: "" },
     done: true,
-    done_reason: "stop",
+    done_reason: doneReason,
     ...counters,
   });
   res.end();
+}
+
+function sendRaw(res: ServerResponse, raw: ScriptedRaw["raw"]): void {
+  const status = raw.status ?? 200;
+  // Gin answers errors with a JSON body and streams with NDJSON.
+  res.writeHead(status, { "Content-Type": status >= 400 ? JSON_TYPE : "application/x-ndjson" });
+  for (const line of raw.lines) res.write(typeof line === "string" ? `${line}\n` : `${JSON.stringify(line)}\n`);
+  if (!raw.hang) res.end();
 }
 
 class ScriptState {
@@ -235,6 +256,7 @@ class ScriptState {
   constructor(
     private readonly script: ScriptedTurn[],
     models: string[],
+    readonly show?: Record<string, unknown>,
   ) {
     this.known = new Set(models.map(canonicalModel));
   }
@@ -282,15 +304,17 @@ async function handleChat(state: ScriptState, body: unknown, res: ServerResponse
   if (delayMs > 0) await sleep(delayMs);
   if (res.destroyed) return;
   if ("error" in turn) return sendJson(res, turn.error.status, { error: turn.error.message });
+  if ("raw" in turn) return sendRaw(res, turn.raw);
   const message = assistantMessage(turn, request.think !== false);
   const counters = countersFor(messages, messageChars(message), delayMs);
+  const doneReason = turn.doneReason ?? "stop";
   // Ollama streams unless the request explicitly says stream:false.
-  if (request.stream !== false) return sendStream(res, model, message, counters);
+  if (request.stream !== false) return sendStream(res, model, message, counters, doneReason);
   sendJson(res, 200, {
     model,
     created_at: new Date().toISOString(),
     message,
-    done_reason: "stop",
+    done_reason: doneReason,
     done: true,
     ...counters,
   });
@@ -317,6 +341,7 @@ function handleShow(state: ScriptState, body: unknown, res: ServerResponse): voi
   const raw = request.model ?? request.name;
   const model = typeof raw === "string" ? raw : "";
   if (!state.knows(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
+  if (state.show) return sendJson(res, 200, state.show);
   sendJson(res, 200, {
     license: "Apache License 2.0",
     modelfile: `FROM ${model}\nTEMPLATE """${TEMPLATE}"""\n`,
@@ -380,7 +405,7 @@ function listen(server: Server, port: number): Promise<number> {
 
 export async function startScriptedOllama(options: ScriptedOllamaOptions): Promise<ScriptedOllama> {
   const model = options.model ?? DEFAULT_MODEL;
-  const state = new ScriptState(options.script, options.models ?? [model]);
+  const state = new ScriptState(options.script, options.models ?? [model], options.show);
   const server = createServer((req, res) => {
     handleRequest(state, options.onRequest, req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });
@@ -418,11 +443,15 @@ function assertTurn(value: unknown, where: string): asserts value is ScriptedTur
     }
     return;
   }
+  if ("raw" in value) {
+    if (!isRecord(value.raw) || !Array.isArray(value.raw.lines)) throw new Error(`${where}: raw needs an array of lines`);
+    return;
+  }
   assertReply(value, where);
 }
 
 function assertReply(value: Record<string, unknown>, where: string): void {
-  for (const key of ["content", "thinking"]) {
+  for (const key of ["content", "thinking", "doneReason"]) {
     if (value[key] !== undefined && typeof value[key] !== "string") throw new Error(`${where}: ${key} must be a string`);
   }
   const calls = value.toolCalls;

@@ -48,7 +48,10 @@ describe("loadEnv", () => {
       PORT: 3000,
       OLLAMA_HOST: "http://127.0.0.1:11434",
       CODER_MODEL: "qwen2.5-coder:7b",
-      CODER_CONTEXT_SIZE: 32768,
+      CODER_PROVIDER: "ollama",
+      CODER_MAX_CONTEXT_SIZE: 32768,
+      CODER_TOOL_MODE: "auto",
+      CODER_OPENAI_JSON_SCHEMA: true,
       CODER_DRY_RUN: false,
       CODER_CONCURRENCY: 2,
       CODER_RUNNER: "docker",
@@ -57,6 +60,16 @@ describe("loadEnv", () => {
     });
     expect(env).not.toHaveProperty("PRIVATE_KEY");
     expect(env).not.toHaveProperty("PRIVATE_KEY_PATH");
+    // Unset, the context size comes from the model's metadata, capped by CODER_MAX_CONTEXT_SIZE.
+    expect(env.CODER_CONTEXT_SIZE).toBeUndefined();
+  });
+
+  it("asks for a model file when the embedded backend is chosen", () => {
+    expect(envProblems({ CODER_PROVIDER: "llama-cpp" })).toEqual([
+      "CODER_LLAMA_MODEL: CODER_PROVIDER is llama-cpp but no model: set CODER_LLAMA_MODEL to a .gguf file (or an hf: model URI on a machine with internet)",
+    ]);
+    expect(loadEnv({ CODER_PROVIDER: "llama-cpp", CODER_LLAMA_MODEL: "/models/qwen.gguf" }).CODER_LLAMA_MODEL).toBe("/models/qwen.gguf");
+    expect(envProblems({ CODER_PROVIDER: "vllm" })[0]).toMatch(/^CODER_PROVIDER: .*ollama.*openai.*llama-cpp/);
   });
 
   it("reports every problem at once, each naming its variable", () => {
@@ -66,7 +79,7 @@ describe("loadEnv", () => {
     expect(problems).toContain("OLLAMA_HOST: must be a URL such as http://127.0.0.1:11434");
     expect(problems.find((p) => p.startsWith("CODER_RUNNER: "))).toMatch(/docker.*host/);
     expect(problems.some((p) => p.startsWith("PORT: "))).toBe(true);
-    expect(problems).toContain("CODER_CONTEXT_SIZE: must be greater than 0");
+    expect(problems).toContain("CODER_CONTEXT_SIZE: must be at least 2048 tokens: an agent needs room for its tools and a few steps");
   });
 
   it("puts every problem in the error message", () => {
