@@ -119,6 +119,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
   const shorten = (text: string) => truncateToTokens(text, outputTokens, counter);
   /** Events of a step that was asked again (after a switch to text mode), carried into the next record. */
   let carried: string[] = [];
+  let tightened = 0;
 
   for (;;) {
     if (signal.aborted) return result(interrupted());
@@ -144,6 +145,14 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
     try {
       reply = await withRetry(options, () => options.provider.chat((channel as ToolChannel).request(messages, replyTokens, signal)), signal);
     } catch (error) {
+      if (error instanceof LlmError && error.reason === "context-overflow" && tightened < 2) {
+        // Our count was too low for this model's tokenizer: compact to a smaller window and ask again.
+        tightened++;
+        window.tighten(contextTokens);
+        carried = [...notes, `the server found the request too long (${error.message}); compacting to ${window.budget} tokens`];
+        step--;
+        continue;
+      }
       if (!(error instanceof LlmError && error.reason === "tools-unsupported" && channel.mode === "native")) return modelError(error);
       // The server cannot take tools natively: describe them in the prompt instead, and ask again.
       channel.fallBackToText();

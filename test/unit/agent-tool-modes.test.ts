@@ -12,6 +12,8 @@ import { RunStore } from "../../src/store/run-store.js";
 import { fixTools } from "../../src/tools/fix-tools.js";
 import { HostRunner } from "../../src/workspace/host-runner.js";
 import { FunctionProvider, type FunctionReply } from "../support/function-provider.js";
+import { OllamaProvider } from "../../src/llm/ollama-provider.js";
+import { startScriptedOllama } from "../support/scripted-ollama.js";
 
 const identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"];
 
@@ -166,6 +168,25 @@ describe("the agent loop's tool modes", () => {
     expect(JSON.stringify(store.steps(runId)[0]?.notes)).toContain("switched to text-mode tool calls");
   });
 
+  it("compacts harder and asks again when the server finds a request too long", async () => {
+    let calls = 0;
+    const sizes: number[] = [];
+    const provider = new FunctionProvider({ nativeTools: true, contextSize: 8192 }, (request) => {
+      calls++;
+      const size = request.messages.reduce((n, m) => n + m.content.length, 0);
+      sizes.push(size);
+      // This "server" counts tokens far more harshly than the estimate: it refuses above 6,000 characters.
+      if (size > 6_000) throw new LlmError("context-overflow", "the request exceeds the available context size", { hint: "raise CODER_CONTEXT_SIZE" });
+      const step = sizes.filter((s) => s <= 6_000).length;
+      return step < 8 ? { toolCalls: [{ name: "run_command", arguments: { command: `seq 1 ${2000 + step}` } }] } : { toolCalls: [{ name: "finish", arguments: { summary: "done" } }] };
+    });
+    const result = await runAgent(options(provider, { stuck: { idleLimit: 100 } }));
+    expect(result).toMatchObject({ stopReason: "finished", summary: "done" });
+    expect(calls).toBeGreaterThan(8);
+    const events = store.steps(runId).flatMap((s) => (s.notes as { events: string[] }).events);
+    expect(events.some((e) => e.startsWith("the server found the request too long"))).toBe(true);
+  });
+
   it("the configured mode overrides what the model reports", async () => {
     const provider = new FunctionProvider({ nativeTools: true }, script({ content: '<tool_call>{"name": "finish", "arguments": {"summary": "ok"}}</tool_call>' }));
     const result = await runAgent(options(provider, { toolMode: "text" }));
@@ -181,6 +202,34 @@ describe("the agent loop's tool modes", () => {
     // Three calls, the nudge, three more, then the stop.
     expect(provider.requests).toHaveLength(6);
     expect(provider.requests[3]?.messages.at(-1)).toMatchObject({ role: "user", content: expect.stringContaining("You seem to be stuck") });
+  });
+
+  it("over Ollama's protocol: a model without tools runs in text mode under a JSON-schema format", async () => {
+    const show = (JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/llm-responses/ollama/show-gemma3-no-tools.json"), "utf8")) as { body: Record<string, unknown> }).body;
+    const ollama = await startScriptedOllama({
+      model: "gemma3:4b",
+      show,
+      script: [
+        { content: '{"name": "edit_file", "arguments": {"path": "greet.txt", "old_text": "Helo", "new_text": "Hello"}}' },
+        { content: '{"name": "finish", "arguments": {"summary": "fixed"}}' },
+      ],
+    });
+    try {
+      const provider = new OllamaProvider({ host: ollama.url, model: "gemma3:4b", maxContextSize: 16384 });
+      const result = await runAgent(options(provider));
+      expect(result).toMatchObject({ stopReason: "finished", summary: "fixed", toolMode: "text" });
+      expect(fixed()).toBe("Hello, world\n");
+      const chats = ollama.chatRequests();
+      expect(chats).toHaveLength(2);
+      for (const chat of chats) {
+        expect(chat.tools ?? []).toEqual([]);
+        expect(chat.options?.num_ctx).toBe(16384);
+        expect((chat.format as { anyOf: unknown[] }).anyOf).toHaveLength(fixTools.size);
+      }
+      expect(chats[1]?.messages.at(-1)?.content).toMatch(/^<tool_response name="edit_file">/);
+    } finally {
+      await ollama.close();
+    }
   });
 
   it("a missing model ends the run before the first step with what to do", async () => {

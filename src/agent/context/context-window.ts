@@ -44,6 +44,8 @@ export class ContextWindow {
   readonly #options: Required<ContextWindowOptions>;
   readonly #counts = new WeakMap<ChatMessage, number>();
   #toolTokens = 0;
+  /** Set when the server refused a request this window thought fit (a tokenizer that counts more than ours). */
+  #cap = Number.POSITIVE_INFINITY;
 
   constructor(options: ContextWindowOptions) {
     this.#options = { keepTurns: 3, ...options };
@@ -56,7 +58,12 @@ export class ContextWindow {
 
   /** Most tokens a request may carry, leaving room for the reply. */
   get budget(): number {
-    return this.#options.contextSize - this.#options.replyTokens;
+    return Math.min(this.#options.contextSize - this.#options.replyTokens, this.#cap);
+  }
+
+  /** The server refused a request of `refused` tokens by our count: from now on keep a fifth below it. */
+  tighten(refused: number): void {
+    this.#cap = Math.floor(Math.min(this.#cap, refused) * 0.8);
   }
 
   get counter(): TokenCounter {
