@@ -10,13 +10,15 @@ export interface FixTask {
   readonly isPullRequest: boolean;
 }
 
-export function fixSystemPrompt(params: { readonly testCommand: string | null; readonly repoInstructions: string }): string {
+export function fixSystemPrompt(params: { readonly testCommand: string | null; readonly repoInstructions: string; readonly searchCode?: boolean }): string {
   const lines = [
     "You are coder-bot, a careful software engineer working in a checked-out git repository.",
     "Your job: make the smallest correct change that resolves the task, then call finish with a summary.",
     "",
     "How to work:",
-    "- Explore first: list_files, find_files, grep, read_file. Read the code you will change.",
+    params.searchCode
+      ? "- Explore first: search_code (by meaning or name), grep, find_files, read_file. Read the code you will change."
+      : "- Explore first: list_files, find_files, grep, read_file. Read the code you will change.",
     "- Change files with edit_file (exact search/replace) or write_file (whole file).",
     params.testCommand
       ? `- Run the tests with run_command (\`${params.testCommand}\`) and fix what fails because of your change.`

@@ -46,6 +46,12 @@ export const envSchema = z
     CODER_LLAMA_MODEL: z.string().min(1).optional(),
     CODER_LLAMA_THREADS: z.coerce.number().int("must be a whole number").positive("must be greater than 0").optional(),
     CODER_LLAMA_GPU: z.enum(["auto", "off", "cuda", "vulkan", "metal"]).default("auto"),
+    CODER_INDEX: z.enum(["sqlite", "qdrant", "off"]).default("sqlite"),
+    QDRANT_URL: z.url("must be a URL such as http://127.0.0.1:6333").optional(),
+    QDRANT_API_KEY: z.string().min(1).optional(),
+    CODER_EMBEDDINGS: z.enum(["builtin", "ollama"]).default("builtin"),
+    CODER_EMBED_MODEL: z.string().min(1).default("nomic-embed-text"),
+    CODER_INDEX_INTERVAL_MINUTES: z.coerce.number().int("must be a whole number").min(0, "must be 0 (off) or more").default(0),
     CODER_DATA_DIR: z.string().min(1).default(path.join(os.homedir(), ".coder-bot")),
     CODER_DRY_RUN: flag,
     CODER_CONCURRENCY: z.coerce.number().int().min(0, "must be 0 (accept only) or more").default(2),
@@ -57,6 +63,9 @@ export const envSchema = z
     CODER_GIT_EMAIL: z.email().default("coder-bot[bot]@users.noreply.github.com"),
   })
   .superRefine((env, ctx) => {
+    if (env.CODER_INDEX === "qdrant" && !env.QDRANT_URL) {
+      ctx.addIssue({ code: "custom", path: ["QDRANT_URL"], message: "CODER_INDEX is qdrant but QDRANT_URL is not set: point it at the Qdrant server (http://127.0.0.1:6333)" });
+    }
     if (env.CODER_PROVIDER === "llama-cpp" && !env.CODER_LLAMA_MODEL) {
       ctx.addIssue({ code: "custom", path: ["CODER_LLAMA_MODEL"], message: "CODER_PROVIDER is llama-cpp but no model: set CODER_LLAMA_MODEL to a .gguf file (or an hf: model URI on a machine with internet)" });
     }

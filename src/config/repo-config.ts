@@ -68,6 +68,16 @@ export const repoConfigSchema = z
         allowedCommands: z.array(z.string().regex(/^[A-Za-z0-9._+-]+$/, "must be a program name without a path")).default([]),
       })
       .prefault({}),
+    index: z
+      .strictObject({
+        /** Keep a code index of the default branch (re-indexed on every merge) for search and for the agent's first prompt. */
+        enabled: z.boolean().default(true),
+        /** Globs of files to index; empty means every file git tracks. */
+        include: z.array(z.string().min(1)).default([]),
+        /** Globs of files never to index, in addition to vendored, generated, binary and minified files. */
+        exclude: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
     /** Extra instructions for the agent, e.g. coding conventions. */
     instructions: z.string().max(8000).default(""),
   })

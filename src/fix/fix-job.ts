@@ -8,12 +8,13 @@ import { runGit } from "../git/run-git.js";
 import { LlmError } from "../llm/llm-error.js";
 import type { LlmProvider } from "../llm/types.js";
 import type { ToolModeSetting } from "../agent/tool-channel.js";
+import type { CodeIndex } from "../index/code-index.js";
+import { codeContextFor } from "./code-context.js";
 import type { Job } from "../queue/job.js";
 import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
 import { PathGuard } from "../safety/path-guard.js";
 import { Redactor } from "../safety/redact.js";
 import type { RunStore } from "../store/run-store.js";
-import { fixTools } from "../tools/fix-tools.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { CommandRunner, RunnerFactory } from "../workspace/runner.js";
 import { WorkspaceError } from "../workspace/docker/workspace-errors.js";
@@ -36,6 +37,8 @@ export interface FixJobDeps {
   readonly provider: LlmProvider;
   /** How tools reach the model; `auto` by default. */
   readonly toolMode?: ToolModeSetting;
+  /** The code index, for `search_code` and the first prompt; the agent works without it. */
+  readonly codeIndex?: CodeIndex;
   readonly runs: RunStore;
   readonly dryRun: boolean;
   readonly author: { readonly name: string; readonly email: string };
@@ -260,16 +263,23 @@ class FixRun {
     const testCommand = config.test.command ?? (await detectTestCommand(ws.dir));
     this.#phase = "agent";
     await this.#progress(true);
-    const task = fixTaskPrompt({ repoFullName: `${repo.owner}/${repo.repo}`, issueNumber: issue.number, title: issue.title, body: issue.body, instructions: command.instructions, isPullRequest: issue.isPullRequest });
+    const code = await codeContextFor(this.#deps.codeIndex, config, {
+      repoKey: repoKeyOf(repo),
+      tag: repo.defaultBranch,
+      query: `${issue.title}\n${issue.body}\n${command.instructions}`,
+      signal: this.#context.signal,
+      onError: (error) => this.#deps.log.warn({ err: error }, "the code index could not be used; working without it"),
+    });
+    const task = [fixTaskPrompt({ repoFullName: `${repo.owner}/${repo.repo}`, issueNumber: issue.number, title: issue.title, body: issue.body, instructions: command.instructions, isPullRequest: issue.isPullRequest }), code.preamble].filter(Boolean).join("\n\n");
     const runId = this.#deps.runs.start({ jobId: this.#job.id, repoKey: repoKeyOf(repo), task, model: this.#deps.provider.label });
     const agent: AgentResult = await runAgent({
       provider: this.#deps.provider,
       ...(this.#deps.toolMode ? { toolMode: this.#deps.toolMode } : {}),
-      tools: fixTools,
-      system: fixSystemPrompt({ testCommand, repoInstructions: config.instructions }),
+      tools: code.tools,
+      system: fixSystemPrompt({ testCommand, repoInstructions: config.instructions, searchCode: code.codeSearch !== undefined }),
       task,
       budgets: { steps: config.budgets.steps, wallMs: config.budgets.minutes * 60_000, tokens: config.budgets.tokens },
-      toolContext: { root: ws.dir, guard: new PathGuard(ws.dir), runner: ws.runner, commandTimeoutMs: config.budgets.commandTimeoutMinutes * 60_000, policy: policyFor(config) },
+      toolContext: { root: ws.dir, guard: new PathGuard(ws.dir), runner: ws.runner, commandTimeoutMs: config.budgets.commandTimeoutMinutes * 60_000, policy: policyFor(config), ...(code.codeSearch ? { codeSearch: code.codeSearch } : {}) },
       signal: this.#context.signal,
       recorder: { store: this.#deps.runs, runId },
       onStep: ({ step, lastTool }) => void this.#progress(false, `step ${step} of ${config.budgets.steps}${lastTool ? ` (last: ${lastTool})` : ""}`),

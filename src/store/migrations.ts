@@ -59,4 +59,28 @@ export const migrations: readonly string[] = [
   ALTER TABLE steps ADD COLUMN context_tokens INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE steps ADD COLUMN notes TEXT NOT NULL DEFAULT '{}';
   `,
+  `
+  CREATE TABLE index_files (
+    repo_key     TEXT NOT NULL,
+    tag          TEXT NOT NULL,
+    path         TEXT NOT NULL,
+    file_hash    TEXT NOT NULL,
+    chunk_ids    TEXT NOT NULL,
+    PRIMARY KEY (repo_key, tag, path)
+  );
+  CREATE INDEX index_files_hash ON index_files (repo_key, file_hash);
+
+  CREATE TABLE index_runs (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    repo_key     TEXT NOT NULL,
+    tag          TEXT NOT NULL,
+    model        TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+    commit_sha   TEXT,
+    stats        TEXT NOT NULL DEFAULT '{}',
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER
+  );
+  CREATE INDEX index_runs_repo ON index_runs (repo_key, tag, id);
+  `,
 ];

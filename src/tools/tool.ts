@@ -12,6 +12,8 @@ export interface ToolContext {
   readonly commandTimeoutMs: number;
   /** Which commands run_command may run; the default policy when absent. */
   readonly policy?: CommandPolicyConfig;
+  /** Searches the repository's code index; absent when there is no index yet. */
+  readonly codeSearch?: (query: string, k: number) => Promise<ReadonlyArray<{ path: string; startLine: number; endLine: number; score: number; symbols: readonly string[]; text: string }>>;
 }
 
 /** A tool's answer. Failures are data for the model, with a reason code and what to try next. */
