@@ -160,6 +160,7 @@ describe("parseRepoConfig", () => {
       budgets: { steps: 40, minutes: 20, tokens: 400_000, commandTimeoutMinutes: 5 },
       pullRequests: { draftWhenTestsFail: true },
       sandbox: { image: null, setup: null, setupTimeoutMinutes: 10, memoryMb: 2048, cpus: 1, pids: 256, allowShell: false, allowedCommands: [] },
+      index: { enabled: true, include: [], exclude: [] },
       instructions: "",
     });
   });
