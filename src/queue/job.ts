@@ -43,6 +43,8 @@ export interface CancelResult {
 /** Durable job storage. The embedded default is SQLite; a Redis-backed queue implements the same. */
 export interface JobQueue {
   enqueue(job: NewJob): Promise<EnqueueResult>;
+  /** A job of this repository and subject still waiting to start, if any (to fold a burst of triggers into one job). */
+  queuedFor(repoKey: string, subject: string): Promise<number | null>;
   /** Takes the next runnable job, honouring one exclusive job per repository at a time. */
   claim(owner: string, options: { exclusive: boolean }): Promise<Job | null>;
   finish(id: number, status: Exclude<JobStatus, "queued" | "running">, error?: string): Promise<void>;

@@ -72,6 +72,11 @@ export class SqliteQueue implements JobQueue {
     }).immediate();
   }
 
+  async queuedFor(repoKey: string, subject: string): Promise<number | null> {
+    const row = this.#sql<[string, string], { id: number }>("SELECT id FROM jobs WHERE repo_key = ? AND subject = ? AND status = 'queued' ORDER BY id LIMIT 1").get(repoKey, subject);
+    return row?.id ?? null;
+  }
+
   #findByKeys(keys: readonly string[]): number | undefined {
     const find = this.#sql<[string], { job_id: number }>("SELECT job_id FROM job_keys WHERE key = ?");
     for (const key of keys) {

@@ -1,6 +1,7 @@
 import { fixJobKind, noticeJobKind, repoKeyOf, subjectOf, type FixJobPayload, type NoticeJobPayload } from "../fix/fix-payload.js";
 import type { IssueCommentEvent } from "../forge/github/narrow.js";
 import type { JobQueue } from "../queue/job.js";
+import { indexJobKind, indexSubject, type IndexJobPayload } from "../reindex/index-payload.js";
 import { parseCommand } from "./parse-command.js";
 
 export type TriggerOutcome =
@@ -29,6 +30,17 @@ export async function onIssueComment(event: IssueCommentEvent, queue: JobQueue, 
     };
     const result = await queue.enqueue({ kind: fixJobKind, repoKey, subject: subjectOf(event.issue.number), payload, keys, maxAttempts: options.maxAttempts });
     return { action: result.duplicate ? "duplicate" : "queued", jobId: result.id, kind: fixJobKind };
+  }
+  if (parsed.kind === "command" && parsed.command.name === "index") {
+    if (!event.repo.cloneUrl) return { action: "ignored", why: "payload has no clone_url" };
+    const payload: IndexJobPayload = {
+      installationId: event.installationId,
+      repo: event.repo,
+      reason: "command",
+      comment: { id: event.comment.id, author: event.comment.author, issueNumber: event.issue.number },
+    };
+    const result = await queue.enqueue({ kind: indexJobKind, repoKey, subject: indexSubject, payload, keys, exclusive: false, maxAttempts: options.maxAttempts });
+    return { action: result.duplicate ? "duplicate" : "queued", jobId: result.id, kind: indexJobKind };
   }
   const command: NoticeJobPayload["command"] = parsed.kind === "unknown" ? { unknown: parsed.word } : parsed.command.name === "cancel" ? "cancel" : "help";
   const payload: NoticeJobPayload = { ...base, repo: { owner: event.repo.owner, repo: event.repo.repo, defaultBranch: event.repo.defaultBranch }, issueNumber: event.issue.number, command };

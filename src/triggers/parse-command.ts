@@ -1,4 +1,4 @@
-export type CommandName = "fix" | "cancel" | "help";
+export type CommandName = "fix" | "cancel" | "index" | "help";
 
 export interface ParsedCommand {
   readonly name: CommandName;
@@ -12,7 +12,7 @@ export type ParseResult =
   | { readonly kind: "command"; readonly command: ParsedCommand }
   | { readonly kind: "unknown"; readonly word: string };
 
-const known: readonly CommandName[] = ["fix", "cancel", "help"];
+const known: readonly CommandName[] = ["fix", "cancel", "index", "help"];
 
 /**
  * Reads a `/coder <command>` at the start of a comment. Anything else (the command quoted later
@@ -45,5 +45,6 @@ export const helpText = [
   "- `/coder fix [instructions]` on a pull request: I push commits on top of its branch (fast-forward only).",
   "- `/coder fix --dry-run …`: I post the diff instead of pushing anything.",
   "- `/coder cancel`: stops my running job on this issue or pull request.",
+  "- `/coder index`: brings the code index of the default branch up to date now (it also follows every push to it).",
   "- `/coder help`: this list.",
 ].join("\n");

@@ -12,6 +12,22 @@ function example(name: string, action: string, predicate: (p: Json) => boolean =
   return structuredClone(found);
 }
 
+/** A real `push` payload from @octokit/webhooks-examples (they carry no action), with the ref and repository replaced. */
+export function makePushEvent(o: { ref: string; owner?: string; repo?: string; cloneUrl?: string; defaultBranch?: string; deleted?: boolean; installationId?: number }): Json {
+  const group = (examples as Array<{ name: string; examples: Json[] }>).find((e) => e.name === "push");
+  const found = group?.examples.find((e) => e.deleted === false);
+  if (!found) throw new Error("no push example in @octokit/webhooks-examples");
+  const payload = structuredClone(found);
+  payload.ref = o.ref;
+  payload.deleted = o.deleted ?? false;
+  if (o.owner) payload.repository.owner.login = payload.repository.owner.name = o.owner;
+  if (o.repo) payload.repository.name = o.repo;
+  if (o.cloneUrl) payload.repository.clone_url = o.cloneUrl;
+  if (o.defaultBranch) payload.repository.default_branch = payload.repository.master_branch = o.defaultBranch;
+  payload.installation = { id: o.installationId ?? 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" };
+  return payload;
+}
+
 export interface IssueCommentOverrides {
   body: string;
   owner?: string;

@@ -48,3 +48,32 @@ export function narrowIssueComment(deliveryId: string, payload: unknown): IssueC
     },
   };
 }
+
+export interface PushEvent {
+  readonly deliveryId: string;
+  readonly installationId: number | null;
+  readonly repo: { readonly owner: string; readonly repo: string; readonly cloneUrl: string; readonly defaultBranch: string };
+  /** The full ref pushed, `refs/heads/main`. */
+  readonly ref: string;
+  readonly after: string;
+  /** The push deleted the ref. */
+  readonly deleted: boolean;
+}
+
+export function narrowPush(deliveryId: string, payload: unknown): PushEvent {
+  const p = obj(payload);
+  const repository = obj(p.repository);
+  // Push payloads carry the owner as `name`/`login` depending on the API version that built them.
+  const ownerObject = obj(repository.owner);
+  const owner = str(ownerObject.login) || str(ownerObject.name);
+  const repo = str(repository.name);
+  if (!owner || !repo || !str(p.ref)) throw new PayloadError("push payload without repository or ref");
+  return {
+    deliveryId,
+    installationId: num(obj(p.installation).id),
+    repo: { owner, repo, cloneUrl: str(repository.clone_url), defaultBranch: str(repository.default_branch) || str(repository.master_branch) || "main" },
+    ref: str(p.ref),
+    after: str(p.after),
+    deleted: p.deleted === true,
+  };
+}

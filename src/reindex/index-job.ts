@@ -1,0 +1,95 @@
+import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
+import { repoKeyOf } from "../fix/fix-payload.js";
+import type { Forge } from "../forge/forge.js";
+import { runGit } from "../git/run-git.js";
+import type { CodeIndex } from "../index/code-index.js";
+import type { IndexStats } from "../index/indexer.js";
+import { summarizeSkipped } from "../index/scan/skip-summary.js";
+import type { Job } from "../queue/job.js";
+import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
+import { isAllowed } from "../triggers/authorize.js";
+import type { MirrorCache } from "../workspace/mirror-cache.js";
+import type { Worktrees } from "../workspace/worktrees.js";
+import type { IndexJobPayload } from "./index-payload.js";
+
+export interface IndexJobDeps {
+  readonly forgeFor: (installationId: number | null) => Promise<Forge>;
+  readonly mirrors: MirrorCache;
+  readonly worktrees: Worktrees;
+  readonly codeIndex: CodeIndex;
+  readonly log: Logger;
+}
+
+/**
+ * Brings the code index of a repository's default branch up to date: after a merge (a push to the
+ * default branch), on `/coder index`, and on the periodic reconcile. Only changed files are
+ * chunked and embedded; an interrupted run resumes on the next.
+ */
+export class IndexJobHandler implements JobHandler {
+  readonly #deps: IndexJobDeps;
+
+  constructor(deps: IndexJobDeps) {
+    this.#deps = deps;
+  }
+
+  async run(job: Job, context: JobContext): Promise<"succeeded" | "cancelled"> {
+    const payload = job.payload as IndexJobPayload;
+    const { repo, comment } = payload;
+    const forge = await this.#deps.forgeFor(payload.installationId);
+    let config: RepoConfig;
+    try {
+      config = parseRepoConfig(await forge.getFile(repo, REPO_CONFIG_PATH, repo.defaultBranch));
+    } catch (error) {
+      if (comment) await forge.createComment(repo, comment.issueNumber, `I cannot index: \`${REPO_CONFIG_PATH}\` is invalid (${(error as Error).message}).`);
+      return "succeeded";
+    }
+    if (comment) {
+      if (!isAllowed(config.triggers, comment.author, await forge.getPermission(repo, comment.author))) {
+        await forge.createComment(repo, comment.issueNumber, `Thanks, @${comment.author}, but I only take \`/coder\` commands from people with write access to this repository.`);
+        return "succeeded";
+      }
+      await forge.addReaction(repo, comment.id, "eyes");
+    }
+    if (!config.index.enabled) {
+      if (comment) await forge.createComment(repo, comment.issueNumber, `The code index is switched off for this repository (\`index.enabled: false\` in \`${REPO_CONFIG_PATH}\`).`);
+      return "succeeded";
+    }
+    const repoKey = repoKeyOf(repo);
+    const gitDir = await this.#deps.mirrors.fetch({ repoKey, cloneUrl: repo.cloneUrl, token: await forge.gitToken(), extraRefs: [] });
+    const head = await runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${repo.defaultBranch}^{commit}`], { cwd: gitDir, allowFailure: true });
+    if (head.exitCode !== 0) throw new Error(`the default branch ${repo.defaultBranch} is not in the repository`);
+    const sha = head.stdout.trim();
+    const worktree = await this.#deps.worktrees.add(gitDir, sha, `index-${job.id}`);
+    let stats: IndexStats;
+    try {
+      stats = await this.#deps.codeIndex.index({ repoKey, tag: repo.defaultBranch, root: worktree.dir, commitSha: sha, include: config.index.include, exclude: config.index.exclude, signal: context.signal });
+    } catch (error) {
+      if (context.signal.aborted) return "cancelled";
+      throw error;
+    } finally {
+      await this.#deps.worktrees.remove(gitDir, worktree.dir);
+    }
+    this.#deps.log.info({ repo: repoKey, sha, reason: payload.reason, ...summaryFigures(stats) }, "repository indexed");
+    if (comment) await forge.createComment(repo, comment.issueNumber, indexReport(repo.defaultBranch, sha, stats));
+    return "succeeded";
+  }
+
+  async giveUp(job: Job, reason: string): Promise<void> {
+    const payload = job.payload as IndexJobPayload;
+    if (!payload.comment) return;
+    const forge = await this.#deps.forgeFor(payload.installationId);
+    await forge.createComment(payload.repo, payload.comment.issueNumber, `I could not index the repository: ${reason}`);
+  }
+}
+
+function summaryFigures(stats: IndexStats): Record<string, number> {
+  return { files: stats.files, chunked: stats.chunked, unchanged: stats.unchanged, removed: stats.removed, chunks: stats.chunks, embedded: stats.embedded, ms: stats.durationMs };
+}
+
+export function indexReport(branch: string, sha: string, stats: IndexStats): string {
+  const lines = [
+    `🗂️ Indexed \`${branch}\` at ${sha.slice(0, 7)} in ${(stats.durationMs / 1000).toFixed(1)} s: ${stats.files} files (${stats.chunked} new or changed, ${stats.unchanged} unchanged, ${stats.removed} removed), ${stats.chunks} chunks, ${stats.embedded} embedded (${stats.cached} from the cache).`,
+  ];
+  if (stats.skipped.length > 0) lines.push("", summarizeSkipped(stats.skipped));
+  return lines.join("\n");
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { narrowIssueComment, narrowPush } from "../../src/forge/github/narrow.js";
+import { SqliteQueue } from "../../src/queue/sqlite-queue.js";
+import { indexJobKind, type IndexJobPayload } from "../../src/reindex/index-payload.js";
+import { onPush } from "../../src/reindex/on-push.js";
+import { openDatabase, type Database } from "../../src/store/database.js";
+import { onIssueComment } from "../../src/triggers/on-issue-comment.js";
+import { helpText, parseCommand } from "../../src/triggers/parse-command.js";
+import { makeIssueCommentEvent, makePushEvent } from "../support/webhooks.js";
+
+describe("index triggers", () => {
+  let dir: string;
+  let db: Database;
+  let queue: SqliteQueue;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "index-triggers-"));
+    db = openDatabase(dir);
+    queue = new SqliteQueue(db);
+  });
+
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const push = (deliveryId: string, ref: string, extra: { deleted?: boolean } = {}) =>
+    onPush(narrowPush(deliveryId, makePushEvent({ ref, owner: "acme", repo: "widgets", defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git", ...extra })), queue, { maxAttempts: 2 });
+
+  it("reads real push payloads", () => {
+    const event = narrowPush("d1", makePushEvent({ ref: "refs/heads/main", owner: "acme", repo: "widgets", defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git", installationId: 7 }));
+    expect(event).toMatchObject({ deliveryId: "d1", installationId: 7, ref: "refs/heads/main", deleted: false, repo: { owner: "acme", repo: "widgets", defaultBranch: "main" } });
+    expect(event.after).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("a push to the default branch queues one index job; a burst folds into the waiting one", async () => {
+    const first = await push("d1", "refs/heads/main");
+    expect(first).toMatchObject({ action: "queued", kind: indexJobKind });
+    const second = await push("d2", "refs/heads/main");
+    expect(second).toEqual({ action: "duplicate", jobId: first.action === "queued" ? first.jobId : -1, kind: indexJobKind });
+    const job = await queue.get(first.action === "queued" ? first.jobId : -1);
+    expect(job?.payload as IndexJobPayload).toMatchObject({ reason: "push", repo: { owner: "acme", repo: "widgets", defaultBranch: "main" } });
+    // Once the waiting job has started, the next merge needs a job of its own.
+    const claimed = await queue.claim("worker", { exclusive: false });
+    expect(claimed?.id).toBe(job?.id);
+    expect(await push("d3", "refs/heads/main")).toMatchObject({ action: "queued" });
+  });
+
+  it("ignores other branches, tags and deletions", async () => {
+    expect(await push("d1", "refs/heads/feature")).toEqual({ action: "ignored", why: "not the default branch" });
+    expect(await push("d2", "refs/tags/v1.0.0")).toEqual({ action: "ignored", why: "not the default branch" });
+    expect(await push("d3", "refs/heads/main", { deleted: true })).toEqual({ action: "ignored", why: "branch deleted" });
+    expect(await queue.counts()).toMatchObject({ queued: 0 });
+  });
+
+  it("/coder index queues an index job that answers on the issue", async () => {
+    expect(parseCommand("/coder index")).toEqual({ kind: "command", command: { name: "index", instructions: "", dryRun: false } });
+    expect(helpText).toContain("/coder index");
+    const event = narrowIssueComment("d9", makeIssueCommentEvent({ body: "/coder index", owner: "acme", repo: "widgets", issueNumber: 12, commentId: 99, login: "octocat" }));
+    const outcome = await onIssueComment(event, queue, { maxAttempts: 2 });
+    expect(outcome).toMatchObject({ action: "queued", kind: indexJobKind });
+    const job = await queue.get(outcome.action === "queued" ? outcome.jobId : -1);
+    expect(job?.payload).toMatchObject({ reason: "command", comment: { id: 99, author: "octocat", issueNumber: 12 } });
+    expect(await onIssueComment(event, queue, { maxAttempts: 2 })).toMatchObject({ action: "duplicate" });
+  });
+});
