@@ -45,6 +45,8 @@ export interface JobQueue {
   enqueue(job: NewJob): Promise<EnqueueResult>;
   /** A job of this repository and subject still waiting to start, if any (to fold a burst of triggers into one job). */
   queuedFor(repoKey: string, subject: string): Promise<number | null>;
+  /** The payload of the newest job of this kind for each repository (what a periodic job repeats). */
+  latestPayloads(kind: string): Promise<Array<{ repoKey: string; payload: unknown }>>;
   /** Takes the next runnable job, honouring one exclusive job per repository at a time. */
   claim(owner: string, options: { exclusive: boolean }): Promise<Job | null>;
   finish(id: number, status: Exclude<JobStatus, "queued" | "running">, error?: string): Promise<void>;

@@ -77,6 +77,14 @@ export class SqliteQueue implements JobQueue {
     return row?.id ?? null;
   }
 
+  async latestPayloads(kind: string): Promise<Array<{ repoKey: string; payload: unknown }>> {
+    return this.#sql<[string, string], { repo_key: string; payload: string }>(
+      "SELECT repo_key, payload FROM jobs WHERE kind = ? AND id IN (SELECT MAX(id) FROM jobs WHERE kind = ? GROUP BY repo_key) ORDER BY repo_key",
+    )
+      .all(kind, kind)
+      .map((r) => ({ repoKey: r.repo_key, payload: JSON.parse(r.payload) as unknown }));
+  }
+
   #findByKeys(keys: readonly string[]): number | undefined {
     const find = this.#sql<[string], { job_id: number }>("SELECT job_id FROM job_keys WHERE key = ?");
     for (const key of keys) {

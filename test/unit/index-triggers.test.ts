@@ -67,3 +67,30 @@ describe("index triggers", () => {
     expect(await onIssueComment(event, queue, { maxAttempts: 2 })).toMatchObject({ action: "duplicate" });
   });
 });
+
+describe("the periodic reconcile", () => {
+  it("queues one index job per repository indexed before, and none while one waits", async () => {
+    const { queueReconcile } = await import("../../src/reindex/reconcile.js");
+    const dir = mkdtempSync(path.join(tmpdir(), "reconcile-"));
+    const db = openDatabase(dir);
+    try {
+      const queue = new SqliteQueue(db);
+      expect(await queueReconcile(queue, { maxAttempts: 2 })).toBe(0);
+      for (const [i, repo] of ["widgets", "gadgets"].entries()) {
+        await onPush(narrowPush(`d${i}`, makePushEvent({ ref: "refs/heads/main", owner: "acme", repo, defaultBranch: "main", cloneUrl: `https://github.com/acme/${repo}.git` })), queue, { maxAttempts: 2 });
+      }
+      // Both push jobs are still waiting: nothing to add.
+      expect(await queueReconcile(queue, { maxAttempts: 2 })).toBe(0);
+      for (let job = await queue.claim("w", { exclusive: false }); job; job = await queue.claim("w", { exclusive: false })) await queue.finish(job.id, "succeeded");
+      expect(await queueReconcile(queue, { maxAttempts: 2, now: () => 1 })).toBe(2);
+      const latest = await queue.latestPayloads(indexJobKind);
+      expect(latest.map((l) => [l.repoKey, (l.payload as IndexJobPayload).reason])).toEqual([
+        ["acme/gadgets", "reconcile"],
+        ["acme/widgets", "reconcile"],
+      ]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
