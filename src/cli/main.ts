@@ -11,6 +11,7 @@ import { openDatabase } from "../store/database.js";
 import { RunStore } from "../store/run-store.js";
 import { Worktrees } from "../workspace/worktrees.js";
 import { formatChecks, runDoctor } from "./doctor.js";
+import { indexCommand, searchCommand } from "./index-commands.js";
 import { localFix } from "./local-fix.js";
 
 function environment(overrides: NodeJS.ProcessEnv = {}): Env {
@@ -80,6 +81,26 @@ program
     } finally {
       db.close();
     }
+  });
+
+program
+  .command("index")
+  .description("Index a local checkout's current branch for search (only changed files are processed; an interrupted run resumes).")
+  .option("--repo <path>", "the repository", ".")
+  .action(async (options: { repo: string }) => {
+    await indexCommand(environment(), options.repo, process.stderr);
+  });
+
+program
+  .command("search")
+  .description("Search the index of a local checkout: the best functions and classes for a query, as path:start-end with scores.")
+  .argument("<query>", "what to find, in words or identifiers")
+  .option("--repo <path>", "the repository", ".")
+  .option("--k <n>", "how many results", (v) => Number.parseInt(v, 10), 10)
+  .option("--json", "print one JSON list (path, startLine, endLine, score, kind, symbols)", false)
+  .action(async (query: string, options: { repo: string; k: number; json: boolean }) => {
+    if (!Number.isInteger(options.k) || options.k < 1) throw new Error("--k must be a whole number of at least 1");
+    await searchCommand(environment(), query, options, process.stdout);
   });
 
 program

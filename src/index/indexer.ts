@@ -5,9 +5,9 @@ import type { Embedder } from "../llm/types.js";
 import type { CatalogEntry, IndexCatalog } from "./catalog.js";
 import type { Chunk, IndexStore, ScanResult, ScannedFile } from "./types.js";
 
-/** Turns chunks into vectors, embedding only what is not cached for the embedder's model. */
+/** Turns chunks into vectors, embedding only what is not cached for the embedder's model (the EmbeddingCache). */
 export interface VectorSource {
-  vectorsFor(embedder: Embedder, chunks: readonly Chunk[], signal?: AbortSignal): Promise<{ vectors: number[][]; embedded: number; cached: number }>;
+  embedMissing(embedder: Embedder, chunks: readonly Chunk[], options?: { signal?: AbortSignal }): Promise<{ vectors: number[][]; embedded: number; cached: number }>;
 }
 
 export interface IndexerDeps {
@@ -134,7 +134,7 @@ async function indexBatch(
   }
   const chunks = fresh.flatMap((f) => f.chunks);
   if (chunks.length > 0) {
-    const { vectors, embedded, cached } = await deps.vectors.vectorsFor(deps.embedder, chunks, params.signal);
+    const { vectors, embedded, cached } = await deps.vectors.embedMissing(deps.embedder, chunks, params.signal ? { signal: params.signal } : {});
     await deps.store.upsert(repoKey, chunks.map((chunk, i) => ({ chunk, vector: vectors[i] as number[] })), tag);
     totals.embedded += embedded;
     totals.cached += cached;

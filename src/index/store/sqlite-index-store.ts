@@ -1,0 +1,245 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { Chunk, IndexStore, SearchHit } from "../types.js";
+import { chunkFromRow, type ChunkRow } from "./chunk-row.js";
+import { toFloat32Blob } from "./float32-blob.js";
+import { ftsMatchExpression } from "./fts-query.js";
+import { inRequestedOrder } from "./in-requested-order.js";
+import { dimensionError, notOpenError } from "./index-store-error.js";
+import { lexicalFields } from "./lexical-fields.js";
+import { openIndexDatabase } from "./open-index-database.js";
+import { createSpaceTables, dropSpaceTables, migrateIndexDatabase, spaceTables, type SpaceTables } from "./sqlite-space-tables.js";
+
+interface Space {
+  readonly id: number;
+  readonly model: string;
+  readonly dimensions: number;
+  readonly tables: SpaceTables;
+}
+
+/** bm25 weights of the FTS columns (path, symbols, body): a name or a path segment outweighs a mention. */
+const BM25_WEIGHTS = "4.0, 6.0, 1.0";
+/** sqlite-vec refuses a larger `k` in one KNN query. */
+const MAX_K = 4096;
+const CHUNK_COLUMNS = "c.rowid, c.id, c.path, c.language, c.start_line, c.end_line, c.kind, c.symbols, c.signature, c.text, c.content_hash";
+
+/**
+ * The embedded index store: one SQLite file with FTS5 for lexical search and sqlite-vec for
+ * vectors. Each repository gets its own tables, named by an integer space id (see
+ * `sqlite-space-tables.ts`), so any repository name is safe and each space keeps its dimension.
+ *
+ * Lexical search indexes the split terms of each chunk (`lexical-fields.ts`: every identifier
+ * with its camelCase / snake_case / digit parts, path segments) and queries them split the same
+ * way, OR-ed and ranked by bm25 with path and symbols weighted above the body. Nearest search
+ * is an exact KNN in `vec0` restricted to the tag's chunks (`rowid IN (…)`), so a branch never
+ * comes back short because other branches' chunks took the first places.
+ *
+ * @example
+ * const store = new SqliteIndexStore(path.join(dataDir, "index.db"));
+ * await store.open("acme/widgets", "use-lite", 512);
+ * await store.upsert("acme/widgets", [{ chunk, vector }], "main");
+ * const hits = await store.lexical("acme/widgets", "parseConfig", 10, "main");
+ */
+export class SqliteIndexStore implements IndexStore {
+  /** The open database, for an `EmbeddingCache` that shares the file. */
+  readonly database: Database;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(file: string) {
+    this.database = openIndexDatabase(file);
+    try {
+      migrateIndexDatabase(this.database);
+    } catch (error) {
+      this.database.close();
+      throw error;
+    }
+  }
+
+  async open(repo: string, model: string, dimensions: number): Promise<void> {
+    const db = this.database;
+    db.transaction(() => {
+      const space = this.#space(repo);
+      if (space !== undefined && space.model === model && space.dimensions === dimensions) return;
+      if (space !== undefined) {
+        dropSpaceTables(db, space.id);
+        this.#statements.clear();
+        db.prepare("DELETE FROM index_spaces WHERE id = ?").run(space.id);
+      }
+      // A new id rather than the old one: statements prepared for the old tables must never be reused.
+      const { lastInsertRowid } = db
+        .prepare("INSERT INTO index_spaces (repo, model, dimensions, created_at) VALUES (?, ?, ?, ?)")
+        .run(repo, model, dimensions, Date.now());
+      createSpaceTables(db, Number(lastInsertRowid), dimensions);
+    }).immediate();
+  }
+
+  async upsert(repo: string, items: ReadonlyArray<{ readonly chunk: Chunk; readonly vector: readonly number[] }>, tag: string): Promise<void> {
+    const space = this.#space(repo);
+    if (space === undefined) throw notOpenError(repo);
+    for (const { vector } of items) if (vector.length !== space.dimensions) throw dimensionError(repo, space.dimensions, vector.length);
+    const t = space.tables;
+    const upsertChunk = this.#prepare(`
+      INSERT INTO ${t.chunks} (id, path, language, start_line, end_line, kind, symbols, signature, text, content_hash)
+      VALUES (@id, @path, @language, @startLine, @endLine, @kind, @symbols, @signature, @text, @contentHash)
+      ON CONFLICT (id) DO UPDATE SET path = excluded.path, language = excluded.language, start_line = excluded.start_line,
+        end_line = excluded.end_line, kind = excluded.kind, symbols = excluded.symbols, signature = excluded.signature,
+        text = excluded.text, content_hash = excluded.content_hash
+      RETURNING rowid`);
+    const deleteTerms = this.#prepare(`DELETE FROM ${t.fts} WHERE rowid = ?`);
+    const insertTerms = this.#prepare(`INSERT INTO ${t.fts} (rowid, path, symbols, body) VALUES (?, ?, ?, ?)`);
+    const deleteVector = this.#prepare(`DELETE FROM ${t.vectors} WHERE rowid = ?`);
+    const insertVector = this.#prepare(`INSERT INTO ${t.vectors} (rowid, embedding) VALUES (?, ?)`);
+    const insertTag = this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) VALUES (?, ?)`);
+    this.database.transaction(() => {
+      for (const { chunk, vector } of items) {
+        const { rowid } = upsertChunk.get({
+          id: chunk.id,
+          path: chunk.path,
+          language: chunk.language,
+          startLine: chunk.startLine,
+          endLine: chunk.endLine,
+          kind: chunk.kind,
+          symbols: JSON.stringify(chunk.symbols),
+          signature: chunk.signature,
+          text: chunk.text,
+          contentHash: chunk.contentHash,
+        }) as { rowid: number };
+        const fields = lexicalFields(chunk);
+        // Neither FTS5 nor vec0 has an upsert: a replaced chunk's rows go first.
+        deleteTerms.run(rowid);
+        insertTerms.run(rowid, fields.path, fields.symbols, fields.body);
+        deleteVector.run(BigInt(rowid));
+        // vec0 takes only integer rowids, and better-sqlite3 binds a JS number as a REAL.
+        insertVector.run(BigInt(rowid), toFloat32Blob(vector));
+        insertTag.run(tag, rowid);
+      }
+    }).immediate();
+  }
+
+  async addTag(repo: string, ids: readonly string[], tag: string): Promise<void> {
+    const space = this.#space(repo);
+    if (space === undefined || ids.length === 0) return;
+    const t = space.tables;
+    this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) SELECT ?, rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).run(
+      tag,
+      JSON.stringify(ids),
+    );
+  }
+
+  async removeTag(repo: string, ids: readonly string[], tag: string): Promise<void> {
+    const space = this.#space(repo);
+    if (space === undefined || ids.length === 0) return;
+    const t = space.tables;
+    const idsJson = JSON.stringify(ids);
+    this.database.transaction(() => {
+      this.#prepare(`DELETE FROM ${t.tags} WHERE tag = ? AND chunk IN (SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?)))`).run(
+        tag,
+        idsJson,
+      );
+      const orphans = this.#prepare(
+        `SELECT c.rowid FROM ${t.chunks} c WHERE c.id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.chunk = c.rowid)`,
+      )
+        .pluck()
+        .all(idsJson) as number[];
+      this.#deleteRows(t, orphans);
+    }).immediate();
+  }
+
+  async delete(repo: string, ids: readonly string[]): Promise<void> {
+    const space = this.#space(repo);
+    if (space === undefined || ids.length === 0) return;
+    const t = space.tables;
+    this.database.transaction(() => {
+      const rowids = this.#prepare(`SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids)) as number[];
+      this.#deleteRows(t, rowids);
+    }).immediate();
+  }
+
+  async lexical(repo: string, query: string, k: number, tag: string): Promise<SearchHit[]> {
+    const space = this.#space(repo);
+    const match = ftsMatchExpression(query);
+    if (space === undefined || match === null || k < 1) return [];
+    const t = space.tables;
+    // Materialized first: left to itself, the planner drives the join from the tag's rows and
+    // runs the full-text query once per row.
+    const rows = this.#prepare(`
+      WITH matches AS MATERIALIZED (
+        SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) AS rank FROM ${t.fts} WHERE ${t.fts} MATCH ?
+      )
+      SELECT ${CHUNK_COLUMNS}, -m.rank AS score
+      FROM matches m JOIN ${t.chunks} c ON c.rowid = m.rowid
+      WHERE EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.tag = ? AND g.chunk = m.rowid)
+      ORDER BY m.rank
+      LIMIT ?`).all(match, tag, Math.floor(k)) as Array<ChunkRow & { score: number }>;
+    return rows.map((row) => ({ chunk: chunkFromRow(row), score: row.score }));
+  }
+
+  async nearest(repo: string, vector: readonly number[], k: number, tag: string): Promise<SearchHit[]> {
+    const space = this.#space(repo);
+    if (space === undefined || k < 1) return [];
+    if (vector.length !== space.dimensions) throw dimensionError(repo, space.dimensions, vector.length);
+    const t = space.tables;
+    const rows = this.#prepare(`
+      WITH knn AS (
+        SELECT rowid, distance FROM ${t.vectors}
+        WHERE embedding MATCH ? AND k = ? AND rowid IN (SELECT chunk FROM ${t.tags} WHERE tag = ?)
+      )
+      SELECT ${CHUNK_COLUMNS}, knn.distance AS distance
+      FROM knn JOIN ${t.chunks} c ON c.rowid = knn.rowid
+      ORDER BY knn.distance`).all(toFloat32Blob(vector), Math.min(Math.floor(k), MAX_K), tag) as Array<ChunkRow & { distance: number }>;
+    return rows.map((row) => ({ chunk: chunkFromRow(row), score: 1 - row.distance }));
+  }
+
+  async get(repo: string, ids: readonly string[]): Promise<Chunk[]> {
+    const space = this.#space(repo);
+    if (space === undefined || ids.length === 0) return [];
+    const rows = this.#prepare(`SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(ids),
+    ) as ChunkRow[];
+    return inRequestedOrder(ids, rows.map(chunkFromRow));
+  }
+
+  async count(repo: string, tag?: string): Promise<number> {
+    const space = this.#space(repo);
+    if (space === undefined) return 0;
+    const t = space.tables;
+    const statement =
+      tag === undefined ? this.#prepare(`SELECT count(*) FROM ${t.chunks}`) : this.#prepare(`SELECT count(*) FROM ${t.tags} WHERE tag = ?`);
+    return (tag === undefined ? statement.pluck().get() : statement.pluck().get(tag)) as number;
+  }
+
+  async close(): Promise<void> {
+    this.#statements.clear();
+    if (this.database.open) this.database.close();
+  }
+
+  /** Read on every call: another process (the CLI) may have re-opened the space with another model. */
+  #space(repo: string): Space | undefined {
+    const row = this.#prepare("SELECT id, model, dimensions FROM index_spaces WHERE repo = ?").get(repo) as
+      | { id: number; model: string; dimensions: number }
+      | undefined;
+    return row === undefined ? undefined : { ...row, tables: spaceTables(row.id) };
+  }
+
+  #deleteRows(t: SpaceTables, rowids: readonly number[]): void {
+    const deleteTerms = this.#prepare(`DELETE FROM ${t.fts} WHERE rowid = ?`);
+    const deleteVector = this.#prepare(`DELETE FROM ${t.vectors} WHERE rowid = ?`);
+    const deleteTags = this.#prepare(`DELETE FROM ${t.tags} WHERE chunk = ?`);
+    const deleteChunk = this.#prepare(`DELETE FROM ${t.chunks} WHERE rowid = ?`);
+    for (const rowid of rowids) {
+      deleteTerms.run(rowid);
+      deleteVector.run(BigInt(rowid));
+      deleteTags.run(rowid);
+      deleteChunk.run(rowid);
+    }
+  }
+
+  /** Table names come from integer space ids, never from input, so the SQL text is a safe cache key. */
+  #prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.database.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
