@@ -4,7 +4,10 @@ import { FixJobHandler } from "../fix/fix-job.js";
 import { fixJobKind, noticeJobKind } from "../fix/fix-payload.js";
 import type { Forge } from "../forge/forge.js";
 import { GitHubForge } from "../forge/github/github-forge.js";
-import { narrowIssueComment } from "../forge/github/narrow.js";
+import { narrowIssueComment, narrowPush } from "../forge/github/narrow.js";
+import { IndexJobHandler } from "../reindex/index-job.js";
+import { indexJobKind } from "../reindex/index-payload.js";
+import { onPush } from "../reindex/on-push.js";
 import { WorkerPool } from "../queue/worker-pool.js";
 import { NoticeJobHandler } from "../triggers/notice-job.js";
 import { onIssueComment } from "../triggers/on-issue-comment.js";
@@ -42,6 +45,7 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
           runners: services.runners,
           provider: services.provider,
           toolMode: env.CODER_TOOL_MODE,
+          ...(services.codeIndex ? { codeIndex: services.codeIndex.index } : {}),
           runs: services.runs,
           dryRun: env.CODER_DRY_RUN,
           author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
@@ -49,6 +53,7 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
           log: app.log,
         }),
         [noticeJobKind]: new NoticeJobHandler(forgeFor, services.queue),
+        [indexJobKind]: new IndexJobHandler({ forgeFor, mirrors: services.mirrors, worktrees: services.worktrees, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
       },
     });
 
@@ -58,6 +63,14 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
       if (outcome.action !== "ignored") {
         context.log.info({ job: outcome.jobId, kind: outcome.kind, duplicate: outcome.action === "duplicate" }, "command queued");
         // After the response: the acknowledgement must not wait for, or race with, any API call.
+        setImmediate(() => workers.wake());
+      }
+    });
+    app.on("push", async (context) => {
+      if (!services.codeIndex) return;
+      const outcome = await onPush(narrowPush(context.id, context.payload), services.queue, { maxAttempts: env.CODER_MAX_ATTEMPTS });
+      if (outcome.action !== "ignored") {
+        context.log.info({ job: outcome.jobId, kind: outcome.kind, duplicate: outcome.action === "duplicate" }, "re-index queued");
         setImmediate(() => workers.wake());
       }
     });

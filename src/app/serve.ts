@@ -3,6 +3,7 @@ import type { Env } from "../config/env.js";
 import { DockerRunnerFactory } from "../workspace/docker/docker-runner.js";
 import { createGitHubApp } from "./github-app.js";
 import { createLogger } from "./logger.js";
+import { startReconcileTimer } from "../reindex/reconcile.js";
 import { buildServices, type Services } from "./services.js";
 
 export interface RunningBot {
@@ -58,11 +59,24 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
   const url = typeof address === "object" && address ? `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}` : `http://localhost:${env.PORT}`;
   const workers = await pool;
   if (env.CODER_CONCURRENCY > 0) await workers.start();
+  const stopReconcile = services.codeIndex
+    ? startReconcileTimer(services.queue, env.CODER_INDEX_INTERVAL_MINUTES, {
+        maxAttempts: env.CODER_MAX_ATTEMPTS,
+        onQueued: (count) => {
+          log.info({ count }, "periodic re-index queued");
+          workers.wake();
+        },
+        onError: (error) => log.warn({ err: error }, "periodic re-index could not be queued"),
+      })
+    : () => undefined;
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      stopReconcile();
       await server.stop();
       await workers.stop();
+      await services.codeIndex?.close();
+      await services.provider.close?.();
       services.db.close();
     })());
   return { server, services, url, stop };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Env } from "../config/env.js";
+import { openCodeIndex, type OpenedCodeIndex } from "../index/open-code-index.js";
 import { providerFor } from "../llm/provider-for.js";
 import type { LlmProvider } from "../llm/types.js";
 import type { JobQueue } from "../queue/job.js";
@@ -22,6 +23,8 @@ export interface Services {
   readonly worktrees: Worktrees;
   readonly runners: RunnerFactory;
   readonly provider: LlmProvider;
+  /** The code index; null when switched off (CODER_INDEX=off). */
+  readonly codeIndex: OpenedCodeIndex | null;
 }
 
 /** The runner the environment asks for: a container per job by default, the host only on request. */
@@ -38,7 +41,7 @@ export function ownerLabel(dataDir: string): string {
   return createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 16);
 }
 
-export function buildServices(env: Env, overrides: Partial<Pick<Services, "provider" | "runners">> = {}): Services {
+export function buildServices(env: Env, overrides: Partial<Pick<Services, "provider" | "runners" | "codeIndex">> = {}): Services {
   const db = openDatabase(env.CODER_DATA_DIR);
   return {
     db,
@@ -48,5 +51,6 @@ export function buildServices(env: Env, overrides: Partial<Pick<Services, "provi
     worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
     runners: overrides.runners ?? runnerFactoryFor(env),
     provider: overrides.provider ?? providerFor(env),
+    codeIndex: overrides.codeIndex !== undefined ? overrides.codeIndex : openCodeIndex(env, db),
   };
 }

@@ -16,7 +16,8 @@ export interface IndexJobDeps {
   readonly forgeFor: (installationId: number | null) => Promise<Forge>;
   readonly mirrors: MirrorCache;
   readonly worktrees: Worktrees;
-  readonly codeIndex: CodeIndex;
+  /** Null when the index is switched off: commands are answered with that. */
+  readonly codeIndex: CodeIndex | null;
   readonly log: Logger;
 }
 
@@ -50,6 +51,11 @@ export class IndexJobHandler implements JobHandler {
       }
       await forge.addReaction(repo, comment.id, "eyes");
     }
+    const codeIndex = this.#deps.codeIndex;
+    if (!codeIndex) {
+      if (comment) await forge.createComment(repo, comment.issueNumber, "The code index is switched off on this bot (`CODER_INDEX=off`).");
+      return "succeeded";
+    }
     if (!config.index.enabled) {
       if (comment) await forge.createComment(repo, comment.issueNumber, `The code index is switched off for this repository (\`index.enabled: false\` in \`${REPO_CONFIG_PATH}\`).`);
       return "succeeded";
@@ -62,7 +68,7 @@ export class IndexJobHandler implements JobHandler {
     const worktree = await this.#deps.worktrees.add(gitDir, sha, `index-${job.id}`);
     let stats: IndexStats;
     try {
-      stats = await this.#deps.codeIndex.index({ repoKey, tag: repo.defaultBranch, root: worktree.dir, commitSha: sha, include: config.index.include, exclude: config.index.exclude, signal: context.signal });
+      stats = await codeIndex.index({ repoKey, tag: repo.defaultBranch, root: worktree.dir, commitSha: sha, include: config.index.include, exclude: config.index.exclude, signal: context.signal });
     } catch (error) {
       if (context.signal.aborted) return "cancelled";
       throw error;
