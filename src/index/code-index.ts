@@ -43,6 +43,7 @@ export class CodeIndex {
     readonly exclude?: readonly string[];
     readonly signal?: AbortSignal;
     readonly onProgress?: (p: IndexProgress) => void;
+    readonly batchFiles?: number;
   }): Promise<IndexStats> {
     const scanOptions = { ...(params.include ? { include: params.include } : {}), ...(params.exclude ? { exclude: params.exclude } : {}) };
     return indexRepository({ ...this.#deps, scan: (root) => this.#deps.scan(root, scanOptions) }, params);

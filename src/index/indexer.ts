@@ -54,7 +54,16 @@ const BATCH_FILES = 32;
  */
 export async function indexRepository(
   deps: IndexerDeps,
-  params: { readonly repoKey: string; readonly tag: string; readonly root: string; readonly commitSha?: string | null; readonly signal?: AbortSignal; readonly onProgress?: (p: IndexProgress) => void },
+  params: {
+    readonly repoKey: string;
+    readonly tag: string;
+    readonly root: string;
+    readonly commitSha?: string | null;
+    readonly signal?: AbortSignal;
+    readonly onProgress?: (p: IndexProgress) => void;
+    /** Files per batch; each finished batch is a point a killed run resumes from. */
+    readonly batchFiles?: number;
+  },
 ): Promise<IndexStats> {
   const started = Date.now();
   const { repoKey, tag, root, signal } = params;
@@ -71,9 +80,10 @@ export async function indexRepository(
     const scan = await deps.scan(root);
     filesTotal = scan.files.length;
     const known = deps.catalog.entries(repoKey, tag);
-    for (let i = 0; i < scan.files.length; i += BATCH_FILES) {
+    const batchFiles = params.batchFiles ?? BATCH_FILES;
+    for (let i = 0; i < scan.files.length; i += batchFiles) {
       signal?.throwIfAborted();
-      const batch = scan.files.slice(i, i + BATCH_FILES);
+      const batch = scan.files.slice(i, i + batchFiles);
       await indexBatch(deps, { repoKey, tag, root, signal }, batch, known, totals);
       filesDone += batch.length;
       progress("index");
