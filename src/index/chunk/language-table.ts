@@ -74,7 +74,7 @@ export function bodyField(node: Node): Node | null {
 /** `Foo<T>` → `Foo`, `*Server` → `Server`: the name a type is searched by. */
 export function bareTypeName(text: string): string {
   return text
-    .replace(/^[&*\s]+|^mut\s+/g, "")
+    .replace(/^(?:[&*\s]|mut\s)+/, "")
     .replace(/[<[].*$/s, "")
     .trim();
 }

@@ -10,8 +10,8 @@ const ANNOTATIONS: ReadonlySet<string> = new Set(["annotation", "marker_annotati
 
 /**
  * The declaration up to its body on one line (`export class Parser<T> extends Base`,
- * `def parse(self, text: str) -> Tree`), without decorators, annotations or the opening brace or
- * colon; for a declaration without a body, its first line.
+ * `def parse(self, text: str) -> Tree`), without decorators, annotations, a trailing comment or
+ * the opening brace or colon; for a declaration without a body, its first line.
  */
 export function signatureOf(declaration: Declaration, source: string): string | null {
   const node = declaration.signatureNode;
@@ -26,7 +26,7 @@ export function signatureOf(declaration: Declaration, source: string): string | 
   }
   let text = oneLine(source.slice(from, to))
     .replace(/\s*\/\*.*?\*\/$/, "")
-    .replace(/\s*[{:=]$/, "");
+    .replace(/\s*[{:=;]$/, "");
   if (text.length > MAX_SIGNATURE_CHARACTERS) text = `${text.slice(0, MAX_SIGNATURE_CHARACTERS - 1).trimEnd()}…`;
   return text === "" ? null : text;
 }

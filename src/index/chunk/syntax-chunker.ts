@@ -213,7 +213,7 @@ function split(item: Item, scope: Scope, context: SyntaxContext, depth: number):
     const { declaration, meta } = only;
     const members = declaration.members ?? [];
     if (members.length > 0) {
-      const firstMember = Math.min(...members.map((member) => rowsOf(member, context.table).start));
+      const firstMember = members.reduce((first, member) => Math.min(first, rowsOf(member, context.table).start), item.end);
       const header: Item | null = firstMember > item.start ? { start: item.start, end: firstMember - 1, nodes: [], declarations: [], header: meta } : null;
       return chunkRegion(members, item.start, item.end, { symbols: meta.symbols, inType: declaration.typeLike }, context, depth + 1, header);
     }

@@ -16,7 +16,9 @@ export function makePathFilter(include: readonly string[] = [], exclude: readonl
   const compile = (patterns: readonly string[]) =>
     patterns.map((pattern) => {
       const cleaned = pattern.replace(/^\.\//, "").replace(/\/+$/, "");
-      return { pattern, test: picomatch(cleaned, { dot: true, basename: true }) };
+      // Decided here rather than by picomatch's `basename` option, which also applies it to
+      // some patterns with a slash (`bin/*` would then never match `bin/tool`).
+      return { pattern, test: picomatch(cleaned, { dot: true, basename: !cleaned.includes("/") }) };
     });
   const includes = compile(include);
   const excludes = compile(exclude);
