@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { validateRequest } from "./github-openapi.js";
+import { readBody } from "./http-body.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -1498,12 +1499,6 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 function splitOnce(text: string, separator: string): [string, string] {
   const index = text.indexOf(separator);
   return index === -1 ? [text, ""] : [text.slice(0, index), text.slice(index + separator.length)];
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseBody(text: string, contentType: string | undefined): { value: unknown; error: boolean } {

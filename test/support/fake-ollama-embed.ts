@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody, sendJson } from "./http-body.js";
 
 export interface FakeOllamaEmbedOptions {
   /** Models that embed, with their dimension. */
@@ -34,7 +35,7 @@ export interface FakeOllamaEmbed {
 export async function startFakeOllamaEmbed(options: FakeOllamaEmbedOptions): Promise<FakeOllamaEmbed> {
   const requests: EmbedRequestBody[] = [];
   const server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => send(response, 500, { error: String(error) }));
+    void handle(request, response).catch((error: unknown) => sendJson(response, 500, { error: String(error) }, "application/json; charset=utf-8"));
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -47,16 +48,16 @@ export async function startFakeOllamaEmbed(options: FakeOllamaEmbedOptions): Pro
     const body = JSON.parse(await readBody(request)) as EmbedRequestBody;
     requests.push(body);
     const dimensions = options.embeddingModels[body.model];
-    if (options.chatModels?.includes(body.model)) return send(response, 500, { error: "this model does not support embeddings" });
-    if (dimensions === undefined) return send(response, 404, { error: `model "${body.model}" not found, try pulling it first` });
+    if (options.chatModels?.includes(body.model)) return sendJson(response, 500, { error: "this model does not support embeddings" }, "application/json; charset=utf-8");
+    if (dimensions === undefined) return sendJson(response, 404, { error: `model "${body.model}" not found, try pulling it first` }, "application/json; charset=utf-8");
     const inputs = typeof body.input === "string" ? [body.input] : body.input;
-    send(response, 200, {
+    sendJson(response, 200, {
       model: body.model,
       embeddings: inputs.map((text) => hashVector(text, dimensions)),
       total_duration: 14_143_917,
       load_duration: 1_019_500,
       prompt_eval_count: inputs.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0),
-    });
+    }, "application/json; charset=utf-8");
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -83,17 +84,3 @@ export function hashVector(text: string, dimensions: number): number[] {
   return values.map((x) => x / length);
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
-  response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    request.on("data", (part: Buffer) => parts.push(part));
-    request.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    request.on("error", reject);
-  });
-}

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { matchesFilter, normalizeId, UnsupportedByFakeError, type FakePoint, type TextIndexParams } from "./fake-qdrant-filter.js";
 import { validateQdrantRequest, validateQdrantResponse } from "./qdrant-openapi.js";
+import { readBody, sendJson } from "./http-body.js";
 
 export interface FakeQdrant {
   /** http://127.0.0.1:<port>, for `new QdrantClient({ url })`. */
@@ -63,7 +64,7 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
       violations.push(`the fake failed on ${request.method} ${request.url}: ${String(error)}`);
-      send(response, 500, errorBody(String(error)));
+      sendJson(response, 500, errorBody(String(error)));
     });
   });
 
@@ -77,7 +78,7 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
         body = JSON.parse(raw);
       } catch {
         violations.push(`${method} ${url.pathname}: the body is not JSON`);
-        return send(response, 400, errorBody("Format error in JSON body"));
+        return sendJson(response, 400, errorBody("Format error in JSON body"));
       }
     }
     const query = Object.fromEntries(url.searchParams);
@@ -86,12 +87,12 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
     if (validation.problems.length > 0 || validation.operationId === null) {
       const problems = validation.problems.map((problem) => `${method} ${url.pathname}: ${problem}`);
       violations.push(...problems);
-      return send(response, validation.operationId === null ? 404 : 422, errorBody(`request does not match Qdrant's OpenAPI description: ${problems.join("; ")}`));
+      return sendJson(response, validation.operationId === null ? 404 : 422, errorBody(`request does not match Qdrant's OpenAPI description: ${problems.join("; ")}`));
     }
     const handler = handlers[validation.operationId];
     if (handler === undefined) {
       violations.push(`${method} ${url.pathname}: the fake does not implement ${validation.operationId}`);
-      return send(response, 501, errorBody(`not implemented by the fake: ${validation.operationId}`));
+      return sendJson(response, 501, errorBody(`not implemented by the fake: ${validation.operationId}`));
     }
     let reply: Reply;
     try {
@@ -99,15 +100,15 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
     } catch (error) {
       if (error instanceof UnsupportedByFakeError) {
         violations.push(`${method} ${url.pathname}: ${error.message}`);
-        return send(response, 501, errorBody(error.message));
+        return sendJson(response, 501, errorBody(error.message));
       }
-      if (error instanceof QdrantHttpError) return send(response, error.status, errorBody(error.message));
+      if (error instanceof QdrantHttpError) return sendJson(response, error.status, errorBody(error.message));
       throw error;
     }
     if (reply.status === 200) {
       for (const problem of validateQdrantResponse(validation.operationId, reply.body)) violations.push(`the fake's answer to ${validation.operationId}: ${problem}`);
     }
-    send(response, reply.status, reply.body);
+    sendJson(response, reply.status, reply.body);
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -293,21 +294,6 @@ function dot(a: readonly number[], b: readonly number[]): number {
 
 function errorBody(message: string): Json {
   return { status: { error: message }, time: 0 };
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    request.on("data", (part: Buffer) => parts.push(part));
-    request.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    request.on("error", reject);
-  });
 }
 
 function isObject(value: unknown): value is Json {
