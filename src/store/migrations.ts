@@ -83,4 +83,25 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX index_runs_repo ON index_runs (repo_key, tag, id);
   `,
+  `
+  CREATE TABLE review_state (
+    repo_key     TEXT NOT NULL,
+    pr_number    INTEGER NOT NULL,
+    head_sha     TEXT NOT NULL,
+    review_id    INTEGER,
+    reviewed_at  INTEGER NOT NULL,
+    PRIMARY KEY (repo_key, pr_number, head_sha)
+  );
+  CREATE TABLE review_findings (
+    repo_key     TEXT NOT NULL,
+    pr_number    INTEGER NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    head_sha     TEXT NOT NULL,
+    path         TEXT NOT NULL,
+    line         INTEGER,
+    title        TEXT NOT NULL,
+    posted_at    INTEGER NOT NULL,
+    PRIMARY KEY (repo_key, pr_number, fingerprint)
+  );
+  `,
 ];
