@@ -12,7 +12,7 @@ export interface PostedFinding {
  * What was reviewed on each pull request: the heads reviewed (never two reviews for one head) and a
  * fingerprint of every finding posted (never the same finding twice, whatever moved around it).
  */
-export class ReviewState {
+export class ReviewHistory {
   readonly #db: Database;
 
   constructor(db: Database) {

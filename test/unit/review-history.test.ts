@@ -3,18 +3,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fingerprint } from "../../src/review/fingerprint.js";
-import { ReviewState } from "../../src/review/review-state.js";
+import { ReviewHistory } from "../../src/review/review-history.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 
 describe("review state", () => {
   let dir: string;
   let db: Database;
-  let state: ReviewState;
+  let state: ReviewHistory;
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), "review-state-"));
     db = openDatabase(dir);
-    state = new ReviewState(db);
+    state = new ReviewHistory(db);
   });
 
   afterEach(() => {
@@ -42,7 +42,7 @@ describe("review state", () => {
     state.recordReview("acme/w", 7, "bbb", 2, [{ fingerprint: "f2", headSha: "bbb", path: "a.ts", line: 9, title: "y" }, { fingerprint: "f1", headSha: "bbb", path: "a.ts", line: 5, title: "x" }]);
     db.close();
     db = openDatabase(dir);
-    state = new ReviewState(db);
+    state = new ReviewHistory(db);
     expect(state.lastReviewedHead("acme/w", 7)).toBe("bbb");
     expect([...state.postedFingerprints("acme/w", 7)].sort()).toEqual(["f1", "f2"]);
     expect(state.postedFingerprints("acme/w", 8).size).toBe(0);

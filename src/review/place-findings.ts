@@ -1,0 +1,80 @@
+import type { DiffLineMap } from "./diff/line-map.js";
+import type { Finding, Severity } from "./findings.js";
+import { fingerprint } from "./fingerprint.js";
+
+export interface InlineComment {
+  readonly path: string;
+  readonly line: number;
+  readonly side: "RIGHT" | "LEFT";
+  readonly startLine?: number;
+  readonly body: string;
+  readonly finding: Finding;
+  readonly fingerprint: string;
+}
+
+export interface Placement {
+  readonly inline: InlineComment[];
+  /** Findings that cannot be comments on the diff (outside it, or over the cap): listed in the summary. */
+  readonly summaryOnly: Array<{ readonly finding: Finding; readonly why: string; readonly fingerprint: string }>;
+  /** Findings posted before, or twice in this review. */
+  readonly repeated: number;
+}
+
+const ORDER: Record<Severity, number> = { critical: 0, major: 1, minor: 2, nit: 3 };
+const ICON: Record<Severity, string> = { critical: "🛑", major: "⚠️", minor: "💡", nit: "🧹" };
+
+/**
+ * Decides where each finding goes. A finding becomes an inline comment only on a line the diff
+ * shows (GitHub refuses any other, and a comment moved to a neighbouring line would point at the
+ * wrong code); a replacement becomes a `suggestion` block only when it replaces exactly the
+ * commented new-side lines and changes them. Findings posted before are not posted again.
+ */
+export function placeFindings(findings: readonly Finding[], map: DiffLineMap, options: { readonly posted: ReadonlySet<string>; readonly maxInline: number }): Placement {
+  const inline: InlineComment[] = [];
+  const summaryOnly: Placement["summaryOnly"] = [];
+  const seen = new Set<string>();
+  let repeated = 0;
+  const ordered = [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  for (const finding of ordered) {
+    const start = finding.startLine !== undefined && finding.startLine < finding.line ? finding.startLine : finding.line;
+    const onDiff = start === finding.line ? map.canComment(finding.path, finding.side, finding.line) : map.canCommentRange(finding.path, finding.side, start, finding.line);
+    const code = finding.side === "RIGHT" ? (map.newSideText(finding.path, start, finding.line)?.join("\n") ?? "") : "";
+    const print = fingerprint(finding, code || `${finding.line}`);
+    if (options.posted.has(print) || seen.has(print)) {
+      repeated++;
+      continue;
+    }
+    seen.add(print);
+    if (!onDiff) {
+      summaryOnly.push({ finding, why: map.file(finding.path) ? "on a line the diff does not show" : "on a file the diff does not change", fingerprint: print });
+      continue;
+    }
+    if (inline.length >= options.maxInline) {
+      summaryOnly.push({ finding, why: "over the limit of inline comments", fingerprint: print });
+      continue;
+    }
+    inline.push({
+      path: finding.path,
+      line: finding.line,
+      side: finding.side,
+      ...(start !== finding.line ? { startLine: start } : {}),
+      body: commentBody(finding, code),
+      finding,
+      fingerprint: print,
+    });
+  }
+  return { inline, summaryOnly, repeated };
+}
+
+function commentBody(finding: Finding, current: string): string {
+  const parts = [`${ICON[finding.severity]} **${finding.title}** (${finding.severity}, ${finding.category})`, "", finding.body];
+  const replacement = finding.replacement?.replace(/\n$/, "");
+  if (finding.side === "RIGHT" && replacement !== undefined && replacement !== current && !replacement.includes("```")) {
+    parts.push("", "```suggestion", replacement, "```");
+  }
+  return parts.join("\n");
+}
+
+export function severityIcon(severity: Severity): string {
+  return ICON[severity];
+}
