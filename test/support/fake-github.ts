@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { diffFiles, diffHunkThrough, rowAt, type DiffFile, type DiffRow } from "./fake-github-diff.js";
 import { validateRequest } from "./github-openapi.js";
 import { readBody } from "./http-body.js";
 
@@ -116,6 +117,45 @@ export interface PullRecord {
   updatedAt: string;
 }
 
+export type ReviewState = "PENDING" | "COMMENTED" | "APPROVED" | "CHANGES_REQUESTED";
+
+export interface ReviewRecord {
+  id: number;
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  user: string;
+  body: string;
+  state: ReviewState;
+  /** The commit the review was made on; its comments were checked against that commit's diff. */
+  commitId: string;
+  submittedAt: string | null;
+  createdAt: string;
+}
+
+export interface ReviewCommentRecord {
+  id: number;
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  reviewId: number;
+  user: string;
+  body: string;
+  path: string;
+  line: number;
+  side: "LEFT" | "RIGHT";
+  startLine: number | null;
+  startSide: "LEFT" | "RIGHT" | null;
+  position: number;
+  diffHunk: string;
+  commitId: string;
+  originalCommitId: string;
+  /** The thread's first comment, for a reply. */
+  inReplyToId: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface TokenRecord {
   token: string;
   installationId: number;
@@ -143,6 +183,8 @@ export interface FakeGitHubState {
   comments: CommentRecord[];
   reactions: ReactionRecord[];
   pulls: PullRecord[];
+  reviews: ReviewRecord[];
+  reviewComments: ReviewCommentRecord[];
 }
 
 export interface AddIssueOptions {
@@ -182,6 +224,22 @@ export interface AddPullRequestOptions {
   state?: "open" | "closed";
 }
 
+export interface AddReviewCommentOptions {
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  body: string;
+  /** Who wrote it; a person unless said otherwise. */
+  user?: string;
+  /** Makes it a reply in that comment's thread; path and line then come from the thread. */
+  inReplyTo?: number;
+  path?: string;
+  line?: number;
+  side?: "LEFT" | "RIGHT";
+  startLine?: number;
+  startSide?: "LEFT" | "RIGHT";
+}
+
 export interface InjectedFailure {
   status: number;
   message?: string;
@@ -211,6 +269,11 @@ export interface FakeGitHub {
   addIssue(options: AddIssueOptions): IssueRecord;
   addComment(options: AddCommentOptions): CommentRecord;
   addPullRequest(options: AddPullRequestOptions): PullRecord;
+  /**
+   * A review comment by someone else (a person answering the bot, say), placed with the same
+   * rules as `POST …/reviews`; throws with GitHub's error text when GitHub would refuse it.
+   */
+  addReviewComment(options: AddReviewCommentOptions): Promise<ReviewCommentRecord>;
   setFile(owner: string, repo: string, path: string, content: string | Buffer): void;
   setBranch(owner: string, repo: string, branch: string, sha: string): void;
   setPermission(owner: string, repo: string, login: string, permission: RepoPermission): void;
@@ -485,12 +548,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const botLogin = `${appSlug}[bot]`;
   const appCreatedAt = timestamp();
 
-  const state: FakeGitHubState = { tokens: [], repos: new Map(), issues: [], comments: [], reactions: [], pulls: [] };
+  const state: FakeGitHubState = { tokens: [], repos: new Map(), issues: [], comments: [], reactions: [], pulls: [], reviews: [], reviewComments: [] };
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const unimplemented: string[] = [];
   const failures = new Map<string, Array<{ status: number; message: string; times: number }>>();
-  const counters = { repo: 100_000, issue: 3_000_000, pull: 5_000_000, reaction: 7_000_000, comment: 9_000_000, request: 0 };
+  const counters = { repo: 100_000, issue: 3_000_000, pull: 5_000_000, review: 6_000_000, reaction: 7_000_000, reviewComment: 8_000_000, comment: 9_000_000, request: 0 };
 
   const server = createServer((request, response) => {
     void handle(request, response);
@@ -879,6 +942,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       draft: pull.draft,
     };
     if (!detailed) return simple;
+    const figures = await pullFigures(pull);
     return {
       ...simple,
       merged: false,
@@ -887,12 +951,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       mergeable_state: "unknown",
       merged_by: null,
       comments: state.comments.filter((comment) => comment.issueNumber === pull.number && repoKey(comment.owner, comment.repo) === repoKey(pull.owner, pull.repo)).length,
-      review_comments: 0,
+      review_comments: state.reviewComments.filter((comment) => samePull(comment, pull)).length,
       maintainer_can_modify: pull.maintainerCanModify,
-      commits: 1,
-      additions: 0,
-      deletions: 0,
-      changed_files: 0,
+      commits: figures.commits,
+      additions: figures.additions,
+      deletions: figures.deletions,
+      changed_files: figures.changedFiles,
     };
   }
 
@@ -1130,6 +1194,24 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
 
     "pulls/create": (context) => createPull(context),
+
+    "pulls/list-files": (context) => listPullFiles(context),
+
+    "repos/compare-commits-with-basehead": (context) => compareCommits(context),
+
+    "repos/compare-commits": (context) => compareCommits(context),
+
+    "pulls/create-review": (context) => createReview(context),
+
+    "pulls/list-reviews": (context) => listReviews(context),
+
+    "pulls/get-review": (context) => ({ status: 200, json: reviewObject(findReview(context)) }),
+
+    "pulls/list-review-comments": (context) => listReviewComments(context),
+
+    "pulls/list-comments-for-review": (context) => listCommentsForReview(context),
+
+    "pulls/create-reply-for-review-comment": (context) => createReply(context),
   };
 
   function ownerForInstallation(installationId: number): string {
@@ -1250,6 +1332,425 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     state.pulls.push(pull);
     const json = await pullObject(pull, true);
     return { status: 201, json, headers: { location: String(json.url) } };
+  }
+
+  // -------------------------------------------------------------- pull request diffs and reviews
+
+  const REVIEW_DOCS = "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request";
+  const COMPARE_DOCS = "https://docs.github.com/rest/commits/commits#compare-two-commits";
+  /** GitHub lists at most 3,000 files of a pull request and 300 of a comparison. */
+  const MAX_PULL_FILES = 3000;
+  const MAX_COMPARE_FILES = 300;
+  /** Without paging parameters a comparison lists its newest 250 commits. */
+  const MAX_COMPARE_COMMITS = 250;
+
+  interface PullGit {
+    gitDir: string;
+    baseSha: string;
+    headSha: string;
+    mergeBase: string;
+  }
+
+  interface ReviewCommentInput {
+    path?: string;
+    line?: number;
+    side?: string;
+    start_line?: number;
+    start_side?: string;
+    position?: number;
+    body?: string;
+  }
+
+  interface ReviewRequest {
+    commit_id?: string;
+    body?: string;
+    event?: "APPROVE" | "REQUEST_CHANGES" | "COMMENT";
+    comments?: ReviewCommentInput[];
+  }
+
+  type Placement = Pick<ReviewCommentRecord, "path" | "line" | "side" | "startLine" | "startSide" | "position" | "diffHunk">;
+
+  /**
+   * Answers about fixed commits (merge bases, ancestry, diffs) never change, and reviews ask them
+   * again and again, so each is computed once. Failures are not kept: the commit may arrive later.
+   */
+  const settled = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, compute: () => Promise<T | null>): Promise<T | null> {
+    const known = settled.get(key) as Promise<T | null> | undefined;
+    if (known !== undefined) return known;
+    const pending = compute();
+    settled.set(key, pending);
+    const forget = () => void settled.delete(key);
+    void pending.then((value) => (value === null ? forget() : undefined), forget);
+    return pending;
+  }
+  const gitOnce = (gitDir: string, args: string[]) => once(`git\0${gitDir}\0${args.join("\0")}`, () => git(gitDir, args));
+  const isAncestor = async (gitDir: string, ancestor: string, descendant: string) =>
+    (await once(`ancestor\0${gitDir}\0${ancestor}\0${descendant}`, async () => ((await git(gitDir, ["merge-base", "--is-ancestor", ancestor, descendant])) !== null ? "yes" : "no"))) === "yes";
+  const diffOnce = (gitDir: string, from: string, to: string) => once(`diff\0${gitDir}\0${from}\0${to}`, () => diffFiles(gitDir, from, to)) as Promise<DiffFile[]>;
+
+  function requirePull(repo: RepoState, number: number): PullRecord {
+    const pull = pullsOf(repo).find((candidate) => candidate.number === number);
+    if (pull === undefined) throw notFound();
+    return pull;
+  }
+
+  function samePull(record: { owner: string; repo: string; pullNumber: number }, pull: PullRecord): boolean {
+    return record.pullNumber === pull.number && repoKey(record.owner, record.repo) === repoKey(pull.owner, pull.repo);
+  }
+
+  /**
+   * The repository holding both ends of the pull request. GitHub keeps a fork's head in the base
+   * repository as refs/pull/N/head; the fake fetches it there the same way when the head lives in
+   * another bare repository.
+   */
+  async function pullGit(pull: PullRecord): Promise<PullGit> {
+    const repo = findRepo(pull.owner, pull.repo) as RepoState;
+    if (repo.gitDir === undefined) throw new Error(`fake GitHub: ${repo.fullName} needs a gitDir for pull request diffs`);
+    const headSha = await currentHeadSha(pull);
+    const baseSha = await branchSha(repo, pull.baseRef);
+    if (baseSha === null) throw new Error(`fake GitHub: ${repo.fullName} has no branch ${pull.baseRef}`);
+    const headRepo = findRepo(...splitOnce(pull.headRepoFullName, "/"));
+    if (headRepo !== repo && (await git(repo.gitDir, ["cat-file", "-e", `${headSha}^{commit}`])) === null) {
+      const fetched = headRepo?.gitDir !== undefined && headRepo !== repo && (await git(repo.gitDir, ["fetch", "--quiet", headRepo.gitDir, `+refs/heads/${pull.headRef}:refs/pull/${pull.number}/head`])) !== null;
+      if (!fetched) throw new Error(`fake GitHub: head ${headSha} of ${repo.fullName}#${pull.number} is in no repository the fake can read`);
+    }
+    const mergeBase = (await gitOnce(repo.gitDir, ["merge-base", baseSha, headSha]))?.trim();
+    if (!mergeBase) throw new Error(`fake GitHub: ${repo.fullName}#${pull.number} has no common ancestor with ${pull.baseRef}`);
+    return { gitDir: repo.gitDir, baseSha, headSha, mergeBase };
+  }
+
+  /** The figures of a detailed pull request; a pull request without real git keeps GitHub-shaped placeholders. */
+  async function pullFigures(pull: PullRecord): Promise<{ commits: number; additions: number; deletions: number; changedFiles: number }> {
+    const repo = findRepo(pull.owner, pull.repo);
+    const headRepo = findRepo(...splitOnce(pull.headRepoFullName, "/"));
+    if (repo?.gitDir === undefined || headRepo?.gitDir === undefined) return { commits: 1, additions: 0, deletions: 0, changedFiles: 0 };
+    try {
+      const where = await pullGit(pull);
+      const files = await diffOnce(where.gitDir, where.mergeBase, where.headSha);
+      const commits = (await gitOnce(where.gitDir, ["rev-list", "--count", `${where.mergeBase}..${where.headSha}`]))?.trim();
+      return {
+        commits: Number(commits) || 0,
+        additions: files.reduce((sum, file) => sum + file.additions, 0),
+        deletions: files.reduce((sum, file) => sum + file.deletions, 0),
+        changedFiles: files.length,
+      };
+    } catch {
+      return { commits: 1, additions: 0, deletions: 0, changedFiles: 0 };
+    }
+  }
+
+  function diffEntryObject(repo: RepoState, commit: string, file: DiffFile): Record<string, unknown> {
+    const path = file.filename.split("/").map(encodeURIComponent).join("/");
+    return {
+      sha: file.sha,
+      filename: file.filename,
+      status: file.status,
+      additions: file.additions,
+      deletions: file.deletions,
+      changes: file.additions + file.deletions,
+      blob_url: `${url}/${repo.fullName}/blob/${commit}/${path}`,
+      raw_url: `${url}/${repo.fullName}/raw/${commit}/${path}`,
+      contents_url: `${apiBase}/repos/${repo.fullName}/contents/${path}?ref=${commit}`,
+      ...(file.patch !== undefined ? { patch: file.patch } : {}),
+      ...(file.previousFilename !== null ? { previous_filename: file.previousFilename } : {}),
+    };
+  }
+
+  async function listPullFiles(context: RouteContext): Promise<Reply> {
+    const repo = requireRepo(context.params);
+    const pull = requirePull(repo, Number(context.params.pull_number));
+    const where = await pullGit(pull);
+    const files = (await diffOnce(where.gitDir, where.mergeBase, where.headSha)).slice(0, MAX_PULL_FILES);
+    const { page, headers } = paginate(files, context);
+    return { status: 200, json: page.map((file) => diffEntryObject(repo, where.headSha, file)), headers };
+  }
+
+  /**
+   * A ref or commit as GitHub finds it. A commit that no ref reaches any more (the old head after
+   * a force push) is treated as gone, so comparing against it answers 404.
+   */
+  async function reachableCommit(repo: RepoState, gitDir: string, spec: string): Promise<string | null> {
+    const [owner, ref] = spec.includes(":") ? splitOnce(spec, ":") : [repo.owner, spec];
+    if (!sameLogin(owner, repo.owner) || ref === "") return null;
+    const sha = await resolveCommit(gitDir, ref);
+    if (sha === null) return null;
+    const containing = await git(gitDir, ["for-each-ref", "--count=1", "--contains", sha, "--format=%(refname)"]);
+    return containing?.trim() ? sha : null;
+  }
+
+  async function revList(gitDir: string, range: string): Promise<string[]> {
+    return ((await git(gitDir, ["rev-list", "--reverse", range])) ?? "").split("\n").filter(Boolean);
+  }
+
+  async function compareCommits(context: RouteContext): Promise<Reply> {
+    const repo = requireRepo(context.params);
+    if (repo.gitDir === undefined) return notImplemented(context, "repos/compare-commits-with-basehead without a gitDir");
+    // The deprecated `{base}...{head}` route matches the same paths; both land here.
+    const basehead = context.params.basehead ?? `${context.params.base ?? ""}...${context.params.head ?? ""}`;
+    const [baseSpec, headSpec] = splitOnce(basehead, "...");
+    const missing = (message: string) => new HttpError(404, { message, documentation_url: COMPARE_DOCS, status: "404" });
+    const base = await reachableCommit(repo, repo.gitDir, baseSpec);
+    const head = await reachableCommit(repo, repo.gitDir, headSpec);
+    if (base === null || head === null) throw missing("Not Found");
+    const mergeBase = (await git(repo.gitDir, ["merge-base", base, head]))?.trim();
+    if (!mergeBase) throw missing(`No common ancestor between ${baseSpec} and ${headSpec}.`);
+    const ahead = await revList(repo.gitDir, `${mergeBase}..${head}`);
+    const behindBy = (await revList(repo.gitDir, `${mergeBase}..${base}`)).length;
+    const status = base === head ? "identical" : behindBy === 0 ? "ahead" : ahead.length === 0 ? "behind" : "diverged";
+    // Files come with the first page only, as GitHub documents for paged comparisons.
+    const paged = context.query.page !== undefined || context.query.per_page !== undefined;
+    const { page: commits, headers } = paged ? paginate(ahead, context) : { page: ahead.slice(-MAX_COMPARE_COMMITS), headers: {} };
+    const firstPage = Number(context.query.page ?? 1) <= 1;
+    const files = firstPage ? (await diffOnce(repo.gitDir, mergeBase, head)).slice(0, MAX_COMPARE_FILES) : [];
+    const html = `${url}/${repo.fullName}/compare/${basehead}`;
+    return {
+      status: 200,
+      headers,
+      json: {
+        url: `${apiBase}/repos/${repo.fullName}/compare/${basehead}`,
+        html_url: html,
+        permalink_url: `${url}/${repo.fullName}/compare/${repo.owner}:${base}...${repo.owner}:${head}`,
+        diff_url: `${html}.diff`,
+        patch_url: `${html}.patch`,
+        base_commit: await commitObject(repo, base),
+        merge_base_commit: await commitObject(repo, mergeBase),
+        status,
+        ahead_by: ahead.length,
+        behind_by: behindBy,
+        total_commits: ahead.length,
+        commits: await Promise.all(commits.map((sha) => commitObject(repo, sha))),
+        ...(firstPage ? { files: files.map((file) => diffEntryObject(repo, head, file)) } : {}),
+      },
+    };
+  }
+
+  /** GitHub's answer when it cannot create a review: one sentence per refusal, joined as Rails does. */
+  function reviewRefused(problems: string[]): HttpError {
+    const sentence = problems.length <= 2 ? problems.join(" and ") : `${problems.slice(0, -1).join(", ")}, and ${problems.at(-1) ?? ""}`;
+    return new HttpError(422, { message: "Unprocessable Entity", errors: [sentence], documentation_url: REVIEW_DOCS, status: "422" });
+  }
+
+  function isSide(value: string): value is "LEFT" | "RIGHT" {
+    return value === "LEFT" || value === "RIGHT";
+  }
+
+  /** Where a comment lands in the diff at the review's commit, or the sentence GitHub refuses it with. */
+  function placeComment(files: DiffFile[], input: ReviewCommentInput): Placement | string {
+    const file = files.find((candidate) => candidate.filename === input.path);
+    if (file === undefined) return "Path could not be resolved";
+    let end: DiffRow | undefined;
+    let side: "LEFT" | "RIGHT" = "RIGHT";
+    if (input.line !== undefined) {
+      const wanted = input.side ?? "RIGHT";
+      if (isSide(wanted)) {
+        side = wanted;
+        end = rowAt(file, side, input.line);
+      }
+    } else if (input.position !== undefined) {
+      end = file.rows.find((row) => row.position === input.position);
+      side = end?.kind === "del" ? "LEFT" : "RIGHT";
+    }
+    if (end === undefined) return "Line could not be resolved";
+    const line = (side === "LEFT" ? end.oldLine : end.newLine) as number;
+    let startSide: "LEFT" | "RIGHT" | null = null;
+    if (input.start_line !== undefined) {
+      const wanted = input.start_side ?? side;
+      const start = isSide(wanted) ? rowAt(file, wanted, input.start_line) : undefined;
+      if (start === undefined || start.hunk !== end.hunk) return "Pull request review thread start line must be part of the same hunk as the line.";
+      if (start.position >= end.position) return "Pull request review thread start line must precede the end line.";
+      startSide = wanted as "LEFT" | "RIGHT";
+    }
+    return { path: file.filename, line, side, startLine: input.start_line ?? null, startSide, position: end.position, diffHunk: diffHunkThrough(file, end) };
+  }
+
+  /** A commit of the pull request: reachable from its head and not already on its base. */
+  async function pullCommit(where: PullGit, commitId: string): Promise<string | null> {
+    const sha = commitId === where.headSha ? commitId : await resolveCommit(where.gitDir, commitId);
+    if (sha === null) return null;
+    return (await isAncestor(where.gitDir, sha, where.headSha)) && !(await isAncestor(where.gitDir, sha, where.baseSha)) ? sha : null;
+  }
+
+  /** Creates a review as `user`, all or nothing: one refused comment refuses the whole review, as on GitHub. */
+  async function recordReview(repo: RepoState, pull: PullRecord, user: string, request: ReviewRequest): Promise<ReviewRecord> {
+    const where = await pullGit(pull);
+    const commitId = await pullCommit(where, request.commit_id ?? where.headSha);
+    if (commitId === null) throw reviewRefused(["The commitOID is not part of the pull request"]);
+    const inputs = request.comments ?? [];
+    const { event } = request;
+    if (event === undefined && state.reviews.some((review) => samePull(review, pull) && review.user === user && review.state === "PENDING")) {
+      throw reviewRefused(["User can only have one pending review per pull request"]);
+    }
+    if (sameLogin(pull.user, user) && event === "APPROVE") throw reviewRefused(["Can not approve your own pull request"]);
+    if (sameLogin(pull.user, user) && event === "REQUEST_CHANGES") throw reviewRefused(["Can not request changes on your own pull request"]);
+    if (event === "REQUEST_CHANGES" && !request.body && inputs.length === 0) throw reviewRefused(["You need to leave a comment indicating the requested changes."]);
+    const mergeBase = (await gitOnce(where.gitDir, ["merge-base", where.baseSha, commitId]))?.trim() ?? where.mergeBase;
+    const files = await diffOnce(where.gitDir, mergeBase, commitId);
+    const placements = inputs.map((input) => placeComment(files, input));
+    const problems = placements.filter((placement): placement is string => typeof placement === "string");
+    if (problems.length > 0) throw reviewRefused(problems);
+    const now = timestamp();
+    const states = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" } as const;
+    const review: ReviewRecord = {
+      id: counters.review++,
+      owner: repo.owner,
+      repo: repo.name,
+      pullNumber: pull.number,
+      user,
+      body: request.body ?? "",
+      state: event === undefined ? "PENDING" : states[event],
+      commitId,
+      submittedAt: event === undefined ? null : now,
+      createdAt: now,
+    };
+    state.reviews.push(review);
+    placements.forEach((placement, index) => {
+      const comment = { ...(placement as Placement), body: inputs[index]?.body ?? "" };
+      state.reviewComments.push({ ...comment, id: counters.reviewComment++, owner: repo.owner, repo: repo.name, pullNumber: pull.number, reviewId: review.id, user, commitId, originalCommitId: commitId, inReplyToId: null, createdAt: now, updatedAt: now });
+    });
+    return review;
+  }
+
+  /** A reply joins the thread of the comment it answers; GitHub threads are one level deep. */
+  function recordReply(repo: RepoState, pull: PullRecord, user: string, parentId: number, body: string): ReviewCommentRecord {
+    const parent = state.reviewComments.find((comment) => comment.id === parentId && samePull(comment, pull));
+    if (parent === undefined) throw notFound();
+    const root = state.reviewComments.find((comment) => comment.id === (parent.inReplyToId ?? parent.id)) ?? parent;
+    const now = timestamp();
+    // Each reply is a submitted review of its own on GitHub, with an empty body.
+    const review: ReviewRecord = { id: counters.review++, owner: repo.owner, repo: repo.name, pullNumber: pull.number, user, body: "", state: "COMMENTED", commitId: root.commitId, submittedAt: now, createdAt: now };
+    state.reviews.push(review);
+    const reply: ReviewCommentRecord = { ...root, id: counters.reviewComment++, reviewId: review.id, user, body, inReplyToId: root.id, createdAt: now, updatedAt: now };
+    state.reviewComments.push(reply);
+    return reply;
+  }
+
+  function reviewObject(review: ReviewRecord): Record<string, unknown> {
+    const pullUrl = `${apiBase}/repos/${review.owner}/${review.repo}/pulls/${review.pullNumber}`;
+    const htmlUrl = `${url}/${review.owner}/${review.repo}/pull/${review.pullNumber}#pullrequestreview-${review.id}`;
+    return {
+      id: review.id,
+      node_id: nodeId("PRR", review.id),
+      user: userObject(review.user),
+      body: review.body,
+      state: review.state,
+      html_url: htmlUrl,
+      pull_request_url: pullUrl,
+      _links: { html: { href: htmlUrl }, pull_request: { href: pullUrl } },
+      ...(review.submittedAt !== null ? { submitted_at: review.submittedAt } : {}),
+      commit_id: review.commitId,
+      author_association: review.user === botLogin ? "NONE" : "CONTRIBUTOR",
+    };
+  }
+
+  function reviewCommentObject(comment: ReviewCommentRecord): Record<string, unknown> {
+    const repoUrl = `${apiBase}/repos/${comment.owner}/${comment.repo}`;
+    const selfUrl = `${repoUrl}/pulls/comments/${comment.id}`;
+    const pullUrl = `${repoUrl}/pulls/${comment.pullNumber}`;
+    const htmlUrl = `${url}/${comment.owner}/${comment.repo}/pull/${comment.pullNumber}#discussion_r${comment.id}`;
+    const zero = { "+1": 0, "-1": 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 };
+    return {
+      url: selfUrl,
+      pull_request_review_id: comment.reviewId,
+      id: comment.id,
+      node_id: nodeId("PRRC", comment.id),
+      diff_hunk: comment.diffHunk,
+      path: comment.path,
+      position: comment.position,
+      original_position: comment.position,
+      commit_id: comment.commitId,
+      original_commit_id: comment.originalCommitId,
+      ...(comment.inReplyToId !== null ? { in_reply_to_id: comment.inReplyToId } : {}),
+      user: userObject(comment.user),
+      body: comment.body,
+      created_at: comment.createdAt,
+      updated_at: comment.updatedAt,
+      html_url: htmlUrl,
+      pull_request_url: pullUrl,
+      author_association: comment.user === botLogin ? "NONE" : "CONTRIBUTOR",
+      _links: { self: { href: selfUrl }, html: { href: htmlUrl }, pull_request: { href: pullUrl } },
+      start_line: comment.startLine,
+      original_start_line: comment.startLine,
+      start_side: comment.startSide,
+      line: comment.line,
+      original_line: comment.line,
+      side: comment.side,
+      subject_type: "line",
+      reactions: { url: `${selfUrl}/reactions`, total_count: 0, ...zero },
+    };
+  }
+
+  async function createReview(context: RouteContext): Promise<Reply> {
+    const repo = requireRepo(context.params);
+    const pull = requirePull(repo, Number(context.params.pull_number));
+    const review = await recordReview(repo, pull, botLogin, (context.body ?? {}) as ReviewRequest);
+    return { status: 200, json: reviewObject(review) };
+  }
+
+  function listReviews(context: RouteContext): Reply {
+    const repo = requireRepo(context.params);
+    const pull = requirePull(repo, Number(context.params.pull_number));
+    const reviews = state.reviews.filter((review) => samePull(review, pull)).sort((a, b) => a.id - b.id);
+    const { page, headers } = paginate(reviews, context);
+    return { status: 200, json: page.map(reviewObject), headers };
+  }
+
+  function findReview(context: RouteContext): ReviewRecord {
+    const repo = requireRepo(context.params);
+    const pull = requirePull(repo, Number(context.params.pull_number));
+    const review = state.reviews.find((candidate) => candidate.id === Number(context.params.review_id) && samePull(candidate, pull));
+    if (review === undefined) throw notFound();
+    return review;
+  }
+
+  function listReviewComments(context: RouteContext): Reply {
+    const repo = requireRepo(context.params);
+    const pull = requirePull(repo, Number(context.params.pull_number));
+    // Comments of a pending review are the author's draft; GitHub lists them only with that review.
+    const pending = new Set(state.reviews.filter((review) => review.state === "PENDING").map((review) => review.id));
+    const since = context.query.since === undefined ? undefined : Date.parse(context.query.since);
+    const key = (comment: ReviewCommentRecord) => (context.query.sort === "updated" ? Date.parse(comment.updatedAt) : comment.id);
+    const comments = state.reviewComments
+      .filter((comment) => samePull(comment, pull) && !pending.has(comment.reviewId))
+      .filter((comment) => since === undefined || Date.parse(comment.updatedAt) >= since)
+      .sort((a, b) => key(a) - key(b) || a.id - b.id);
+    if (context.query.sort !== undefined && context.query.direction === "desc") comments.reverse();
+    const { page, headers } = paginate(comments, context);
+    return { status: 200, json: page.map(reviewCommentObject), headers };
+  }
+
+  function listCommentsForReview(context: RouteContext): Reply {
+    const review = findReview(context);
+    const comments = state.reviewComments.filter((comment) => comment.reviewId === review.id).sort((a, b) => a.id - b.id);
+    const { page, headers } = paginate(comments, context);
+    return { status: 200, json: page.map(reviewCommentObject), headers };
+  }
+
+  function createReply(context: RouteContext): Reply {
+    const repo = requireRepo(context.params);
+    const pull = requirePull(repo, Number(context.params.pull_number));
+    const reply = recordReply(repo, pull, botLogin, Number(context.params.comment_id), stringField(context.body, "body") ?? "");
+    return { status: 201, json: reviewCommentObject(reply), headers: { location: `${apiBase}/repos/${repo.fullName}/pulls/comments/${reply.id}` } };
+  }
+
+  async function addReviewComment(options: AddReviewCommentOptions): Promise<ReviewCommentRecord> {
+    const repo = mustFindRepo(options.owner, options.repo);
+    const pull = pullsOf(repo).find((candidate) => candidate.number === options.pullNumber);
+    if (pull === undefined) throw new Error(`fake GitHub: add ${repo.fullName}#${options.pullNumber} with addPullRequest first`);
+    const user = options.user ?? "octocat";
+    try {
+      if (options.inReplyTo !== undefined) return recordReply(repo, pull, user, options.inReplyTo, options.body);
+      const comment: ReviewCommentInput = { path: options.path ?? "", body: options.body };
+      if (options.line !== undefined) comment.line = options.line;
+      if (options.side !== undefined) comment.side = options.side;
+      if (options.startLine !== undefined) comment.start_line = options.startLine;
+      if (options.startSide !== undefined) comment.start_side = options.startSide;
+      const review = await recordReview(repo, pull, user, { event: "COMMENT", comments: [comment] });
+      return state.reviewComments.find((candidate) => candidate.reviewId === review.id) as ReviewCommentRecord;
+    } catch (error) {
+      if (error instanceof HttpError) throw new Error(`fake GitHub refuses the review comment: ${JSON.stringify(error.body)}`);
+      throw error;
+    }
   }
 
   function notImplemented(context: RouteContext, operation: string): Reply {
@@ -1472,6 +1973,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     addIssue,
     addComment,
     addPullRequest,
+    addReviewComment,
     setFile: (owner, repo, path, content) => {
       mustFindRepo(owner, repo).files.set(path.replace(/^\/+/, ""), typeof content === "string" ? Buffer.from(content) : content);
     },

@@ -1,5 +1,22 @@
 import type { ProbotOctokit } from "probot";
-import type { Forge, NewPullRequest, Permission, PostedComment, PullRequestInfo, Reaction, RepoRef } from "../forge.js";
+import {
+  ReviewRejectedError,
+  type Actor,
+  type ChangedFile,
+  type ChangedFileStatus,
+  type Comparison,
+  type Forge,
+  type NewPullRequest,
+  type NewReview,
+  type Permission,
+  type PostedComment,
+  type PullRequestInfo,
+  type Reaction,
+  type RepoRef,
+  type Review,
+  type ReviewComment,
+  type ReviewState,
+} from "../forge.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -58,6 +75,87 @@ export class GitHubForge implements Forge {
     return toPullRequest(data);
   }
 
+  async listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]> {
+    const files = await this.#octokit.paginate(this.#octokit.rest.pulls.listFiles, { ...repoParams(repo), pull_number: number, per_page: 100 });
+    return files.map(toChangedFile);
+  }
+
+  async compareCommits(repo: RepoRef, base: string, head: string): Promise<Comparison> {
+    try {
+      // No paging parameters: GitHub then sends every file (up to 300) with the one response.
+      const { data } = await this.#octokit.rest.repos.compareCommitsWithBasehead({ ...repoParams(repo), basehead: `${base}...${head}` });
+      return {
+        kind: "compared",
+        status: data.status,
+        aheadBy: data.ahead_by,
+        behindBy: data.behind_by,
+        mergeBaseSha: data.merge_base_commit.sha,
+        files: (data.files ?? []).map(toChangedFile),
+        mayBeIncomplete: (data.files ?? []).length >= COMPARE_FILE_LIMIT,
+      };
+    } catch (error) {
+      // 404 covers an unknown commit, one no ref reaches after a force push, and unrelated histories.
+      if (statusOf(error) !== 404) throw error;
+      return { kind: "unavailable", reason: `cannot compare ${base}...${head}: ${messageOf(error) || "Not Found"}` };
+    }
+  }
+
+  async createReview(repo: RepoRef, number: number, review: NewReview): Promise<number> {
+    const comments = review.comments.map((comment) => ({
+      path: comment.path,
+      line: comment.line,
+      side: comment.side,
+      body: comment.body,
+      ...(comment.startLine !== undefined ? { start_line: comment.startLine, start_side: comment.startSide ?? comment.side } : {}),
+    }));
+    try {
+      const { data } = await this.#octokit.rest.pulls.createReview({ ...repoParams(repo), pull_number: number, commit_id: review.commitId, event: review.event, body: review.body, comments });
+      return data.id;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status !== 422) throw error;
+      throw new ReviewRejectedError({ status, errors: errorsOf(error), cause: error });
+    }
+  }
+
+  async listReviews(repo: RepoRef, number: number): Promise<Review[]> {
+    const reviews = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviews, { ...repoParams(repo), pull_number: number, per_page: 100 });
+    return reviews.map((review) => ({
+      id: review.id,
+      commitId: review.commit_id,
+      author: review.user ? toActor(review.user) : null,
+      body: review.body,
+      state: (reviewStates as readonly string[]).includes(review.state) ? (review.state as ReviewState) : "COMMENTED",
+      submittedAt: review.submitted_at ?? null,
+    }));
+  }
+
+  async listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]> {
+    const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...repoParams(repo), pull_number: number, sort: "created", direction: "asc", per_page: 100 });
+    return comments.map((comment) => ({
+      id: comment.id,
+      reviewId: comment.pull_request_review_id,
+      path: comment.path,
+      // GitHub sends null (despite its schema) for both once a comment is outdated.
+      line: comment.line ?? null,
+      originalLine: comment.original_line ?? null,
+      startLine: comment.start_line ?? null,
+      side: comment.side === "LEFT" ? "LEFT" : "RIGHT",
+      body: comment.body,
+      author: comment.user ? toActor(comment.user) : null,
+      inReplyToId: comment.in_reply_to_id ?? null,
+      commitId: comment.commit_id,
+      originalCommitId: comment.original_commit_id,
+      createdAt: comment.created_at,
+      url: comment.html_url,
+    }));
+  }
+
+  async replyToReviewComment(repo: RepoRef, number: number, commentId: number, body: string): Promise<PostedComment> {
+    const { data } = await this.#octokit.rest.pulls.createReplyForReviewComment({ ...repoParams(repo), pull_number: number, comment_id: commentId, body });
+    return { id: data.id, url: data.html_url };
+  }
+
   async findOpenPullRequest(repo: RepoRef, branch: string): Promise<PullRequestInfo | null> {
     const { data } = await this.#octokit.rest.pulls.list({ ...repoParams(repo), head: `${repo.owner}:${branch}`, state: "open", per_page: 1 });
     const first = data[0];
@@ -86,14 +184,40 @@ export class GitHubForge implements Forge {
   }
 }
 
+const COMPARE_FILE_LIMIT = 300;
+const reviewStates: readonly ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
+const fileStatuses: readonly ChangedFileStatus[] = ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"];
+
+interface UserLike {
+  login: string;
+  type?: string | undefined;
+}
+
 interface PullLike {
   number: number;
   html_url: string;
   title: string;
+  body: string | null;
   draft?: boolean | undefined;
   state: string;
+  user: UserLike | null;
   head: { ref: string; sha: string; repo: { full_name: string; clone_url: string } | null };
-  base: { ref: string; repo: { full_name: string } };
+  base: { ref: string; sha: string; repo: { full_name: string } };
+}
+
+interface DiffEntryLike {
+  filename: string;
+  previous_filename?: string | undefined;
+  status: string;
+  additions: number;
+  deletions: number;
+  changes: number;
+  patch?: string | undefined;
+  sha: string | null;
+}
+
+function toActor(user: UserLike): Actor {
+  return { login: user.login, isBot: user.type === "Bot" || user.login.endsWith("[bot]") };
 }
 
 function toPullRequest(data: PullLike): PullRequestInfo {
@@ -101,9 +225,42 @@ function toPullRequest(data: PullLike): PullRequestInfo {
     number: data.number,
     url: data.html_url,
     title: data.title,
+    body: data.body ?? "",
     draft: data.draft ?? false,
     state: data.state === "closed" ? "closed" : "open",
+    // A deleted account shows as GitHub's "ghost" user; null only appears in odd API corners.
+    author: data.user ? toActor(data.user) : { login: "ghost", isBot: false },
     head: { ref: data.head.ref, sha: data.head.sha, repoFullName: data.head.repo?.full_name ?? null, cloneUrl: data.head.repo?.clone_url ?? null },
-    base: { ref: data.base.ref, repoFullName: data.base.repo.full_name },
+    base: { ref: data.base.ref, sha: data.base.sha, repoFullName: data.base.repo.full_name },
   };
+}
+
+function toChangedFile(file: DiffEntryLike): ChangedFile {
+  return {
+    path: file.filename,
+    previousPath: file.previous_filename ?? null,
+    status: (fileStatuses as readonly string[]).includes(file.status) ? (file.status as ChangedFileStatus) : "modified",
+    additions: file.additions,
+    deletions: file.deletions,
+    changes: file.changes,
+    patch: file.patch ?? null,
+    sha: file.sha ?? null,
+  };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { status?: number }).status;
+}
+
+function messageOf(error: unknown): string {
+  const data = (error as { response?: { data?: { message?: unknown } } }).response?.data;
+  return typeof data?.message === "string" ? data.message : "";
+}
+
+/** GitHub's `errors` are strings on review endpoints and `{ message }` objects elsewhere. */
+function errorsOf(error: unknown): string[] {
+  const data = (error as { response?: { data?: { errors?: unknown; message?: unknown } } }).response?.data;
+  const errors = Array.isArray(data?.errors) ? data.errors : [];
+  const texts = errors.map((entry: unknown) => (typeof entry === "string" ? entry : typeof (entry as { message?: unknown })?.message === "string" ? (entry as { message: string }).message : JSON.stringify(entry)));
+  return texts.length > 0 ? texts : typeof data?.message === "string" ? [data.message] : [];
 }
