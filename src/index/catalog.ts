@@ -77,6 +77,10 @@ export class IndexCatalog {
     this.#db.prepare("UPDATE index_runs SET status = ?, stats = ?, finished_at = ? WHERE id = ?").run(status, JSON.stringify(stats), Date.now(), runId);
   }
 
+  hasCompleteRun(repoKey: string, tag: string): boolean {
+    return this.#db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM index_runs WHERE repo_key = ? AND tag = ? AND status = 'complete' LIMIT 1").get(repoKey, tag) !== undefined;
+  }
+
   /** The latest run of a repository's tag, complete or not. */
   lastRun(repoKey: string, tag: string): IndexRun | null {
     const row = this.#db

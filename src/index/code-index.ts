@@ -49,9 +49,9 @@ export class CodeIndex {
     return indexRepository({ ...this.#deps, scan: (root) => this.#deps.scan(root, scanOptions) }, params);
   }
 
-  /** Whether a run has completed for the tag: an index half built is not searched. */
+  /** Whether a run has ever completed for the tag: an index still being built for the first time is not searched. */
   ready(repoKey: string, tag: string): boolean {
-    return this.#deps.catalog.lastRun(repoKey, tag)?.status === "complete" || this.#deps.catalog.entries(repoKey, tag).size > 0;
+    return this.#deps.catalog.hasCompleteRun(repoKey, tag);
   }
 
   search(repoKey: string, tag: string, query: string, k: number, signal?: AbortSignal): Promise<RetrievedChunk[]> {

@@ -1,4 +1,4 @@
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
+import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import { repoKeyOf } from "../fix/fix-payload.js";
 import type { Forge } from "../forge/forge.js";
 import { runGit } from "../git/run-git.js";
@@ -7,7 +7,7 @@ import type { IndexStats } from "../index/indexer.js";
 import { summarizeSkipped } from "../index/scan/skip-summary.js";
 import type { Job } from "../queue/job.js";
 import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
-import { isAllowed } from "../triggers/authorize.js";
+import { passGate } from "../triggers/command-gate.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { Worktrees } from "../workspace/worktrees.js";
 import type { IndexJobPayload } from "./index-payload.js";
@@ -28,6 +28,8 @@ export interface IndexJobDeps {
  */
 export class IndexJobHandler implements JobHandler {
   readonly #deps: IndexJobDeps;
+  /** Index jobs do not hold the repository's lock (a long index must not block fixes), so runs of one repository take turns here. */
+  readonly #running = new Map<string, Promise<unknown>>();
 
   constructor(deps: IndexJobDeps) {
     this.#deps = deps;
@@ -37,20 +39,9 @@ export class IndexJobHandler implements JobHandler {
     const payload = job.payload as IndexJobPayload;
     const { repo, comment } = payload;
     const forge = await this.#deps.forgeFor(payload.installationId);
-    let config: RepoConfig;
-    try {
-      config = parseRepoConfig(await forge.getFile(repo, REPO_CONFIG_PATH, repo.defaultBranch));
-    } catch (error) {
-      if (comment) await forge.createComment(repo, comment.issueNumber, `I cannot index: \`${REPO_CONFIG_PATH}\` is invalid (${(error as Error).message}).`);
-      return "succeeded";
-    }
-    if (comment) {
-      if (!isAllowed(config.triggers, comment.author, await forge.getPermission(repo, comment.author))) {
-        await forge.createComment(repo, comment.issueNumber, `Thanks, @${comment.author}, but I only take \`/coder\` commands from people with write access to this repository.`);
-        return "succeeded";
-      }
-      await forge.addReaction(repo, comment.id, "eyes");
-    }
+    const gate = await passGate(forge, repo, comment ?? null, "index the repository");
+    if (gate.kind === "stop") return "succeeded";
+    const { config } = gate;
     const codeIndex = this.#deps.codeIndex;
     if (!codeIndex) {
       if (comment) await forge.createComment(repo, comment.issueNumber, "The code index is switched off on this bot (`CODER_INDEX=off`).");
@@ -61,6 +52,18 @@ export class IndexJobHandler implements JobHandler {
       return "succeeded";
     }
     const repoKey = repoKeyOf(repo);
+    const before = this.#running.get(repoKey) ?? Promise.resolve();
+    const turn = before.then(() => this.#indexOnce(job, context, payload, forge, config.index.include, config.index.exclude, codeIndex));
+    const settled: Promise<unknown> = turn.catch(() => undefined).then(() => {
+      if (this.#running.get(repoKey) === settled) this.#running.delete(repoKey);
+    });
+    this.#running.set(repoKey, settled);
+    return turn;
+  }
+
+  async #indexOnce(job: Job, context: JobContext, payload: IndexJobPayload, forge: Forge, include: readonly string[], exclude: readonly string[], codeIndex: CodeIndex): Promise<"succeeded" | "cancelled"> {
+    const { repo, comment } = payload;
+    const repoKey = repoKeyOf(repo);
     const gitDir = await this.#deps.mirrors.fetch({ repoKey, cloneUrl: repo.cloneUrl, token: await forge.gitToken(), extraRefs: [] });
     const head = await runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${repo.defaultBranch}^{commit}`], { cwd: gitDir, allowFailure: true });
     if (head.exitCode !== 0) throw new Error(`the default branch ${repo.defaultBranch} is not in the repository`);
@@ -68,7 +71,7 @@ export class IndexJobHandler implements JobHandler {
     const worktree = await this.#deps.worktrees.add(gitDir, sha, `index-${job.id}`);
     let stats: IndexStats;
     try {
-      stats = await codeIndex.index({ repoKey, tag: repo.defaultBranch, root: worktree.dir, commitSha: sha, include: config.index.include, exclude: config.index.exclude, signal: context.signal });
+      stats = await codeIndex.index({ repoKey, tag: repo.defaultBranch, root: worktree.dir, commitSha: sha, include, exclude, signal: context.signal });
     } catch (error) {
       if (context.signal.aborted) return "cancelled";
       throw error;

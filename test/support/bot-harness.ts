@@ -5,16 +5,26 @@ import path from "node:path";
 import { serve, type RunningBot } from "../../src/app/serve.js";
 import { loadEnv } from "../../src/config/env.js";
 import { makeRsaKey, startFakeGitHub, type FakeGitHub, type RepoPermission } from "./fake-github.js";
-import { seedRepo, startGitServer, type GitServer } from "./git-server.js";
+import { pushFiles, seedRepo, startGitServer, type GitServer } from "./git-server.js";
 import { freePort, waitFor } from "./net.js";
 import { startScriptedOllama, type ScriptedOllama, type ScriptedTurn } from "./scripted-ollama.js";
-import { deliver, makeIssueCommentEvent, type Delivery, type IssueCommentOverrides } from "./webhooks.js";
+import { deliver, makeIssueCommentEvent, makePushEvent, type Delivery, type IssueCommentOverrides } from "./webhooks.js";
 
 export const OWNER = "acme";
 export const REPO = "widgets";
 export const FULL_NAME = `${OWNER}/${REPO}`;
 export const SECRET = "test-webhook-secret";
 const repoRoot = path.resolve(import.meta.dirname, "../..");
+const MERGE_IDENTITY = { GIT_AUTHOR_NAME: "Octo Cat", GIT_AUTHOR_EMAIL: "octocat@example.com", GIT_COMMITTER_NAME: "GitHub", GIT_COMMITTER_EMAIL: "noreply@github.com" };
+
+export interface PushOptions {
+  /** The full ref pushed; `refs/heads/main` by default. */
+  readonly ref?: string;
+  /** Committed (over HTTP, as a developer would) on the ref's branch before the delivery; the branch starts from main when new. */
+  readonly files?: Record<string, string>;
+  readonly message?: string;
+  readonly deliveryId?: string;
+}
 
 export interface HarnessOptions {
   readonly script: ScriptedTurn[];
@@ -122,6 +132,42 @@ export class Harness {
     const deliveryId = options.deliveryId ?? `delivery-${++this.#deliveries}-${Date.now()}`;
     const result = await deliver(this.webhookUrl, "issue_comment", payload, { secret: SECRET, deliveryId, ...(options.signature !== undefined ? { signature: options.signature } : {}) });
     return { ...result, commentId, deliveryId };
+  }
+
+  /**
+   * Delivers the signed `push` webhook GitHub sends after a ref moved on the git server, with
+   * `after` the ref's real head there. With `files`, first commits them on that branch.
+   */
+  async push(options: PushOptions = {}): Promise<Delivery & { deliveryId: string; after: string }> {
+    const ref = options.ref ?? "refs/heads/main";
+    if (options.files) {
+      const branch = /^refs\/heads\/(.+)$/.exec(ref)?.[1];
+      if (!branch) throw new Error(`files can only be committed on a branch, not on ${ref}`);
+      await pushFiles(this.git, FULL_NAME, options.files, { branch, token: this.github.issueToken().token, ...(options.message ? { message: options.message } : {}) });
+    }
+    const after = (await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "rev-parse", "--verify", ref])).trim();
+    const payload = makePushEvent({ ref, after, owner: OWNER, repo: REPO, cloneUrl: this.git.cloneUrl(FULL_NAME), defaultBranch: "main", installationId: this.github.installationId });
+    const deliveryId = options.deliveryId ?? `delivery-${++this.#deliveries}-${Date.now()}`;
+    const result = await deliver(this.webhookUrl, "push", payload, { secret: SECRET, deliveryId });
+    return { ...result, deliveryId, after };
+  }
+
+  /**
+   * Merges `branch` into `into` on the server with a merge commit, as GitHub's merge button does
+   * (no push over HTTP, and no webhook: deliver one with `push`). Returns the merge commit.
+   */
+  async merge(branch: string, into = "main"): Promise<string> {
+    const git = (args: string[]) => this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), ...args], { env: MERGE_IDENTITY });
+    const base = await git(["rev-parse", "--verify", `refs/heads/${into}`]);
+    const tree = await git(["merge-tree", "--write-tree", `refs/heads/${into}`, `refs/heads/${branch}`]);
+    const merge = await git(["commit-tree", tree.split("\n")[0]!, "-p", base, "-p", `refs/heads/${branch}`, "-m", `Merge branch '${branch}'`]);
+    await git(["update-ref", `refs/heads/${into}`, merge, base]);
+    return merge;
+  }
+
+  /** Creates a lightweight tag on the server (no webhook: deliver one with `push`). */
+  async tag(name: string, target = "main"): Promise<void> {
+    await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "tag", name, target]);
   }
 
   /** Comments the bot wrote on an issue (its progress comment and any others). */
