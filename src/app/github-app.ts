@@ -4,7 +4,10 @@ import { FixJobHandler } from "../fix/fix-job.js";
 import { fixJobKind, noticeJobKind } from "../fix/fix-payload.js";
 import type { Forge } from "../forge/forge.js";
 import { GitHubForge } from "../forge/github/github-forge.js";
-import { narrowIssueComment, narrowPush } from "../forge/github/narrow.js";
+import { narrowIssueComment, narrowPullRequest, narrowPush } from "../forge/github/narrow.js";
+import { onPullRequest } from "../review/on-pull-request.js";
+import { ReviewJobHandler } from "../review/review-job.js";
+import { reviewJobKind } from "../review/review-payload.js";
 import { IndexJobHandler } from "../reindex/index-job.js";
 import { indexJobKind } from "../reindex/index-payload.js";
 import { onPush } from "../reindex/on-push.js";
@@ -53,6 +56,7 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
           log: app.log,
         }),
         [noticeJobKind]: new NoticeJobHandler(forgeFor, services.queue),
+        [reviewJobKind]: new ReviewJobHandler({ forgeFor, provider: services.provider, history: services.reviews, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
         [indexJobKind]: new IndexJobHandler({ forgeFor, mirrors: services.mirrors, worktrees: services.worktrees, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
       },
     });
@@ -63,6 +67,15 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
       if (outcome.action !== "ignored") {
         context.log.info({ job: outcome.jobId, kind: outcome.kind, duplicate: outcome.action === "duplicate" }, "command queued");
         // After the response: the acknowledgement must not wait for, or race with, any API call.
+        setImmediate(() => workers.wake());
+      }
+    });
+    app.on(["pull_request.opened", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.synchronize"], async (context) => {
+      const event = narrowPullRequest(context.id, context.payload);
+      if (!event) return;
+      const outcome = await onPullRequest(event, services.queue, { maxAttempts: env.CODER_MAX_ATTEMPTS });
+      if (outcome.action !== "ignored") {
+        context.log.info({ job: outcome.jobId, kind: outcome.kind, duplicate: outcome.action === "duplicate" }, "review queued");
         setImmediate(() => workers.wake());
       }
     });

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Env } from "../config/env.js";
 import { openCodeIndex, type OpenedCodeIndex } from "../index/open-code-index.js";
 import { providerFor } from "../llm/provider-for.js";
+import { ReviewHistory } from "../review/review-history.js";
 import type { LlmProvider } from "../llm/types.js";
 import type { JobQueue } from "../queue/job.js";
 import { SqliteQueue } from "../queue/sqlite-queue.js";
@@ -23,6 +24,7 @@ export interface Services {
   readonly worktrees: Worktrees;
   readonly runners: RunnerFactory;
   readonly provider: LlmProvider;
+  readonly reviews: ReviewHistory;
   /** The code index; null when switched off (CODER_INDEX=off). */
   readonly codeIndex: OpenedCodeIndex | null;
 }
@@ -51,6 +53,7 @@ export function buildServices(env: Env, overrides: Partial<Pick<Services, "provi
     worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
     runners: overrides.runners ?? runnerFactoryFor(env),
     provider: overrides.provider ?? providerFor(env),
+    reviews: new ReviewHistory(db),
     codeIndex: overrides.codeIndex !== undefined ? overrides.codeIndex : openCodeIndex(env, db),
   };
 }

@@ -68,6 +68,31 @@ export const repoConfigSchema = z
         allowedCommands: z.array(z.string().regex(/^[A-Za-z0-9._+-]+$/, "must be a program name without a path")).default([]),
       })
       .prefault({}),
+    review: z
+      .strictObject({
+        /** Review pull requests when they are opened, reopened, marked ready, or pushed to. */
+        auto: z.boolean().default(true),
+        /** Review drafts too (otherwise a draft is reviewed when it is marked ready). */
+        drafts: z.boolean().default(false),
+        /** Review pull requests opened by bots (Dependabot, Renovate, …). */
+        botAuthors: z.boolean().default(false),
+        /** Globs of files to review; empty means all. */
+        include: z.array(z.string().min(1)).default([]),
+        /** Globs of files never reviewed, besides lock files, generated and vendored files. */
+        exclude: z.array(z.string().min(1)).default([]),
+        /** Changed lines above which an automatic review is skipped with a note (`/coder review` still works within budget). */
+        maxDiffLines: z.number().int().positive().max(100_000).default(3000),
+        /** Most inline comments per review; the rest are listed in the summary. */
+        maxFindings: z.number().int().min(0).max(100).default(15),
+        /** The review's event: always a comment unless approving or requesting changes is allowed here. */
+        approve: z.boolean().default(false),
+        requestChanges: z.boolean().default(false),
+        /** Run the tests in the sandbox on the head commit and report the result in the summary. */
+        runTests: z.boolean().default(false),
+        /** What reviewers of this repository should look for; CONTRIBUTING.md is read too. */
+        instructions: z.string().max(8000).default(""),
+      })
+      .prefault({}),
     index: z
       .strictObject({
         /** Keep a code index of the default branch (re-indexed on every merge) for search and for the agent's first prompt. */

@@ -2,6 +2,7 @@ import { fixJobKind, noticeJobKind, repoKeyOf, subjectOf, type FixJobPayload, ty
 import type { IssueCommentEvent } from "../forge/github/narrow.js";
 import type { JobQueue } from "../queue/job.js";
 import { indexJobKind, indexSubject, type IndexJobPayload } from "../reindex/index-payload.js";
+import { reviewJobKind, reviewSubject, type ReviewJobPayload } from "../review/review-payload.js";
 import { parseCommand } from "./parse-command.js";
 
 export type TriggerOutcome =
@@ -30,6 +31,12 @@ export async function onIssueComment(event: IssueCommentEvent, queue: JobQueue, 
     };
     const result = await queue.enqueue({ kind: fixJobKind, repoKey, subject: subjectOf(event.issue.number), payload, keys, maxAttempts: options.maxAttempts });
     return { action: result.duplicate ? "duplicate" : "queued", jobId: result.id, kind: fixJobKind };
+  }
+  if (parsed.kind === "command" && parsed.command.name === "review") {
+    if (!event.repo.cloneUrl) return { action: "ignored", why: "payload has no clone_url" };
+    const payload: ReviewJobPayload = { installationId: event.installationId, repo: event.repo, number: event.issue.number, reason: "command", comment: { id: event.comment.id, author: event.comment.author } };
+    const result = await queue.enqueue({ kind: reviewJobKind, repoKey, subject: reviewSubject(event.issue.number), payload, keys, exclusive: false, maxAttempts: options.maxAttempts });
+    return { action: result.duplicate ? "duplicate" : "queued", jobId: result.id, kind: reviewJobKind };
   }
   if (parsed.kind === "command" && parsed.command.name === "index") {
     if (!event.repo.cloneUrl) return { action: "ignored", why: "payload has no clone_url" };

@@ -160,6 +160,7 @@ describe("parseRepoConfig", () => {
       budgets: { steps: 40, minutes: 20, tokens: 400_000, commandTimeoutMinutes: 5 },
       pullRequests: { draftWhenTestsFail: true },
       sandbox: { image: null, setup: null, setupTimeoutMinutes: 10, memoryMb: 2048, cpus: 1, pids: 256, allowShell: false, allowedCommands: [] },
+      review: { auto: true, drafts: false, botAuthors: false, include: [], exclude: [], maxDiffLines: 3000, maxFindings: 15, approve: false, requestChanges: false, runTests: false, instructions: "" },
       index: { enabled: true, include: [], exclude: [] },
       instructions: "",
     });

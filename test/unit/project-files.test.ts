@@ -17,9 +17,9 @@ describe("deployment files", () => {
     if (v2.status === 0) execFileSync("docker", ["compose", "-f", "docker-compose.yml", "config", "-q"], { cwd: root });
   });
 
-  it("app.yml asks for the issue_comment and push events and only the permissions the bot uses", () => {
+  it("app.yml asks for the issue_comment, pull_request and push events and only the permissions the bot uses", () => {
     const manifest = parse(read("app.yml")) as { default_events: string[]; default_permissions: Record<string, string> };
-    expect(manifest.default_events).toEqual(["issue_comment", "push"]);
+    expect(manifest.default_events).toEqual(["issue_comment", "pull_request", "push"]);
     expect(manifest.default_permissions).toEqual({ contents: "write", issues: "write", pull_requests: "write", metadata: "read" });
   });
 
