@@ -11,7 +11,10 @@ import { openDatabase } from "../store/database.js";
 import { RunStore } from "../store/run-store.js";
 import { Worktrees } from "../workspace/worktrees.js";
 import { formatChecks, runDoctor } from "./doctor.js";
+import { openCodeIndex } from "../index/open-code-index.js";
+import { reviewLocal } from "../review/review-local.js";
 import { indexCommand, searchCommand } from "./index-commands.js";
+import { localRepository } from "./local-repository.js";
 import { localFix } from "./local-fix.js";
 
 function environment(overrides: NodeJS.ProcessEnv = {}): Env {
@@ -79,6 +82,28 @@ program
         process.stdout.write(text);
       }
     } finally {
+      db.close();
+    }
+  });
+
+program
+  .command("review")
+  .description("Review a local change (the commits of --head since it left --base, as a pull request shows them) and print the review.")
+  .option("--repo <path>", "the repository", ".")
+  .requiredOption("--base <ref>", "the branch or commit the change goes into, e.g. main")
+  .option("--head <ref>", "the branch or commit to review", "HEAD")
+  .action(async (options: { repo: string; base: string; head: string }) => {
+    const env = environment();
+    const repo = await localRepository(options.repo);
+    const db = openDatabase(env.CODER_DATA_DIR);
+    const code = openCodeIndex(env, db);
+    const provider = providerFor(env);
+    try {
+      const text = await reviewLocal({ root: repo.root, base: options.base, head: options.head, config: repo.config, provider, index: code ? { codeIndex: code.index, repoKey: repo.repoKey, tag: repo.tag } : null, signal: new AbortController().signal });
+      console.log(text);
+    } finally {
+      await provider.close?.();
+      await code?.close();
       db.close();
     }
   });

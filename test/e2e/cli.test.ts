@@ -42,6 +42,51 @@ async function cli(args: string[], env: Record<string, string>, cwd: string) {
 }
 
 describe("coder-bot CLI", () => {
+  it("index, search and review work on a real checkout", async () => {
+    const repo = await makeRepo({
+      "src/pricing.js": "export function applyDiscount(price, percent) {\n  return price - (price * percent) / 100;\n}\n\nexport function addTax(price, rate) {\n  return price * (1 + rate);\n}\n",
+      "src/cart.js": "export function cartTotal(items) {\n  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);\n}\n",
+    });
+    const data = mkdtempSync(path.join(os.tmpdir(), "coder-bot-data-"));
+    const indexed = await cli(["index", "--repo", repo], { CODER_DATA_DIR: data }, repo);
+    expect(indexed.code).toBe(0);
+    expect(indexed.stderr).toMatch(/2 files: 2 chunked, 0 unchanged/);
+    const found = await cli(["search", "total price of the items in the cart", "--repo", repo, "--k", "2", "--json"], { CODER_DATA_DIR: data }, repo);
+    const hits = JSON.parse(found.stdout) as Array<{ path: string; startLine: number; endLine: number; score: number }>;
+    expect(hits[0]).toMatchObject({ path: "src/cart.js", startLine: 1, endLine: 3 });
+    expect(hits.length).toBeLessThanOrEqual(2);
+    const bad = await cli(["search", "x", "--repo", repo, "--k", "0"], { CODER_DATA_DIR: data }, repo);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--k must be a whole number of at least 1");
+
+    const git = (...args: string[]) => exec("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+    await git("checkout", "-q", "-b", "feature");
+    writeFileSync(path.join(repo, "src/pricing.js"), "export function applyDiscount(price, percent) {\n  return price - price * percent;\n}\n\nexport function addTax(price, rate) {\n  return price * (1 + rate);\n}\n");
+    await git("commit", "-qam", "Simplify the discount");
+    ollama = await startScriptedOllama({
+      script: [
+        {
+          content: JSON.stringify({
+            summary: "Simplifies applyDiscount.",
+            findings: [
+              { path: "src/pricing.js", line: 2, severity: "major", category: "bug", title: "Percent is no longer divided by 100", body: "A 10% discount now takes ten times the price.", replacement: "  return price - (price * percent) / 100;" },
+              { path: "src/cart.js", line: 2, severity: "minor", category: "bug", title: "Not in this change", body: "Quantities are not checked." },
+            ],
+          }),
+        },
+      ],
+    });
+    const reviewed = await cli(["review", "--repo", repo, "--base", "main", "--head", "feature"], { CODER_DATA_DIR: data, OLLAMA_HOST: ollama.url, CODER_CONTEXT_SIZE: "8192" }, repo);
+    expect(reviewed.stderr).toBe("");
+    expect(reviewed.stdout).toContain("── src/pricing.js:2\n⚠️ **Percent is no longer divided by 100** (major, bug)");
+    expect(reviewed.stdout).toContain("```suggestion\n  return price - (price * percent) / 100;\n```");
+    expect(reviewed.stdout).toMatch(/Not in this change\*\* \(`src\/cart.js:2`, on a file the diff does not change\)/);
+    expect(reviewed.stdout).toContain("**Findings:** ⚠️ 1 major, 💡 1 minor.");
+    const prompt = JSON.stringify(ollama.chatRequests()[0]?.messages);
+    expect(prompt).toContain("### src/pricing.js");
+    expect(prompt).not.toContain("### src/cart.js");
+  });
+
   it("fix --dry-run prints the diff and leaves the repository untouched", async () => {
     ollama = await startScriptedOllama({ script: fixAddScript() });
     const repo = await makeRepo(brokenAddProject);

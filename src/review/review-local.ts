@@ -1,0 +1,50 @@
+import type { RepoConfig } from "../config/repo-config.js";
+import { runGit } from "../git/run-git.js";
+import type { CodeIndex } from "../index/code-index.js";
+import type { LlmProvider } from "../llm/types.js";
+import { askForReview } from "./ask-for-review.js";
+import { DiffLineMap } from "./diff/line-map.js";
+import { parseGitDiff } from "./diff/parse-git-diff.js";
+import { placeFindings } from "./place-findings.js";
+import { planReview } from "./plan-review.js";
+import { renderReviewBody } from "./render-review.js";
+import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";
+
+/**
+ * A review of a local range (`base...head`, the changes since their merge base, as a pull request
+ * shows them), printed instead of posted: inline comments as `path:line` blocks, then the summary.
+ */
+export async function reviewLocal(params: {
+  readonly root: string;
+  readonly base: string;
+  readonly head: string;
+  readonly config: RepoConfig;
+  readonly provider: LlmProvider;
+  readonly index?: { readonly codeIndex: CodeIndex; readonly repoKey: string; readonly tag: string } | null;
+  readonly signal: AbortSignal;
+}): Promise<string> {
+  const { root, base, head, config, provider, signal } = params;
+  const resolve = async (ref: string) => {
+    const result = await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: root, allowFailure: true });
+    if (result.exitCode !== 0) throw new Error(`${ref} is not a commit in ${root}`);
+    return result.stdout.trim();
+  };
+  const [baseSha, headSha] = [await resolve(base), await resolve(head)];
+  const diff = await runGit(["-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "-M", `${baseSha}...${headSha}`], { cwd: root });
+  const files = parseGitDiff(diff.stdout);
+  const info = await provider.describe(signal);
+  const plan = planReview(files, { include: config.review.include, exclude: config.review.exclude, budgetTokens: Math.floor(info.contextSize / 2) });
+  const subject = await runGit(["log", "-1", "--format=%s%n%n%b", headSha], { cwd: root });
+  const [title = "", ...rest] = subject.stdout.split("\n");
+  const related = params.index && params.index.codeIndex.ready(params.index.repoKey, params.index.tag) ? await params.index.codeIndex.contextFor(params.index.repoKey, params.index.tag, title, 1_500, signal) : "";
+  const review = await askForReview(
+    provider,
+    reviewSystemPrompt({ maxFindings: config.review.maxFindings, instructions: config.review.instructions }),
+    reviewTaskPrompt({ repoFullName: root, number: 0, title, body: rest.join("\n").trim(), plan, incrementalFrom: null, context: related ? `Related code (for context; review only the diff):\n\n${related}` : "" }),
+    { maxTokens: Math.min(4_096, Math.floor(info.contextSize / 4)), signal },
+  );
+  const placement = placeFindings(review.findings, DiffLineMap.from(files), { posted: new Set(), maxInline: config.review.maxFindings });
+  const walkthrough = review.unreadable ? `The model's review could not be read (${review.unreadable}).` : review.summary;
+  const inline = placement.inline.map((c) => `── ${c.path}:${c.startLine !== undefined ? `${c.startLine}-` : ""}${c.line}${c.side === "LEFT" ? " (removed line)" : ""}\n${c.body}`);
+  return [...inline, renderReviewBody({ walkthrough, placement, plan, headSha, incrementalFrom: null, model: provider.label })].join("\n\n");
+}
