@@ -5,6 +5,8 @@ import { fixJobKind, noticeJobKind } from "../fix/fix-payload.js";
 import type { Forge } from "../forge/forge.js";
 import { GitHubForge } from "../forge/github/github-forge.js";
 import { narrowIssueComment, narrowPullRequest, narrowPush } from "../forge/github/narrow.js";
+import { AskJobHandler } from "../ask/ask-job.js";
+import { askJobKind } from "../ask/ask-payload.js";
 import { onPullRequest } from "../review/on-pull-request.js";
 import { ReviewJobHandler } from "../review/review-job.js";
 import { reviewJobKind } from "../review/review-payload.js";
@@ -56,6 +58,7 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
           log: app.log,
         }),
         [noticeJobKind]: new NoticeJobHandler(forgeFor, services.queue),
+        [askJobKind]: new AskJobHandler({ forgeFor, mirrors: services.mirrors, worktrees: services.worktrees, provider: services.provider, toolMode: env.CODER_TOOL_MODE, runs: services.runs, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
         [reviewJobKind]: new ReviewJobHandler({ forgeFor, provider: services.provider, history: services.reviews, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
         [indexJobKind]: new IndexJobHandler({ forgeFor, mirrors: services.mirrors, worktrees: services.worktrees, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
       },

@@ -12,7 +12,9 @@ import { RunStore } from "../store/run-store.js";
 import { Worktrees } from "../workspace/worktrees.js";
 import { formatChecks, runDoctor } from "./doctor.js";
 import { openCodeIndex } from "../index/open-code-index.js";
+import { answerQuestion } from "../ask/answer-question.js";
 import { reviewLocal } from "../review/review-local.js";
+import { HostRunner } from "../workspace/host-runner.js";
 import { indexCommand, searchCommand } from "./index-commands.js";
 import { localRepository } from "./local-repository.js";
 import { localFix } from "./local-fix.js";
@@ -82,6 +84,40 @@ program
         process.stdout.write(text);
       }
     } finally {
+      db.close();
+    }
+  });
+
+program
+  .command("ask")
+  .description("Answer a question about a local checkout from its code, citing path:line (read-only).")
+  .option("--repo <path>", "the repository", ".")
+  .argument("<question>", "what to ask")
+  .action(async (question: string, options: { repo: string }) => {
+    const env = environment();
+    const repo = await localRepository(options.repo);
+    const db = openDatabase(env.CODER_DATA_DIR);
+    const code = openCodeIndex(env, db);
+    const provider = providerFor(env);
+    try {
+      const searchable = code && code.index.ready(repo.repoKey, repo.tag) ? code.index : null;
+      const answer = await answerQuestion({
+        provider,
+        toolMode: env.CODER_TOOL_MODE,
+        root: repo.root,
+        runner: new HostRunner(repo.root),
+        repoFullName: repo.root,
+        question,
+        ...(searchable
+          ? { codeSearch: async (q: string, k: number) => (await searchable.search(repo.repoKey, repo.tag, q, k)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text })) }
+          : {}),
+        signal: new AbortController().signal,
+        runs: { store: new RunStore(db), jobId: null, repoKey: repo.repoKey },
+      });
+      console.log(answer.text);
+    } finally {
+      await provider.close?.();
+      await code?.close();
       db.close();
     }
   });

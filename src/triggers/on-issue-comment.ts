@@ -3,6 +3,8 @@ import type { IssueCommentEvent } from "../forge/github/narrow.js";
 import type { JobQueue } from "../queue/job.js";
 import { indexJobKind, indexSubject, type IndexJobPayload } from "../reindex/index-payload.js";
 import { reviewJobKind, reviewSubject, type ReviewJobPayload } from "../review/review-payload.js";
+import { askSubject } from "../ask/ask-job.js";
+import { askJobKind, type AskJobPayload } from "../ask/ask-payload.js";
 import { parseCommand } from "./parse-command.js";
 
 export type TriggerOutcome =
@@ -31,6 +33,19 @@ export async function onIssueComment(event: IssueCommentEvent, queue: JobQueue, 
     };
     const result = await queue.enqueue({ kind: fixJobKind, repoKey, subject: subjectOf(event.issue.number), payload, keys, maxAttempts: options.maxAttempts });
     return { action: result.duplicate ? "duplicate" : "queued", jobId: result.id, kind: fixJobKind };
+  }
+  if (parsed.kind === "command" && (parsed.command.name === "ask" || parsed.command.name === "explain")) {
+    if (!event.repo.cloneUrl) return { action: "ignored", why: "payload has no clone_url" };
+    const payload: AskJobPayload = {
+      installationId: event.installationId,
+      repo: event.repo,
+      issue: { number: event.issue.number, isPullRequest: event.issue.isPullRequest },
+      comment: { id: event.comment.id, author: event.comment.author },
+      kind: parsed.command.name,
+      text: parsed.command.instructions,
+    };
+    const result = await queue.enqueue({ kind: askJobKind, repoKey, subject: askSubject(event.issue.number), payload, keys, exclusive: false, maxAttempts: options.maxAttempts });
+    return { action: result.duplicate ? "duplicate" : "queued", jobId: result.id, kind: askJobKind };
   }
   if (parsed.kind === "command" && parsed.command.name === "review") {
     if (!event.repo.cloneUrl) return { action: "ignored", why: "payload has no clone_url" };

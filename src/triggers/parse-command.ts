@@ -1,4 +1,4 @@
-export type CommandName = "fix" | "cancel" | "index" | "review" | "help";
+export type CommandName = "fix" | "cancel" | "index" | "review" | "ask" | "explain" | "help";
 
 export interface ParsedCommand {
   readonly name: CommandName;
@@ -12,7 +12,7 @@ export type ParseResult =
   | { readonly kind: "command"; readonly command: ParsedCommand }
   | { readonly kind: "unknown"; readonly word: string };
 
-const known: readonly CommandName[] = ["fix", "cancel", "index", "review", "help"];
+const known: readonly CommandName[] = ["fix", "cancel", "index", "review", "ask", "explain", "help"];
 
 /**
  * Reads a `/coder <command>` at the start of a comment. Anything else (the command quoted later
@@ -46,6 +46,8 @@ export const helpText = [
   "- `/coder fix --dry-run …`: I post the diff instead of pushing anything.",
   "- `/coder cancel`: stops my running job on this issue or pull request.",
   "- `/coder review` on a pull request: I review its changes (only what changed since my last review) with inline comments.",
+  "- `/coder ask <question>`: I answer from the code, citing `path:line`.",
+  "- `/coder explain <path[:start-end]>`: I explain that code and suggest improvements.",
   "- `/coder index`: brings the code index of the default branch up to date now (it also follows every push to it).",
   "- `/coder help`: this list.",
 ].join("\n");

@@ -1,0 +1,103 @@
+import type { ToolModeSetting } from "../agent/tool-channel.js";
+import { repoKeyOf, subjectOf } from "../fix/fix-payload.js";
+import type { Forge } from "../forge/forge.js";
+import { runGit } from "../git/run-git.js";
+import type { CodeIndex } from "../index/code-index.js";
+import type { LlmProvider } from "../llm/types.js";
+import type { Job } from "../queue/job.js";
+import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
+import type { RunStore } from "../store/run-store.js";
+import { passGate } from "../triggers/command-gate.js";
+import { HostRunner } from "../workspace/host-runner.js";
+import type { MirrorCache } from "../workspace/mirror-cache.js";
+import type { Worktrees } from "../workspace/worktrees.js";
+import { answerQuestion } from "./answer-question.js";
+import { explainQuestion, parseExplainTarget } from "./ask-prompt.js";
+import type { AskJobPayload } from "./ask-payload.js";
+
+export interface AskJobDeps {
+  readonly forgeFor: (installationId: number | null) => Promise<Forge>;
+  readonly mirrors: MirrorCache;
+  readonly worktrees: Worktrees;
+  readonly provider: LlmProvider;
+  readonly toolMode?: ToolModeSetting;
+  readonly runs: RunStore;
+  readonly codeIndex?: CodeIndex | null;
+  readonly log: Logger;
+}
+
+/**
+ * Answers `/coder ask <question>` and `/coder explain <path[:start-end]>` from a read-only checkout
+ * (a pull request's head on a pull request, the default branch on an issue). Nothing runs but
+ * reads and searches, so the checkout needs no container.
+ */
+export class AskJobHandler implements JobHandler {
+  readonly #deps: AskJobDeps;
+
+  constructor(deps: AskJobDeps) {
+    this.#deps = deps;
+  }
+
+  async run(job: Job, context: JobContext): Promise<"succeeded" | "cancelled"> {
+    const payload = job.payload as AskJobPayload;
+    const { repo, issue, comment } = payload;
+    const forge = await this.#deps.forgeFor(payload.installationId);
+    const gate = await passGate(forge, repo, { ...comment, issueNumber: issue.number }, payload.kind === "ask" ? "answer" : "explain");
+    if (gate.kind === "stop") return "succeeded";
+    let question = payload.text.trim();
+    if (payload.kind === "explain") {
+      const target = parseExplainTarget(question);
+      if (!target) {
+        await forge.createComment(repo, issue.number, "Tell me what to explain: `/coder explain path/to/file.ts` or `/coder explain path/to/file.ts:10-40`.");
+        return "succeeded";
+      }
+      question = explainQuestion(target, target.rest);
+    } else if (question === "") {
+      await forge.createComment(repo, issue.number, "Ask me something after the command: `/coder ask where are webhooks verified?`");
+      return "succeeded";
+    }
+    const repoKey = repoKeyOf(repo);
+    const extraRefs = issue.isPullRequest ? [`refs/pull/${issue.number}/head`] : [];
+    const gitDir = await this.#deps.mirrors.fetch({ repoKey, cloneUrl: repo.cloneUrl, token: await forge.gitToken(), extraRefs });
+    const ref = issue.isPullRequest ? (await forge.getPullRequest(repo, issue.number)).head.sha : `refs/remotes/origin/${repo.defaultBranch}`;
+    const resolved = await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: gitDir, allowFailure: true });
+    if (resolved.exitCode !== 0) throw new Error(`${ref} is not in the repository`);
+    const worktree = await this.#deps.worktrees.add(gitDir, resolved.stdout.trim(), `ask-${job.id}`);
+    try {
+      const index = this.#deps.codeIndex;
+      const searchable = index && index.ready(repoKey, repo.defaultBranch) ? index : null;
+      const answer = await answerQuestion({
+        provider: this.#deps.provider,
+        ...(this.#deps.toolMode ? { toolMode: this.#deps.toolMode } : {}),
+        root: worktree.dir,
+        runner: new HostRunner(worktree.dir),
+        repoFullName: `${repo.owner}/${repo.repo}`,
+        question,
+        context: searchable ? await searchable.contextFor(repoKey, repo.defaultBranch, question, 2_000, context.signal).catch(() => "") : "",
+        ...(searchable
+          ? { codeSearch: async (q: string, k: number) => (await searchable.search(repoKey, repo.defaultBranch, q, k, context.signal)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text })) }
+          : {}),
+        signal: context.signal,
+        runs: { store: this.#deps.runs, jobId: job.id, repoKey },
+      });
+      const header = payload.kind === "ask" ? `> ${payload.text.trim().split("\n")[0]}` : `> /coder explain ${payload.text.trim().split("\n")[0]}`;
+      await forge.createComment(repo, issue.number, `${header}\n\n${answer.text}\n\n<sub>Answered from ${issue.isPullRequest ? "this pull request's head" : `\`${repo.defaultBranch}\``} with ${this.#deps.provider.label}${answer.runId !== null ? ` · run ${answer.runId}` : ""}.</sub>`);
+      return "succeeded";
+    } catch (error) {
+      if (context.signal.aborted) return "cancelled";
+      throw error;
+    } finally {
+      await this.#deps.worktrees.remove(gitDir, worktree.dir);
+    }
+  }
+
+  async giveUp(job: Job, reason: string): Promise<void> {
+    const payload = job.payload as AskJobPayload;
+    const forge = await this.#deps.forgeFor(payload.installationId);
+    await forge.createComment(payload.repo, payload.issue.number, `I could not answer: ${reason}`);
+  }
+}
+
+export function askSubject(issueNumber: number): string {
+  return `ask:${subjectOf(issueNumber)}`;
+}
