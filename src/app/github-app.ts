@@ -59,7 +59,7 @@ export function createGitHubApp(env: Env, services: Services): GitHubApp {
         }),
         [noticeJobKind]: new NoticeJobHandler(forgeFor, services.queue),
         [askJobKind]: new AskJobHandler({ forgeFor, mirrors: services.mirrors, worktrees: services.worktrees, provider: services.provider, toolMode: env.CODER_TOOL_MODE, runs: services.runs, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
-        [reviewJobKind]: new ReviewJobHandler({ forgeFor, provider: services.provider, history: services.reviews, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
+        [reviewJobKind]: new ReviewJobHandler({ forgeFor, provider: services.provider, history: services.reviews, codeIndex: services.codeIndex?.index ?? null, tests: { mirrors: services.mirrors, worktrees: services.worktrees, runners: services.runners }, log: app.log }),
         [indexJobKind]: new IndexJobHandler({ forgeFor, mirrors: services.mirrors, worktrees: services.worktrees, codeIndex: services.codeIndex?.index ?? null, log: app.log }),
       },
     });

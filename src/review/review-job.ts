@@ -15,6 +15,7 @@ import { planReview } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
 import type { ReviewHistory } from "./review-history.js";
 import type { ReviewJobPayload } from "./review-payload.js";
+import { runReviewTests, type ReviewTestDeps } from "./review-tests.js";
 import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";
 
 export interface ReviewJobDeps {
@@ -22,6 +23,8 @@ export interface ReviewJobDeps {
   readonly provider: LlmProvider;
   readonly history: ReviewHistory;
   readonly codeIndex?: CodeIndex | null;
+  /** For `review.runTests`; without them the setting is reported as unavailable. */
+  readonly tests?: ReviewTestDeps;
   readonly log: Logger;
 }
 
@@ -114,10 +117,11 @@ export class ReviewJobHandler implements JobHandler {
       reviewTaskPrompt({ repoFullName: `${repo.owner}/${repo.repo}`, number, title: pr.title, body: pr.body, plan: fullPlan, incrementalFrom, context: related }),
       { maxTokens: Math.min(4_096, Math.floor(info.contextSize / 4)), signal },
     );
+    const test = config.review.runTests ? await this.#tests(forge, payload, head, config, signal) : null;
     const map = DiffLineMap.from(diffFiles);
     const placement = placeFindings(review.findings, map, { posted: this.#deps.history.postedFingerprints(repoKey, number), maxInline: config.review.maxFindings });
     const walkthrough = review.unreadable ? `I could not read the model's review (${review.unreadable}), so there are no findings this time.` : review.summary;
-    const body = renderReviewBody({ walkthrough, placement, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label });
+    const body = renderReviewBody({ walkthrough, placement, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label, test });
     const event = reviewEvent(config, placement, pr);
     let id: number;
     try {
@@ -127,7 +131,7 @@ export class ReviewJobHandler implements JobHandler {
       // The forge disagreed with the line map; the findings still reach the author, in the summary.
       this.#deps.log.warn({ errors: error.errors }, "inline comments refused; posting them in the summary");
       const moved: Placement = { inline: [], summaryOnly: [...placement.inline.map((c) => ({ finding: c.finding, why: "the forge refused the line", fingerprint: c.fingerprint })), ...placement.summaryOnly], repeated: placement.repeated };
-      id = await forge.createReview(repo, number, { commitId: head, event, body: renderReviewBody({ walkthrough, placement: moved, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label }), comments: [] });
+      id = await forge.createReview(repo, number, { commitId: head, event, body: renderReviewBody({ walkthrough, placement: moved, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label, test }), comments: [] });
     }
     const posted = [...placement.inline.map((c) => ({ fingerprint: c.fingerprint, headSha: head, path: c.path, line: c.line, title: c.finding.title })), ...placement.summaryOnly.map((s) => ({ fingerprint: s.fingerprint, headSha: head, path: s.finding.path, line: s.finding.line, title: s.finding.title }))];
     this.#deps.history.recordReview(repoKey, number, head, id, posted);
@@ -143,6 +147,12 @@ export class ReviewJobHandler implements JobHandler {
       // A force push (the old head is gone or no longer below the new one): review everything, repeating nothing.
     }
     return { files: await forge.listPullRequestFiles({ owner: pr.base.repoFullName.split("/")[0] ?? "", repo: pr.base.repoFullName.split("/")[1] ?? "" }, pr.number), incrementalFrom: null };
+  }
+
+  async #tests(forge: Forge, payload: ReviewJobPayload, head: string, config: RepoConfig, signal: AbortSignal): Promise<string> {
+    if (!this.#deps.tests) return "not run: this bot has no workspace runner for reviews.";
+    const { repo, number } = payload;
+    return runReviewTests(this.#deps.tests, { repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token: await forge.gitToken(), number, headSha: head, config, name: `review-${number}-${head.slice(0, 7)}`, signal });
   }
 
   async #relatedCode(repoKey: string, tag: string, query: string, signal: AbortSignal): Promise<string> {
