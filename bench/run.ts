@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: the webhook-acknowledgement bench, the workspace bench, the sandbox (workspace
- * container) bench, tool-call repair on the corpus, the agent loop's overhead, then a summary.
+ * container) bench, tool-call repair on the corpus, the agent loop's overhead, the review diff's line
+ * mapping and preparation, the code index's retrieval quality, throughput and query latency, then a
+ * summary.
  * Figures are ratios measured side by side in this run, not absolute timings checked against a
  * machine-specific budget. A missed target is reported, not an error: the exit code is 0 unless a
  * bench could not run at all.
@@ -13,6 +15,9 @@ import { EXEC_TARGET, READY_TARGET, runSandboxBench, type SandboxResult } from "
 import { runWorkspaceBench, type WorkspaceResult } from "./workspace.js";
 import { runLoopBench, STEP_TARGET_MS, type LoopResult } from "./agent-loop.js";
 import { runToolCallBench, type ToolCallResult } from "./tool-calls.js";
+import { RECALL_RATIO_TARGET, runIndexRetrievalBench, type RetrievalResult } from "./index-retrieval.js";
+import { INCREMENTAL_TARGET, LATENCY_TARGET_MS, runIndexThroughputBench, type ThroughputResult } from "./index-throughput.js";
+import { runReviewDiffBench, type ReviewDiffResult } from "./review-diff.js";
 
 installExitHandlers();
 const started = performance.now();
@@ -40,6 +45,9 @@ const ws: WorkspaceResult | null = await attempt("workspace preparation (bench/w
 const sb: SandboxResult | null = await attempt("workspace containers (bench/sandbox.ts)", () => runSandboxBench());
 const calls: ToolCallResult | null = await attempt("tool-call repair on the corpus (bench/tool-calls.ts)", async () => runToolCallBench());
 const loop: LoopResult | null = await attempt("agent loop overhead (bench/agent-loop.ts)", () => runLoopBench());
+const review: ReviewDiffResult | null = await attempt("review diff: line mapping and preparation (bench/review-diff.ts)", async () => runReviewDiffBench());
+const retrieval: RetrievalResult | null = await attempt("code index retrieval quality (bench/index-retrieval.ts)", () => runIndexRetrievalBench());
+const indexing: ThroughputResult | null = await attempt("code index throughput and latency (bench/index-throughput.ts)", () => runIndexThroughputBench());
 
 const rows: string[][] = [];
 if (ack) {
@@ -93,10 +101,59 @@ if (loop) {
 } else {
   rows.push(["loop overhead", "did not run", "", "ERROR"]);
 }
+if (review) {
+  const [contentTarget, setsTarget, countsTarget, prepTarget] = review.targets;
+  const p = review.preparation;
+  rows.push(
+    ["review diff: corpus (diffs / files / changed lines)", `${review.corpus.history + review.corpus.packages} / ${review.corpus.files} / ${review.corpus.changedLines}`, "", ""],
+    ["review diff: mapped lines matching the files", `${review.content.checked - review.content.mismatches}/${review.content.checked}`, "all", passFail(contentTarget!.ok)],
+    ["review diff: commentable lines equal to git's hunks", `${review.sets.checked - review.sets.mismatches}/${review.sets.checked}`, "all", passFail(setsTarget!.ok)],
+    ["review diff: files matching numstat and GitHub's patch", `${review.counts.checked - review.counts.mismatches - review.githubShape.mismatches}/${review.counts.checked}`, "all", passFail(countsTarget!.ok)],
+    [`review diff: prepare ${p.changedLines} lines, first / median`, `${ms(p.coldMs)} / ${ms(p.medianMs)}`, "< 1000 ms", passFail(prepTarget!.ok)],
+    ["review diff: first preparation ÷ git diff", ratio(p.coldRatio), "", ""],
+  );
+} else {
+  rows.push(["review diff", "did not run", "", "ERROR"]);
+}
+
+if (retrieval) {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const scores = (s: { recallAt1: number; recallAt10: number; mrr: number }) => `${pct(s.recallAt1)} / ${pct(s.recallAt10)} / ${s.mrr.toFixed(3)}`;
+  for (const c of retrieval.codebases) {
+    rows.push(
+      [`index ${c.name} (${c.queries} queries): ours r@1 / r@10 / MRR`, scores(c.ours), "", ""],
+      [`index ${c.name}: whole-file BM25 r@1 / r@10 / MRR`, scores(c.baseline), "", ""],
+    );
+  }
+  rows.push(["index retrieval: recall@10 ours ÷ whole-file BM25", ratio(retrieval.mean.ratio), `≥ ${RECALL_RATIO_TARGET.toFixed(2)}×`, passFail(retrieval.targets[0]!.ok)]);
+} else {
+  rows.push(["index retrieval", "did not run", "", "ERROR"]);
+}
+if (indexing) {
+  const { chunkOnly, embedded, incremental, latency } = indexing;
+  rows.push(
+    ["index: scan + chunk, files/s / chunks/s", `${chunkOnly.filesPerSecond.toFixed(0)} / ${chunkOnly.chunksPerSecond.toFixed(0)}`, "", ""],
+    ["index: full with sentence encoder, files/s / chunks/s", `${embedded.filesPerSecond.toFixed(2)} / ${embedded.chunksPerSecond.toFixed(2)}`, "", ""],
+    [`index: incremental (10 files) ÷ full, ${ms(incremental.ms, 0)} of ${ms(embedded.fullMs, 0)}`, `${(incremental.share * 100).toFixed(2)}%`, `≤ ${(INCREMENTAL_TARGET * 100).toFixed(0)}%`, passFail(indexing.targets[0]!.ok)],
+    [`index: hybrid query p50 / p95 at ${latency.chunks} chunks`, `${ms(latency.hybrid.p50, 1)} / ${ms(latency.hybrid.p95, 1)}`, `p50 < ${LATENCY_TARGET_MS} ms`, passFail(indexing.targets[1]!.ok)],
+    ["index: lexical only / nearest only p50", `${ms(latency.lexicalP50, 1)} / ${ms(latency.nearestP50, 1)}`, "", ""],
+  );
+} else {
+  rows.push(["index throughput", "did not run", "", "ERROR"]);
+}
 
 console.log(`\n== summary ${"=".repeat(62)}`);
 console.log(table(["figure", "value", "target", "result"], rows));
-const misses = [...(ack?.targets ?? []), ...(ws?.targets ?? []), ...(sb?.targets ?? []), ...(calls?.targets ?? []), ...(loop?.targets ?? [])].filter((t) => !t.ok);
+const misses = [
+  ...(ack?.targets ?? []),
+  ...(ws?.targets ?? []),
+  ...(sb?.targets ?? []),
+  ...(calls?.targets ?? []),
+  ...(loop?.targets ?? []),
+  ...(review?.targets ?? []),
+  ...(retrieval?.targets ?? []),
+  ...(indexing?.targets ?? []),
+].filter((t) => !t.ok);
 console.log("");
 if (misses.length === 0 && errors.length === 0) console.log("All targets met.");
 for (const miss of misses) console.log(`MISSED: ${miss.name} (${miss.detail})`);
