@@ -160,16 +160,22 @@ export class SqliteIndexStore implements IndexStore {
     if (space === undefined || match === null || k < 1) return [];
     const t = space.tables;
     // Materialized first: left to itself, the planner drives the join from the tag's rows and
-    // runs the full-text query once per row.
+    // runs the full-text query once per row. The best k are chosen before any chunk row is read:
+    // a sentence matches most of a large repository, and reading every match's text cost more
+    // than the search.
     const rows = this.#prepare(`
       WITH matches AS MATERIALIZED (
         SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) AS rank FROM ${t.fts} WHERE ${t.fts} MATCH ?
+      ),
+      best AS MATERIALIZED (
+        SELECT m.rowid, m.rank FROM matches m
+        WHERE EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.tag = ? AND g.chunk = m.rowid)
+        ORDER BY m.rank
+        LIMIT ?
       )
-      SELECT ${CHUNK_COLUMNS}, -m.rank AS score
-      FROM matches m JOIN ${t.chunks} c ON c.rowid = m.rowid
-      WHERE EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.tag = ? AND g.chunk = m.rowid)
-      ORDER BY m.rank
-      LIMIT ?`).all(match, tag, Math.floor(k)) as Array<ChunkRow & { score: number }>;
+      SELECT ${CHUNK_COLUMNS}, -b.rank AS score
+      FROM best b JOIN ${t.chunks} c ON c.rowid = b.rowid
+      ORDER BY b.rank`).all(match, tag, Math.floor(k)) as Array<ChunkRow & { score: number }>;
     return rows.map((row) => ({ chunk: chunkFromRow(row), score: row.score }));
   }
 
