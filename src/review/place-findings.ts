@@ -29,7 +29,16 @@ const ICON: Record<Severity, string> = { critical: "🛑", major: "⚠️", mino
  * wrong code); a replacement becomes a `suggestion` block only when it replaces exactly the
  * commented new-side lines and changes them. Findings posted before are not posted again.
  */
-export function placeFindings(findings: readonly Finding[], map: DiffLineMap, options: { readonly posted: ReadonlySet<string>; readonly maxInline: number }): Placement {
+export function placeFindings(
+  findings: readonly Finding[],
+  map: DiffLineMap,
+  options: {
+    readonly posted: ReadonlySet<string>;
+    readonly maxInline: number;
+    /** The whole pull request's diff when `map` holds only a push's: the code a finding is about, for its fingerprint. */
+    readonly codeMap?: DiffLineMap;
+  },
+): Placement {
   const inline: InlineComment[] = [];
   const summaryOnly: Placement["summaryOnly"] = [];
   const seen = new Set<string>();
@@ -38,7 +47,7 @@ export function placeFindings(findings: readonly Finding[], map: DiffLineMap, op
   for (const finding of ordered) {
     const start = finding.startLine !== undefined && finding.startLine < finding.line ? finding.startLine : finding.line;
     const onDiff = start === finding.line ? map.canComment(finding.path, finding.side, finding.line) : map.canCommentRange(finding.path, finding.side, start, finding.line);
-    const code = finding.side === "RIGHT" ? (map.newSideText(finding.path, start, finding.line)?.join("\n") ?? "") : "";
+    const code = finding.side === "RIGHT" ? ((map.newSideText(finding.path, start, finding.line) ?? options.codeMap?.newSideText(finding.path, start, finding.line))?.join("\n") ?? "") : "";
     const print = fingerprint(finding, code || `${finding.line}`);
     if (options.posted.has(print) || seen.has(print)) {
       repeated++;

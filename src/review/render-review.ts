@@ -36,6 +36,6 @@ export function renderReviewBody(params: {
     lines.push("", "</details>");
   }
   if (params.test) lines.push("", `**Tests:** ${params.test}`);
-  lines.push("", `<sub>Reviewed ${plan.reviewed.length} file(s) with ${params.model}. Comment \`/coder review\` to review again.</sub>`);
+  lines.push("", `<sub>Reviewed ${plan.reviewed.length} file(s) with ${params.model}. Each new push is reviewed for what it changes.</sub>`);
   return lines.join("\n");
 }

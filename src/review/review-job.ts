@@ -55,7 +55,9 @@ export class ReviewJobHandler implements JobHandler {
     let pr: PullRequestInfo;
     try {
       pr = await forge.getPullRequest(repo, number);
-    } catch {
+    } catch (error) {
+      // Only "no such pull request" means the command was given on an issue; anything else is retried.
+      if ((error as { status?: number }).status !== 404) throw error;
       if (comment) await forge.createComment(repo, number, "`/coder review` works on pull requests; this is an issue.");
       return "succeeded";
     }
@@ -99,6 +101,8 @@ export class ReviewJobHandler implements JobHandler {
     const changedLines = diffFiles.reduce((n, f) => n + f.additions + f.deletions, 0);
     if (automatic && changedLines > config.review.maxDiffLines) {
       await forge.createComment(repo, number, `This pull request changes ${changedLines} lines, more than the ${config.review.maxDiffLines} I review on my own (\`review.maxDiffLines\`). Comment \`/coder review\` and I review the most important files within my budget.`);
+      // Nothing was reviewed: the head stays free for `/coder review`.
+      this.#deps.history.releaseHead(repoKey, number, head);
       return;
     }
     const info = await this.#deps.provider.describe(signal);
@@ -119,7 +123,9 @@ export class ReviewJobHandler implements JobHandler {
     );
     const test = config.review.runTests ? await this.#tests(forge, payload, head, config, signal) : null;
     const map = DiffLineMap.from(diffFiles);
-    const placement = placeFindings(review.findings, map, { posted: this.#deps.history.postedFingerprints(repoKey, number), maxInline: config.review.maxFindings });
+    // An incremental review's map shows only the push; fingerprints need the code from the whole pull request.
+    const codeMap = incrementalFrom ? DiffLineMap.from(await this.#wholeDiff(forge, pr)) : undefined;
+    const placement = placeFindings(review.findings, map, { posted: this.#deps.history.postedFingerprints(repoKey, number), maxInline: config.review.maxFindings, ...(codeMap ? { codeMap } : {}) });
     const walkthrough = review.unreadable ? `I could not read the model's review (${review.unreadable}), so there are no findings this time.` : review.summary;
     const body = renderReviewBody({ walkthrough, placement, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label, test });
     const event = reviewEvent(config, placement, pr);
@@ -153,6 +159,19 @@ export class ReviewJobHandler implements JobHandler {
     if (!this.#deps.tests) return "not run: this bot has no workspace runner for reviews.";
     const { repo, number } = payload;
     return runReviewTests(this.#deps.tests, { repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token: await forge.gitToken(), number, headSha: head, config, name: `review-${number}-${head.slice(0, 7)}`, signal });
+  }
+
+  async #wholeDiff(forge: Forge, pr: PullRequestInfo): Promise<DiffFile[]> {
+    const files = await forge.listPullRequestFiles({ owner: pr.base.repoFullName.split("/")[0] ?? "", repo: pr.base.repoFullName.split("/")[1] ?? "" }, pr.number);
+    const parsed: DiffFile[] = [];
+    for (const f of files) {
+      try {
+        parsed.push(parsePullRequestFile({ path: f.path, previousPath: f.previousPath, status: f.status, patch: f.patch, additions: f.additions, deletions: f.deletions }));
+      } catch {
+        // A file whose diff cannot be read has no code to fingerprint.
+      }
+    }
+    return parsed;
   }
 
   async #relatedCode(repoKey: string, tag: string, query: string, signal: AbortSignal): Promise<string> {

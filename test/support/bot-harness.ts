@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { serve, type RunningBot } from "../../src/app/serve.js";
 import { loadEnv } from "../../src/config/env.js";
-import { makeRsaKey, startFakeGitHub, type FakeGitHub, type RepoPermission } from "./fake-github.js";
+import { makeRsaKey, startFakeGitHub, type FakeGitHub, type PullRecord, type RepoPermission, type ReviewCommentRecord, type ReviewRecord } from "./fake-github.js";
 import { pushFiles, seedRepo, startGitServer, type GitServer } from "./git-server.js";
 import { freePort, waitFor } from "./net.js";
 import { startScriptedOllama, type ScriptedOllama, type ScriptedTurn } from "./scripted-ollama.js";
-import { deliver, makeIssueCommentEvent, makePushEvent, type Delivery, type IssueCommentOverrides } from "./webhooks.js";
+import { deliver, makeIssueCommentEvent, makePullRequestEvent, makePushEvent, type Delivery, type IssueCommentOverrides } from "./webhooks.js";
 
 export const OWNER = "acme";
 export const REPO = "widgets";
@@ -16,6 +16,7 @@ export const FULL_NAME = `${OWNER}/${REPO}`;
 export const SECRET = "test-webhook-secret";
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const MERGE_IDENTITY = { GIT_AUTHOR_NAME: "Octo Cat", GIT_AUTHOR_EMAIL: "octocat@example.com", GIT_COMMITTER_NAME: "GitHub", GIT_COMMITTER_EMAIL: "noreply@github.com" };
+const DEVELOPER_IDENTITY = { GIT_AUTHOR_NAME: "Alice", GIT_AUTHOR_EMAIL: "alice@example.com", GIT_COMMITTER_NAME: "Alice", GIT_COMMITTER_EMAIL: "alice@example.com" };
 
 export interface PushOptions {
   /** The full ref pushed; `refs/heads/main` by default. */
@@ -26,6 +27,34 @@ export interface PushOptions {
   readonly deliveryId?: string;
 }
 
+/** One commit a developer makes: the files it writes (whole contents), and its message. */
+export interface CommitSpec {
+  readonly files: Record<string, string>;
+  readonly message?: string;
+}
+
+export interface OpenPullRequestOptions {
+  /** The head branch, made from main on the git server. */
+  readonly branch: string;
+  /** Pushed on the branch over HTTP before the pull request is opened, oldest first. */
+  readonly commits: readonly CommitSpec[];
+  readonly number?: number;
+  readonly title?: string;
+  readonly body?: string;
+  readonly draft?: boolean;
+  /** The author; `renovate[bot]` and the like are bots. */
+  readonly login?: string;
+  /** Deliver `pull_request.opened` (the default); false only opens it on the fake. */
+  readonly deliver?: boolean;
+}
+
+export interface PullRequestDelivery extends Delivery {
+  readonly deliveryId: string;
+  readonly number: number;
+  /** The head the delivery names, read from the git server. */
+  readonly head: string;
+}
+
 export interface HarnessOptions {
   readonly script: ScriptedTurn[];
   readonly files: Record<string, string>;
@@ -34,7 +63,7 @@ export interface HarnessOptions {
 }
 
 /**
- * Everything `/coder fix` talks to, real where it can be: a git server over HTTP, GitHub's API at
+ * Everything the bot talks to, real where it can be: a git server over HTTP, GitHub's API at
  * the HTTP boundary (checked against its OpenAPI description), and a scripted model behind
  * Ollama's real protocol. The bot runs in-process (`startBot`) or as a child process (`spawnBot`).
  */
@@ -168,6 +197,138 @@ export class Harness {
   /** Creates a lightweight tag on the server (no webhook: deliver one with `push`). */
   async tag(name: string, target = "main"): Promise<void> {
     await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "tag", name, target]);
+  }
+
+  /**
+   * Pushes `commits` on a new branch over HTTP, opens a pull request from it on the fake, and
+   * delivers the signed `pull_request.opened` webhook GitHub sends then.
+   */
+  async openPullRequest(options: OpenPullRequestOptions): Promise<{ number: number; head: string; delivery: PullRequestDelivery | null }> {
+    await this.#commit(options.branch, options.commits, { from: "main" });
+    const pull = this.github.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      headRef: options.branch,
+      user: options.login ?? "alice",
+      draft: options.draft ?? false,
+      title: options.title ?? `Work on ${options.branch}`,
+      body: options.body ?? "Please review.",
+      ...(options.number !== undefined ? { number: options.number } : {}),
+    });
+    const delivery = options.deliver === false ? null : await this.pullRequestEvent("opened", pull.number);
+    return { number: pull.number, head: await this.headOf(pull.number), delivery };
+  }
+
+  /**
+   * Pushes `commits` on the pull request's branch and delivers `pull_request.synchronize` with the
+   * real `before` and `after`. With `force`, the branch is rewritten: it restarts from main, so the
+   * old head is reachable from no ref any more, as after `git push --force`.
+   */
+  async pushToPullRequest(number: number, commits: readonly CommitSpec[], options: { force?: boolean; deliveryId?: string } = {}): Promise<PullRequestDelivery & { before: string }> {
+    const pull = this.#pull(number);
+    const before = await this.headOf(number);
+    await this.#commit(pull.headRef, commits, options.force ? { from: "main", force: true } : {});
+    const delivery = await this.pullRequestEvent("synchronize", number, { before, ...(options.deliveryId ? { deliveryId: options.deliveryId } : {}) });
+    return { ...delivery, before };
+  }
+
+  /**
+   * Delivers a signed `pull_request` webhook for a pull request the fake holds, with its head and
+   * base as the git server has them. `ready_for_review` first takes the draft flag off, as GitHub
+   * does before it sends the event.
+   */
+  async pullRequestEvent(action: string, number: number, options: { deliveryId?: string; before?: string } = {}): Promise<PullRequestDelivery> {
+    const pull = this.#pull(number);
+    if (action === "ready_for_review") pull.draft = false;
+    const head = await this.headOf(number);
+    const payload = makePullRequestEvent({
+      action,
+      number,
+      owner: OWNER,
+      repo: REPO,
+      cloneUrl: this.git.cloneUrl(FULL_NAME),
+      installationId: this.github.installationId,
+      title: pull.title,
+      body: pull.body,
+      draft: pull.draft,
+      login: pull.user,
+      userType: pull.user.endsWith("[bot]") ? "Bot" : "User",
+      headRef: pull.headRef,
+      headSha: head,
+      baseRef: pull.baseRef,
+      baseSha: await this.#rev(`refs/heads/${pull.baseRef}`),
+      ...(options.before ? { before: options.before, after: head } : {}),
+    });
+    const deliveryId = options.deliveryId ?? `delivery-${++this.#deliveries}-${Date.now()}`;
+    const result = await deliver(this.webhookUrl, "pull_request", payload, { secret: SECRET, deliveryId });
+    return { ...result, deliveryId, number, head };
+  }
+
+  /** The pull request's head on the git server now. */
+  async headOf(number: number): Promise<string> {
+    return this.#rev(`refs/heads/${this.#pull(number).headRef}`);
+  }
+
+  /** Reviews the bot posted on a pull request, oldest first. */
+  botReviews(number: number): ReviewRecord[] {
+    return this.github.state.reviews.filter((r) => r.pullNumber === number && r.user === this.github.botLogin);
+  }
+
+  /** The inline comments of one review, in the order they were posted. */
+  reviewComments(reviewId: number): ReviewCommentRecord[] {
+    return this.github.state.reviewComments.filter((c) => c.reviewId === reviewId);
+  }
+
+  async waitForReviews(number: number, count: number, timeoutMs = 60_000): Promise<ReviewRecord[]> {
+    return waitFor(() => (this.botReviews(number).length >= count ? this.botReviews(number) : null), `${count} review(s) of #${number}`, timeoutMs);
+  }
+
+  /** A file as it is at a commit on the git server, without its final newline (git's output is trimmed). */
+  async fileAt(rev: string, file: string): Promise<string> {
+    return this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "show", `${rev}:${file}`]);
+  }
+
+  #pull(number: number): PullRecord {
+    const pull = this.github.state.pulls.find((p) => p.number === number);
+    if (!pull) throw new Error(`no pull request #${number} on the fake; open it with openPullRequest`);
+    return pull;
+  }
+
+  async #rev(ref: string): Promise<string> {
+    return (await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "rev-parse", "--verify", ref])).trim();
+  }
+
+  /**
+   * Commits on `branch` in a clone and pushes over HTTP as a developer would; `from` starts the
+   * branch over at that branch of the server. The git server refuses non-fast-forward pushes (to
+   * catch the bot making one), so a forced push lifts that for its own duration only.
+   */
+  async #commit(branch: string, commits: readonly CommitSpec[], options: { from?: string; force?: boolean }): Promise<string> {
+    const work = mkdtempSync(path.join(os.tmpdir(), "coder-bot-dev-"));
+    const bare = this.git.repoPath(FULL_NAME);
+    const token = this.github.issueToken().token;
+    const git = (args: string[]) => this.git.git(args, { cwd: work, token, env: DEVELOPER_IDENTITY });
+    try {
+      await git(["clone", "--quiet", this.git.cloneUrl(FULL_NAME), "."]);
+      await git(["checkout", "--quiet", "-B", branch, `origin/${options.from ?? branch}`]);
+      for (const [i, commit] of commits.entries()) {
+        for (const [name, content] of Object.entries(commit.files)) {
+          mkdirSync(path.dirname(path.join(work, name)), { recursive: true });
+          writeFileSync(path.join(work, name), content);
+        }
+        await git(["add", "--all"]);
+        await git(["commit", "--quiet", "-m", commit.message ?? `Change ${i + 1} on ${branch}`]);
+      }
+      if (options.force) await this.git.git(["--git-dir", bare, "config", "receive.denyNonFastForwards", "false"]);
+      try {
+        await git(["push", "--quiet", ...(options.force ? ["--force"] : []), "origin", `HEAD:refs/heads/${branch}`]);
+      } finally {
+        if (options.force) await this.git.git(["--git-dir", bare, "config", "receive.denyNonFastForwards", "true"]);
+      }
+      return await git(["rev-parse", "HEAD"]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 
   /** Comments the bot wrote on an issue (its progress comment and any others). */
