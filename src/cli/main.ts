@@ -11,12 +11,11 @@ import { openDatabase } from "../store/database.js";
 import { RunStore } from "../store/run-store.js";
 import { Worktrees } from "../workspace/worktrees.js";
 import { formatChecks, runDoctor } from "./doctor.js";
-import { openCodeIndex } from "../index/open-code-index.js";
 import { answerQuestion } from "../ask/answer-question.js";
 import { reviewLocal } from "../review/review-local.js";
 import { HostRunner } from "../workspace/host-runner.js";
 import { indexCommand, searchCommand } from "./index-commands.js";
-import { localRepository } from "./local-repository.js";
+import { withLocalModel } from "./local-model.js";
 import { localFix } from "./local-fix.js";
 
 function environment(overrides: NodeJS.ProcessEnv = {}): Env {
@@ -94,12 +93,7 @@ program
   .option("--repo <path>", "the repository", ".")
   .argument("<question>", "what to ask")
   .action(async (question: string, options: { repo: string }) => {
-    const env = environment();
-    const repo = await localRepository(options.repo);
-    const db = openDatabase(env.CODER_DATA_DIR);
-    const code = openCodeIndex(env, db);
-    const provider = providerFor(env);
-    try {
+    await withLocalModel(environment(), options.repo, async ({ env, repo, db, code, provider }) => {
       const searchable = code && code.index.ready(repo.repoKey, repo.tag) ? code.index : null;
       const answer = await answerQuestion({
         provider,
@@ -115,11 +109,7 @@ program
         runs: { store: new RunStore(db), jobId: null, repoKey: repo.repoKey },
       });
       console.log(answer.text);
-    } finally {
-      await provider.close?.();
-      await code?.close();
-      db.close();
-    }
+    });
   });
 
 program
@@ -129,19 +119,10 @@ program
   .requiredOption("--base <ref>", "the branch or commit the change goes into, e.g. main")
   .option("--head <ref>", "the branch or commit to review", "HEAD")
   .action(async (options: { repo: string; base: string; head: string }) => {
-    const env = environment();
-    const repo = await localRepository(options.repo);
-    const db = openDatabase(env.CODER_DATA_DIR);
-    const code = openCodeIndex(env, db);
-    const provider = providerFor(env);
-    try {
+    await withLocalModel(environment(), options.repo, async ({ repo, code, provider }) => {
       const text = await reviewLocal({ root: repo.root, base: options.base, head: options.head, config: repo.config, provider, index: code ? { codeIndex: code.index, repoKey: repo.repoKey, tag: repo.tag } : null, signal: new AbortController().signal });
       console.log(text);
-    } finally {
-      await provider.close?.();
-      await code?.close();
-      db.close();
-    }
+    });
   });
 
 program

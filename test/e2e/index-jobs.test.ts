@@ -5,46 +5,10 @@ import { IndexCatalog, type CatalogEntry, type IndexRun } from "../../src/index/
 import { FULL_NAME, Harness } from "../support/bot-harness.js";
 import { waitFor } from "../support/net.js";
 import type { ScriptedTurn } from "../support/scripted-ollama.js";
+import { shopProject } from "../support/shop-fixture.js";
 
 // Embedding runs at about ten chunks a second here, so the repository stays a handful of functions.
-const shop: Record<string, string> = {
-  "README.md": "# widgets\n\nA small shop: carts, sales tax and prices.\n",
-  "src/tax.js": [
-    "export const DEFAULT_RATE = 0.2;",
-    "",
-    "/** Sales tax on an amount in cents, rounded to the nearest cent. */",
-    "export function salesTax(amount, rate = DEFAULT_RATE) {",
-    "  return Math.floor(amount * rate);",
-    "}",
-    "",
-  ].join("\n"),
-  "src/cart.js": [
-    'import { salesTax } from "./tax.js";',
-    "",
-    "/** The total of a cart in cents: each line's price times its quantity, plus sales tax. */",
-    "export function cartTotal(items, rate) {",
-    "  const subtotal = items.reduce((sum, item) => sum + item.price * item.quantity, 0);",
-    "  return subtotal + salesTax(subtotal, rate);",
-    "}",
-    "",
-    "/** Adds an item to the cart, or raises the quantity when the product is already in it. */",
-    "export function addItem(cart, item) {",
-    "  const line = cart.find((l) => l.sku === item.sku);",
-    "  if (line) line.quantity += item.quantity;",
-    "  else cart.push({ ...item });",
-    "  return cart;",
-    "}",
-    "",
-  ].join("\n"),
-  "src/format.js": [
-    "/** Formats cents as a price with its currency symbol: 1234 becomes €12.34. */",
-    'export function formatPrice(cents, currency = "EUR") {',
-    '  const symbol = currency === "EUR" ? "€" : "$";',
-    "  return `${symbol}${(cents / 100).toFixed(2)}`;",
-    "}",
-    "",
-  ].join("\n"),
-};
+const shop = shopProject;
 
 const REPO_KEY = FULL_NAME.toLowerCase();
 

@@ -2,32 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FULL_NAME, Harness, type CommitSpec } from "../support/bot-harness.js";
 import type { ReviewCommentRecord, ReviewRecord } from "../support/fake-github.js";
 import { waitFor } from "../support/net.js";
+import { shopCart, shopFormat, shopProject, shopTax } from "../support/shop-fixture.js";
 import type { ScriptedTurn } from "../support/scripted-ollama.js";
 
-const cart = [
-  'import { salesTax } from "./tax.js";',
-  "",
-  "/** The total of a cart in cents: each line's price times its quantity, plus sales tax. */",
-  "export function cartTotal(items, rate) {",
-  "  const subtotal = items.reduce((sum, item) => sum + item.price * item.quantity, 0);",
-  "  return subtotal + salesTax(subtotal, rate);",
-  "}",
-  "",
-  "/** Adds an item to the cart, or raises the quantity when the product is already in it. */",
-  "export function addItem(cart, item) {",
-  "  const line = cart.find((l) => l.sku === item.sku);",
-  "  if (line) line.quantity += item.quantity;",
-  "  else cart.push({ ...item });",
-  "  return cart;",
-  "}",
-  "",
-].join("\n");
-
-const tax = ["export const DEFAULT_RATE = 0.2;", "", "/** Sales tax on an amount in cents, rounded to the nearest cent. */", "export function salesTax(amount, rate = DEFAULT_RATE) {", "  return Math.floor(amount * rate);", "}", ""].join("\n");
-
-const format = ["/** Formats cents as a price with its currency symbol: 1234 becomes €12.34. */", 'export function formatPrice(cents, currency = "EUR") {', '  const symbol = currency === "EUR" ? "€" : "$";', "  return `${symbol}${(cents / 100).toFixed(2)}`;", "}", ""].join("\n");
-
-const shop: Record<string, string> = { "README.md": "# widgets\n\nA small shop: carts, sales tax and prices.\n", "src/cart.js": cart, "src/tax.js": tax, "src/format.js": format };
+const cart = shopCart;
+const tax = shopTax;
+const format = shopFormat;
+const shop = shopProject;
 
 /** Lines 16-21 of the new cart.js; line 19 rounds nothing. */
 const cartWithDiscount = `${cart}\n/** Takes a percentage off every line of the cart. */\nexport function applyDiscount(cart, percent) {\n  for (const line of cart) line.price = line.price * (1 - percent / 100);\n  return cart;\n}\n`;
