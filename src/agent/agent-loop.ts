@@ -174,7 +174,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       if (signal.aborted) break;
       const toolResult = call.invalid !== undefined ? fail("invalid-call", call.invalid) : await callTool(options.tools, call.name, call.arguments, { ...options.toolContext, signal }, shorten);
       results.push({ call, result: toolResult });
-      messages.push({ role: "tool", toolCallId: call.id, toolName: call.name, content: shorten(formatResult(toolResult)) });
+      // A tool's output was already cut to size inside callTool; only error messages still need it.
+      messages.push({ role: "tool", toolCallId: call.id, toolName: call.name, content: toolResult.isError ? shorten(formatResult(toolResult)) : toolResult.output });
       if (!toolResult.isError && toolResult.finished) break;
     }
     if (results.length === 0) {

@@ -88,16 +88,8 @@ export class ReviewJobHandler implements JobHandler {
     const { repo, number } = payload;
     const repoKey = repoKeyOf(repo);
     const head = pr.head.sha;
-    const { files, incrementalFrom } = await this.#changes(forge, repoKey, pr);
-    const diffFiles: DiffFile[] = [];
-    const unreadable: Array<{ path: string; reason: string }> = [];
-    for (const f of files) {
-      try {
-        diffFiles.push(parsePullRequestFile({ path: f.path, previousPath: f.previousPath, status: f.status, patch: f.patch, additions: f.additions, deletions: f.deletions }));
-      } catch (error) {
-        unreadable.push({ path: f.path, reason: `its diff could not be read (${(error as Error).message})` });
-      }
-    }
+    const { files, incrementalFrom } = await this.#changes(forge, repo, pr);
+    const { parsed: diffFiles, unreadable } = parseChangedFiles(files);
     const changedLines = diffFiles.reduce((n, f) => n + f.additions + f.deletions, 0);
     if (automatic && changedLines > config.review.maxDiffLines) {
       await forge.createComment(repo, number, `This pull request changes ${changedLines} lines, more than the ${config.review.maxDiffLines} I review on my own (\`review.maxDiffLines\`). Comment \`/coder review\` and I review the most important files within my budget.`);
@@ -124,7 +116,7 @@ export class ReviewJobHandler implements JobHandler {
     const test = config.review.runTests ? await this.#tests(forge, payload, head, config, signal) : null;
     const map = DiffLineMap.from(diffFiles);
     // An incremental review's map shows only the push; fingerprints need the code from the whole pull request.
-    const codeMap = incrementalFrom ? DiffLineMap.from(await this.#wholeDiff(forge, pr)) : undefined;
+    const codeMap = incrementalFrom ? DiffLineMap.from(parseChangedFiles(await forge.listPullRequestFiles(repo, number)).parsed) : undefined;
     const placement = placeFindings(review.findings, map, { posted: this.#deps.history.postedFingerprints(repoKey, number), maxInline: config.review.maxFindings, ...(codeMap ? { codeMap } : {}) });
     const walkthrough = review.unreadable ? `I could not read the model's review (${review.unreadable}), so there are no findings this time.` : review.summary;
     const body = renderReviewBody({ walkthrough, placement, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label, test });
@@ -145,33 +137,21 @@ export class ReviewJobHandler implements JobHandler {
   }
 
   /** The whole pull request, or only what came since the last reviewed head when that is an ancestor of this one. */
-  async #changes(forge: Forge, repoKey: string, pr: PullRequestInfo): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
+  async #changes(forge: Forge, repo: ReviewJobPayload["repo"], pr: PullRequestInfo): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
+    const repoKey = repoKeyOf(repo);
     const last = this.#deps.history.lastReviewedHead(repoKey, pr.number);
     if (last && last !== pr.head.sha) {
-      const comparison = await forge.compareCommits({ owner: pr.base.repoFullName.split("/")[0] ?? "", repo: pr.base.repoFullName.split("/")[1] ?? "" }, last, pr.head.sha);
+      const comparison = await forge.compareCommits(repo, last, pr.head.sha);
       if (comparison.kind === "compared" && comparison.status === "ahead" && !comparison.mayBeIncomplete) return { files: comparison.files, incrementalFrom: last };
       // A force push (the old head is gone or no longer below the new one): review everything, repeating nothing.
     }
-    return { files: await forge.listPullRequestFiles({ owner: pr.base.repoFullName.split("/")[0] ?? "", repo: pr.base.repoFullName.split("/")[1] ?? "" }, pr.number), incrementalFrom: null };
+    return { files: await forge.listPullRequestFiles(repo, pr.number), incrementalFrom: null };
   }
 
   async #tests(forge: Forge, payload: ReviewJobPayload, head: string, config: RepoConfig, signal: AbortSignal): Promise<string> {
     if (!this.#deps.tests) return "not run: this bot has no workspace runner for reviews.";
     const { repo, number } = payload;
     return runReviewTests(this.#deps.tests, { repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token: await forge.gitToken(), number, headSha: head, config, name: `review-${number}-${head.slice(0, 7)}`, signal });
-  }
-
-  async #wholeDiff(forge: Forge, pr: PullRequestInfo): Promise<DiffFile[]> {
-    const files = await forge.listPullRequestFiles({ owner: pr.base.repoFullName.split("/")[0] ?? "", repo: pr.base.repoFullName.split("/")[1] ?? "" }, pr.number);
-    const parsed: DiffFile[] = [];
-    for (const f of files) {
-      try {
-        parsed.push(parsePullRequestFile({ path: f.path, previousPath: f.previousPath, status: f.status, patch: f.patch, additions: f.additions, deletions: f.deletions }));
-      } catch {
-        // A file whose diff cannot be read has no code to fingerprint.
-      }
-    }
-    return parsed;
   }
 
   async #relatedCode(repoKey: string, tag: string, query: string, signal: AbortSignal): Promise<string> {
@@ -192,6 +172,20 @@ export class ReviewJobHandler implements JobHandler {
     const forge = await this.#deps.forgeFor(payload.installationId);
     await forge.createComment(payload.repo, payload.number, `I could not review this pull request: ${reason}`);
   }
+}
+
+/** The forge's files as diffs; a file whose patch cannot be read is named in the summary instead. */
+function parseChangedFiles(files: readonly ChangedFile[]): { parsed: DiffFile[]; unreadable: Array<{ path: string; reason: string }> } {
+  const parsed: DiffFile[] = [];
+  const unreadable: Array<{ path: string; reason: string }> = [];
+  for (const f of files) {
+    try {
+      parsed.push(parsePullRequestFile({ path: f.path, previousPath: f.previousPath, status: f.status, patch: f.patch, additions: f.additions, deletions: f.deletions }));
+    } catch (error) {
+      unreadable.push({ path: f.path, reason: `its diff could not be read (${(error as Error).message})` });
+    }
+  }
+  return { parsed, unreadable };
 }
 
 function automaticSkip(config: RepoConfig, pr: PullRequestInfo): string | null {
