@@ -30,6 +30,7 @@ import { parseGitDiff } from "../src/review/diff/parse-git-diff.js";
 import { parsePullRequestFile, type PullRequestFileInput } from "../src/review/diff/parse-patch.js";
 import { patchText } from "../src/review/diff/patch-text.js";
 import type { DiffFile, Side } from "../src/review/diff/types.js";
+import { nestedPackagePairs, parseCatFileBatch, rawPatches } from "../test/support/diff-corpus.js";
 import { median, ms, onCleanup, ratio, runCleanups } from "./support.js";
 
 export const PREPARATION_TARGET_MS = 1_000;
@@ -231,7 +232,7 @@ function historyDiffs(git: Git): CorpusDiff[] {
 }
 
 function packageDiffs(git: Git): CorpusDiff[] {
-  return nestedPackagePairs().map((pair) =>
+  return nestedPackagePairs(nodeModules).map((pair) =>
     corpusDiff(git, `${pair.name} ${pair.olderVersion} → ${pair.newerVersion}`, "package", nodeModules, ["diff", "--no-index", pair.older, pair.newer], (files) =>
       files.map((f) => ({
         old: f.status === "added" || f.binary ? null : readFileSync(path.join(nodeModules, f.previousPath ?? f.path), "utf8"),
@@ -267,66 +268,7 @@ function corpusDiff(git: Git, name: string, kind: CorpusDiff["kind"], cwd: strin
 /** Blob contents by `rev:path` through one `git cat-file --batch`; null for a missing object. */
 function readBlobs(git: Git, specs: readonly string[]): (string | null)[] {
   if (specs.length === 0) return [];
-  const out = git(projectRoot, ["cat-file", "--batch"], specs.map((s) => `${s}\n`).join(""));
-  const blobs: (string | null)[] = [];
-  let at = 0;
-  for (let i = 0; i < specs.length; i++) {
-    const eol = out.indexOf(10, at);
-    const header = out.subarray(at, eol).toString("utf8");
-    at = eol + 1;
-    if (header.endsWith(" missing")) {
-      blobs.push(null);
-      continue;
-    }
-    const size = Number(header.split(" ")[2]);
-    blobs.push(out.subarray(at, at + size).toString("utf8"));
-    at += size + 1;
-  }
-  return blobs;
-}
-
-interface PackagePair {
-  readonly name: string;
-  /** Both relative to node_modules. */
-  readonly older: string;
-  readonly newer: string;
-  readonly olderVersion: string;
-  readonly newerVersion: string;
-}
-
-/** Packages installed twice: each distinct nested version against the top-level copy. */
-function nestedPackagePairs(): PackagePair[] {
-  const version = (dir: string): string | null => {
-    const file = path.join(nodeModules, dir, "package.json");
-    return existsSync(file) ? ((JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version ?? null) : null;
-  };
-  const names = (dir: string): string[] =>
-    existsSync(dir) ? readdirSync(dir).flatMap((n) => (n.startsWith("@") ? readdirSync(path.join(dir, n)).map((m) => `${n}/${m}`) : n.startsWith(".") ? [] : [n])) : [];
-  const pairs: PackagePair[] = [];
-  for (const owner of names(nodeModules)) {
-    for (const name of names(path.join(nodeModules, owner, "node_modules"))) {
-      const nested = `${owner}/node_modules/${name}`;
-      const top = version(name);
-      const inner = version(nested);
-      if (!top || !inner || top === inner || pairs.some((p) => p.name === name && (p.olderVersion === inner || p.newerVersion === inner))) continue;
-      // Older to newer, as an upgrade's pull request would show it; the nested copy may be either.
-      const nestedIsOlder = compareVersions(inner, top) < 0;
-      pairs.push(
-        nestedIsOlder
-          ? { name, older: nested, newer: name, olderVersion: inner, newerVersion: top }
-          : { name, older: name, newer: nested, olderVersion: top, newerVersion: inner },
-      );
-    }
-  }
-  return pairs.sort((a, b) => a.name.localeCompare(b.name) || a.olderVersion.localeCompare(b.olderVersion));
-}
-
-/** Numeric comparison of `x.y.z` versions; pre-release tags are not needed here. */
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map(Number);
-  const pb = b.split(/[.-]/).map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
+  return parseCatFileBatch(git(projectRoot, ["cat-file", "--batch"], specs.map((s) => `${s}\n`).join("")), specs.length);
 }
 
 // ── what git implies ────────────────────────────────────────────────────────────────────
@@ -429,17 +371,6 @@ function compareSets(a: readonly number[], b: readonly number[]): { union: numbe
   for (const x of left) if (!right.has(x)) differing++;
   for (const x of right) if (!left.has(x)) differing++;
   return { union: new Set([...a, ...b]).size, differing };
-}
-
-/** Each file's hunk text exactly as git wrote it, without the final newline: GitHub's `patch`. */
-function rawPatches(diff: string): string[] {
-  return diff
-    .split(/^(?=diff --git )/m)
-    .filter((section) => section.startsWith("diff --git "))
-    .map((section) => {
-      const start = section.search(/^@@/m);
-      return start < 0 ? "" : section.slice(start).replace(/\n$/, "");
-    });
 }
 
 function sameAsPullRequestFile(file: DiffFile, raw: string): boolean {

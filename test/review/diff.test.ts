@@ -12,6 +12,7 @@ import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
 import { parsePatch, parsePullRequestFile } from "../../src/review/diff/parse-patch.js";
 import { patchText } from "../../src/review/diff/patch-text.js";
 import type { DiffFile } from "../../src/review/diff/types.js";
+import { nestedPackagePairs, parseCatFileBatch, rawPatches } from "../support/diff-corpus.js";
 import { githubOpenApiPath } from "../support/github-openapi.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -46,33 +47,7 @@ function gitNoIndex(cwd: string, ...args: string[]): string {
 /** Blob contents by `rev:path` through one `git cat-file --batch`; null for a missing object. */
 function readBlobs(cwd: string, specs: readonly string[]): (string | null)[] {
   if (specs.length === 0) return [];
-  const out = execFileSync("git", ["cat-file", "--batch"], { cwd, env: gitEnv, input: specs.map((s) => `${s}\n`).join(""), maxBuffer: 512 * 1024 * 1024 });
-  const blobs: (string | null)[] = [];
-  let at = 0;
-  for (let i = 0; i < specs.length; i++) {
-    const eol = out.indexOf(10, at);
-    const header = out.subarray(at, eol).toString("utf8");
-    at = eol + 1;
-    if (header.endsWith(" missing")) {
-      blobs.push(null);
-      continue;
-    }
-    const size = Number(header.split(" ")[2]);
-    blobs.push(out.subarray(at, at + size).toString("utf8"));
-    at += size + 1;
-  }
-  return blobs;
-}
-
-/** Each file's hunk text exactly as git wrote it, without the final newline: GitHub's `patch`. */
-function rawPatches(diff: string): string[] {
-  return diff
-    .split(/^(?=diff --git )/m)
-    .filter((section) => section.startsWith("diff --git "))
-    .map((section) => {
-      const start = section.search(/^@@/m);
-      return start < 0 ? "" : section.slice(start).replace(/\n$/, "");
-    });
+  return parseCatFileBatch(execFileSync("git", ["cat-file", "--batch"], { cwd, env: gitEnv, input: specs.map((s) => `${s}\n`).join(""), maxBuffer: 512 * 1024 * 1024 }), specs.length);
 }
 
 /** `--numstat` counts in diff order; null for a binary file. */
@@ -166,42 +141,6 @@ describe("this repository's own history", () => {
   });
 });
 
-interface PackagePair {
-  readonly name: string;
-  /** Both relative to node_modules, the older version first. */
-  readonly older: string;
-  readonly newer: string;
-}
-
-/** Packages installed twice at different versions: a nested copy and the top-level one. */
-function nestedPackagePairs(): PackagePair[] {
-  const version = (dir: string): string | null => {
-    const file = path.join(nodeModules, dir, "package.json");
-    return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version ?? null : null;
-  };
-  const names = (dir: string): string[] =>
-    existsSync(dir) ? readdirSync(dir).flatMap((n) => (n.startsWith("@") ? readdirSync(path.join(dir, n)).map((m) => `${n}/${m}`) : n.startsWith(".") ? [] : [n])) : [];
-  const pairs: PackagePair[] = [];
-  for (const owner of names(nodeModules)) {
-    for (const name of names(path.join(nodeModules, owner, "node_modules"))) {
-      const nested = `${owner}/node_modules/${name}`;
-      const top = version(name);
-      const inner = version(nested);
-      if (!top || !inner || top === inner || pairs.some((p) => p.name === name)) continue;
-      pairs.push(compareVersions(inner, top) < 0 ? { name, older: nested, newer: name } : { name, older: name, newer: nested });
-    }
-  }
-  return pairs.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Numeric comparison of `x.y.z` versions; pre-release tags are not needed here. */
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map(Number);
-  const pb = b.split(/[.-]/).map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
-
 function filesUnder(root: string, relative = ""): string[] {
   return readdirSync(path.join(root, relative)).flatMap((name) => {
     const child = path.join(relative, name);
@@ -210,7 +149,7 @@ function filesUnder(root: string, relative = ""): string[] {
 }
 
 describe("version-to-version diffs of packages in node_modules", () => {
-  const pairs = nestedPackagePairs();
+  const pairs = nestedPackagePairs(nodeModules);
 
   it("finds packages installed at two versions", () => {
     expect(pairs.length).toBeGreaterThanOrEqual(5);
