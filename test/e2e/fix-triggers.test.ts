@@ -8,10 +8,6 @@ afterEach(async () => {
   await h?.stop();
 });
 
-async function jobCount(): Promise<number> {
-  const counts = await h.bot!.services.queue.counts();
-  return Object.values(counts).reduce((a, b) => a + b, 0);
-}
 
 describe("who and what triggers /coder fix", () => {
   it("rejects a bad or missing signature with 4xx and queues nothing", async () => {
@@ -23,7 +19,7 @@ describe("who and what triggers /coder fix", () => {
     const unsigned = await h.comment({ body: "/coder fix" }, { signature: null });
     expect(unsigned.status).toBeGreaterThanOrEqual(400);
     expect(unsigned.status).toBeLessThan(500);
-    expect(await jobCount()).toBe(0);
+    expect(await h.jobCount()).toBe(0);
     expect(h.github.requests).toEqual([]);
   });
 
@@ -37,7 +33,7 @@ describe("who and what triggers /coder fix", () => {
     expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
     await h.waitForComment(/Opened pull request/);
     await waitFor(async () => (await h.bot!.services.queue.counts()).succeeded === 1, "the job to finish");
-    expect(await jobCount()).toBe(1);
+    expect(await h.jobCount()).toBe(1);
     expect(h.github.state.pulls).toHaveLength(1);
     expect(h.github.violations).toEqual([]);
   });
@@ -66,7 +62,7 @@ describe("who and what triggers /coder fix", () => {
     const bySelf = await h.comment({ body: "/coder fix", login: h.github.botLogin, userType: "Bot" });
     expect([byBot.status, bySelf.status]).toEqual([200, 200]);
     await new Promise((r) => setTimeout(r, 500));
-    expect(await jobCount()).toBe(0);
+    expect(await h.jobCount()).toBe(0);
     expect(h.github.requests).toEqual([]);
   });
 

@@ -21,18 +21,7 @@ function catalog(): IndexCatalog {
   return new IndexCatalog(h.bot!.services.db);
 }
 
-async function jobCount(): Promise<number> {
-  const counts = await h.bot!.services.queue.counts();
-  return Object.values(counts).reduce((a, b) => a + b, 0);
-}
 
-async function settled(succeeded: number): Promise<void> {
-  await waitFor(async () => {
-    const counts = await h.bot!.services.queue.counts();
-    if (counts.failed > 0) throw new Error(`a job failed: ${JSON.stringify(counts)}`);
-    return counts.succeeded === succeeded && counts.queued === 0 && counts.running === 0;
-  }, `${succeeded} job(s) to succeed`, 90_000);
-}
 
 /** The index run of `main` newer than `afterId`, once it has ended. */
 async function finishedRun(afterId = 0): Promise<IndexRun> {
@@ -85,7 +74,7 @@ describe("index jobs in the running bot", () => {
     expect([feature.status, tag.status]).toEqual([200, 200]);
     // A job queued by mistake would have been claimed and run by now.
     await new Promise((r) => setTimeout(r, 500));
-    expect(await jobCount()).toBe(0);
+    expect(await h.jobCount()).toBe(0);
     expect(h.github.requests).toEqual([]);
     expect(mirrored()).toBe(false);
     expect(catalog().lastRun(REPO_KEY, "feature/discounts")).toBeNull();
@@ -98,8 +87,8 @@ describe("index jobs in the running bot", () => {
     expect(merged.status).toBe(200);
     expect(merged.after).toBe(merge);
     const run = await finishedRun();
-    await settled(1);
-    expect(await jobCount()).toBe(1);
+    await h.settled(1, 90_000);
+    expect(await h.jobCount()).toBe(1);
     expect(run).toMatchObject({ status: "complete", commitSha: merge, tag: "main" });
 
     // Every file of the merge commit is in the catalog, the merged branch's own file included.
@@ -130,7 +119,7 @@ describe("index jobs in the running bot", () => {
     const first = await h.push();
     expect(first.after).toBe(h.baseSha);
     const firstRun = await finishedRun();
-    await settled(1);
+    await h.settled(1, 90_000);
     expect(firstRun.status).toBe("complete");
     const before = catalog().entries(REPO_KEY, "main");
     expect(before.size).toBe(Object.keys(shop).length);
@@ -139,7 +128,7 @@ describe("index jobs in the running bot", () => {
     const second = await h.push({ files: { "src/tax.js": changed }, message: "Round sales tax to the nearest cent" });
     expect(second.after).not.toBe(first.after);
     const secondRun = await finishedRun(firstRun.id);
-    await settled(2);
+    await h.settled(2, 90_000);
     expect(secondRun).toMatchObject({ status: "complete", commitSha: second.after });
     expect(secondRun.stats).toMatchObject({ files: before.size, chunked: 1, unchanged: before.size - 1, reused: 0, removed: 0 });
 
@@ -167,7 +156,7 @@ describe("index jobs in the running bot", () => {
     const delivery = await h.comment({ body: "/coder index" });
     expect(delivery.status).toBe(200);
     const report = await h.waitForComment(/Indexed `main` at/, 12, 90_000);
-    await settled(1);
+    await h.settled(1, 90_000);
     expect(h.github.state.reactions.map((r) => ({ content: r.content, commentId: r.commentId }))).toEqual([{ content: "eyes", commentId: delivery.commentId }]);
 
     const match = /Indexed `main` at ([0-9a-f]{7}) in [\d.]+ s: (\d+) files \((\d+) new or changed, (\d+) unchanged, (\d+) removed\), (\d+) chunks, (\d+) embedded \((\d+) from the cache\)/.exec(report.body);
@@ -190,7 +179,7 @@ describe("index jobs in the running bot", () => {
     const gitBefore = h.git.requests.length;
     await h.comment({ body: "/coder index", login: "mallory" });
     const refusal = await h.waitForComment(/only take `\/coder` commands/);
-    await settled(1);
+    await h.settled(1, 90_000);
     expect(refusal.body).toContain("@mallory");
     expect(h.botComments()).toHaveLength(1);
     expect(h.github.state.reactions).toEqual([]);
@@ -212,11 +201,11 @@ describe("index jobs in the running bot", () => {
     await h.startBot();
     await h.push();
     expect((await finishedRun()).status).toBe("complete");
-    await settled(1);
+    await h.settled(1, 90_000);
 
     await h.comment({ body: "/coder fix salesTax truncates instead of rounding to the nearest cent" });
     await h.waitForComment(/nothing to push/, 12, 90_000);
-    await settled(2);
+    await h.settled(2, 90_000);
 
     const chats = h.ollama.chatRequests();
     expect(chats).toHaveLength(2);
@@ -255,11 +244,11 @@ describe("index jobs in the running bot", () => {
     await h.comment({ body: "/coder index" });
     const answer = await h.waitForComment(/switched off for this repository/);
     expect(answer.body).toContain("`index.enabled: false`");
-    await settled(1);
+    await h.settled(1, 90_000);
 
     const pushed = await h.push({ files: { "src/format.js": shop["src/format.js"]!.replace("€", "EUR ") } });
     expect(pushed.status).toBe(200);
-    await settled(2);
+    await h.settled(2, 90_000);
     expect(catalog().lastRun(REPO_KEY, "main")).toBeNull();
     expect(catalog().entries(REPO_KEY, "main").size).toBe(0);
     expect(mirrored()).toBe(false);

@@ -68,18 +68,7 @@ afterEach(async () => {
   await h?.stop();
 });
 
-async function jobCount(): Promise<number> {
-  const counts = await h.bot!.services.queue.counts();
-  return Object.values(counts).reduce((a, b) => a + b, 0);
-}
 
-async function settled(succeeded: number): Promise<void> {
-  await waitFor(async () => {
-    const counts = await h.bot!.services.queue.counts();
-    if (counts.failed > 0) throw new Error(`a job failed: ${JSON.stringify(counts)}`);
-    return counts.succeeded === succeeded && counts.queued === 0 && counts.running === 0;
-  }, `${succeeded} job(s) to succeed`);
-}
 
 /** Waits until no job is queued or running (a delivery has stored its job, if any, by the time it is answered). */
 async function idle(): Promise<void> {
@@ -143,7 +132,7 @@ describe("pull request reviews in the running bot", () => {
     const opened = await h.openPullRequest({ branch: "feature/discounts", commits: discountCommits, title: "Discounts" });
     expect(opened.delivery?.status).toBe(200);
     const [posted] = await h.waitForReviews(opened.number, 1);
-    await settled(1);
+    await h.settled(1);
 
     expect(posted).toMatchObject({ state: "COMMENTED", commitId: opened.head, user: h.github.botLogin });
     // What the model was asked: no tools, a reply held to the review's schema, the whole numbered diff.
@@ -194,7 +183,7 @@ describe("pull request reviews in the running bot", () => {
     // The same delivery again queues nothing; `ready_for_review` for the same head reviews nothing.
     const again = await h.pullRequestEvent("opened", opened.number, { deliveryId: opened.delivery!.deliveryId });
     expect(again.status).toBe(200);
-    expect(await jobCount()).toBe(1);
+    expect(await h.jobCount()).toBe(1);
     const ready = await h.pullRequestEvent("ready_for_review", opened.number);
     expect(ready.status).toBe(200);
     expect(ready.head).toBe(opened.head);
@@ -218,14 +207,14 @@ describe("pull request reviews in the running bot", () => {
 
     const first = await h.openPullRequest({ branch: "feature/discounts", commits: [{ files: { "src/cart.js": cartWithDiscount, "src/format.js": formatWithDiscount }, message: "Discounts" }] });
     await h.waitForReviews(first.number, 1);
-    await settled(1);
+    await h.settled(1);
     expect(titles(h.reviewComments(h.botReviews(first.number)[0]!.id))).toEqual([unroundedDiscount.title, percentSpace.title]);
 
     // Push 2: one more commit that changes one more file.
     const second = await h.pushToPullRequest(first.number, [{ files: { "src/format.js": formatChecked }, message: "Check the percent" }]);
     expect(second.before).toBe(first.head);
     const [, incremental] = await h.waitForReviews(first.number, 2);
-    await settled(2);
+    await h.settled(2);
     expect(filesInPrompt(1)).toEqual(["src/format.js"]);
     expect(userPrompt(1)).toContain(`Review only the changes since commit ${first.head.slice(0, 12)}`);
     expect(userPrompt(1)).toContain("  9 +   if (!Number.isFinite(percent))");
@@ -245,7 +234,7 @@ describe("pull request reviews in the running bot", () => {
     const third = await h.pushToPullRequest(first.number, [{ files: { "src/cart.js": cartWithDiscount, "src/format.js": formatChecked, "src/tax.js": taxWithRefunds }, message: "Discounts and refunds, squashed" }], { force: true });
     expect(h.git.acceptedUpdates(FULL_NAME).at(-1)).toMatchObject({ oldSha: second.head, newSha: third.head, forced: true });
     const [, , full] = await h.waitForReviews(first.number, 3);
-    await settled(3);
+    await h.settled(3);
     expect(filesInPrompt(2)).toEqual(["src/cart.js", "src/format.js", "src/tax.js"]);
     expect(userPrompt(2)).not.toContain("Review only the changes since");
     expect(full).toMatchObject({ commitId: third.head });
@@ -272,7 +261,7 @@ describe("pull request reviews in the running bot", () => {
 
     const readable = await h.openPullRequest({ branch: "feature/discounts", commits: discountCommits });
     const [posted] = await h.waitForReviews(readable.number, 1);
-    await settled(1);
+    await h.settled(1);
     expect(titles(h.reviewComments(posted!.id))).toEqual([unroundedDiscount.title]);
     expect(posted!.body).toContain("Adds applyDiscount.");
     // The second request carried the unreadable reply and what was wrong with it.
@@ -283,7 +272,7 @@ describe("pull request reviews in the running bot", () => {
 
     const unreadable = await h.openPullRequest({ branch: "feature/other", commits: [{ files: { "src/format.js": formatWithDiscount } }] });
     const [note] = await h.waitForReviews(unreadable.number, 1);
-    await settled(2);
+    await h.settled(2);
     expect(h.ollama.chatRequests()).toHaveLength(4);
     expect(note).toMatchObject({ state: "COMMENTED", commitId: unreadable.head });
     expect(note!.body).toContain("I could not read the model's review (Your reply held no JSON object.");
@@ -302,7 +291,7 @@ describe("pull request reviews in the running bot", () => {
 
     await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true, login: "mallory" });
     const refusal = await h.waitForComment(/only take `\/coder` commands/, pr.number, 20_000);
-    await settled(1);
+    await h.settled(1);
     expect(refusal.body).toContain("@mallory");
     expect(h.botReviews(pr.number)).toEqual([]);
     expect(h.github.state.reactions).toEqual([]);
@@ -310,7 +299,7 @@ describe("pull request reviews in the running bot", () => {
 
     const asked = await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true });
     const [posted] = await h.waitForReviews(pr.number, 1, 20_000);
-    await settled(2);
+    await h.settled(2);
     expect(h.github.state.reactions.map((r) => ({ content: r.content, commentId: r.commentId }))).toEqual([{ content: "eyes", commentId: asked.commentId }]);
     expect(posted).toMatchObject({ state: "COMMENTED", commitId: pr.head });
     expect(titles(h.reviewComments(posted!.id))).toEqual([unroundedDiscount.title]);
@@ -319,12 +308,12 @@ describe("pull request reviews in the running bot", () => {
     // The same head asked again: an answer, not a second review.
     await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true });
     await h.waitForComment(new RegExp(`I already reviewed ${pr.head.slice(0, 7)}`), pr.number, 20_000);
-    await settled(3);
+    await h.settled(3);
     expect(h.botReviews(pr.number)).toHaveLength(1);
 
     await h.comment({ body: "/coder review" });
     const answer = await h.waitForComment(/works on pull requests/, 12, 20_000);
-    await settled(4);
+    await h.settled(4);
     expect(answer.body).toBe("`/coder review` works on pull requests; this is an issue.");
     expect(h.botComments()).toHaveLength(1);
     expect(h.ollama.chatRequests()).toHaveLength(1);
@@ -336,9 +325,9 @@ describe("pull request reviews in the running bot", () => {
     h = await Harness.start({ script: [review("Adds applyDiscount.", [unroundedDiscount])], files: shop });
     await h.startBot();
     const draft = await h.openPullRequest({ branch: "feature/discounts", commits: discountCommits, draft: true });
-    await settled(1);
+    await h.settled(1);
     const bump = await h.openPullRequest({ branch: "renovate/prices", commits: [{ files: { "src/format.js": formatWithDiscount } }], login: "renovate[bot]" });
-    await settled(2);
+    await h.settled(2);
     expect([draft.delivery?.status, bump.delivery?.status]).toEqual([200, 200]);
     // Each job read the pull request and stopped there: no model, no review, no comment.
     expect(h.github.requests.filter((r) => r.operationId === "pulls/get")).toHaveLength(2);
@@ -352,16 +341,16 @@ describe("pull request reviews in the running bot", () => {
     h = await Harness.start({ script: [review("Adds applyDiscount.", [unroundedDiscount])], files: { ...shop, ".github/coder.yml": "review:\n  auto: false\n" } });
     await h.startBot();
     const pr = await h.openPullRequest({ branch: "feature/discounts", commits: discountCommits });
-    await settled(1);
+    await h.settled(1);
     await h.pushToPullRequest(pr.number, [{ files: { "src/format.js": formatWithDiscount } }]);
-    await settled(2);
+    await h.settled(2);
     expect(h.github.state.reviews).toEqual([]);
     expect(h.ollama.chatRequests()).toEqual([]);
     expect(h.botComments(pr.number)).toEqual([]);
 
     const asked = await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true });
     const [posted] = await h.waitForReviews(pr.number, 1);
-    await settled(3);
+    await h.settled(3);
     expect(h.github.state.reactions.map((r) => r.commentId)).toEqual([asked.commentId]);
     expect(posted).toMatchObject({ commitId: await h.headOf(pr.number) });
     expect(filesInPrompt(0)).toEqual(["src/cart.js", "src/format.js", "src/tax.js"]);
@@ -374,12 +363,12 @@ describe("reviews across drafts, untouched files and large changes", () => {
     h = await Harness.start({ script: [review("Adds applyDiscount.", [unroundedDiscount])], files: shop });
     await h.startBot();
     const draft = await h.openPullRequest({ branch: "feature/discounts", commits: discountCommits, draft: true });
-    await settled(1);
+    await h.settled(1);
     expect(h.github.state.reviews).toEqual([]);
     const ready = await h.pullRequestEvent("ready_for_review", draft.number);
     expect(ready.status).toBe(200);
     // Today the skipped draft's job holds the head's key, so this delivery queues nothing.
-    expect(await jobCount()).toBe(2);
+    expect(await h.jobCount()).toBe(2);
     const [posted] = await h.waitForReviews(draft.number, 1);
     expect(posted).toMatchObject({ commitId: draft.head });
   });
@@ -389,10 +378,10 @@ describe("reviews across drafts, untouched files and large changes", () => {
     await h.startBot();
     const pr = await h.openPullRequest({ branch: "feature/discounts", commits: [{ files: { "src/cart.js": cartWithDiscount } }] });
     await h.waitForReviews(pr.number, 1);
-    await settled(1);
+    await h.settled(1);
     await h.pushToPullRequest(pr.number, [{ files: { "src/format.js": formatWithDiscount } }]);
     const [, second] = await h.waitForReviews(pr.number, 2);
-    await settled(2);
+    await h.settled(2);
     expect(filesInPrompt(1)).toEqual(["src/format.js"]);
     expect(titles(h.reviewComments(second!.id))).toEqual([percentSpace.title]);
     // Today the finding on cart.js, posted inline on the first review, is listed again in the summary.
@@ -405,9 +394,9 @@ describe("reviews across drafts, untouched files and large changes", () => {
     await h.startBot();
     const pr = await h.openPullRequest({ branch: "feature/discounts", commits: discountCommits });
     await h.waitForComment(/Comment `\/coder review` and I review the most important files/, pr.number);
-    await settled(1);
+    await h.settled(1);
     await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true });
-    await settled(2);
+    await h.settled(2);
     // Today the note's own head stays claimed, and the answer is "I already reviewed …".
     expect(h.botComments(pr.number).map((c) => c.body).join("\n")).not.toMatch(/I already reviewed/);
     const [posted] = await h.waitForReviews(pr.number, 1, 10_000);

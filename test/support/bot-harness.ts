@@ -363,6 +363,25 @@ export class Harness {
     return out.split("\n").filter(Boolean).sort();
   }
 
+  /** Jobs the running bot has stored, whatever their state. */
+  async jobCount(): Promise<number> {
+    const counts = await this.bot!.services.queue.counts();
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  /** Waits until `succeeded` jobs have succeeded and none waits or runs; a failed job fails the wait at once. */
+  async settled(succeeded: number, timeoutMs?: number): Promise<void> {
+    await waitFor(
+      async () => {
+        const counts = await this.bot!.services.queue.counts();
+        if (counts.failed > 0) throw new Error(`a job failed: ${JSON.stringify(counts)}`);
+        return counts.succeeded === succeeded && counts.queued === 0 && counts.running === 0;
+      },
+      `${succeeded} job(s) to succeed`,
+      timeoutMs,
+    );
+  }
+
   async stop(): Promise<void> {
     await this.bot?.stop();
     await this.killChild();
