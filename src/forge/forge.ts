@@ -116,11 +116,13 @@ export interface Review {
 
 /**
  * An inline review comment. A reply carries `inReplyToId`, the thread's first comment, so
- * "answered" is visible here; whether a thread was resolved is not (only GitHub's GraphQL API
- * tells that).
+ * "answered" is visible here; whether a thread was resolved is not (see
+ * {@link Forge.resolvedReviewThreads}).
  */
 export interface ReviewComment {
   readonly id: number;
+  /** The global id, which GitHub's GraphQL API uses for the same comment. */
+  readonly nodeId: string;
   readonly reviewId: number | null;
   readonly path: string;
   /** Null once GitHub considers the comment outdated (its line is no longer in the diff). */
@@ -186,6 +188,11 @@ export interface Forge {
   listReviews(repo: RepoRef, number: number): Promise<Review[]>;
   /** Every inline comment of the pull request, replies included, oldest first. */
   listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]>;
+  /**
+   * The global ids of the first comments of the pull request's resolved review threads. Only
+   * GitHub's GraphQL API knows which threads were resolved.
+   */
+  resolvedReviewThreads(repo: RepoRef, number: number): Promise<Set<string>>;
   /** Answers in the thread of `commentId` (GitHub threads replies under the thread's first comment). */
   replyToReviewComment(repo: RepoRef, number: number, commentId: number, body: string): Promise<PostedComment>;
   /** The open pull request whose head is `branch` in this repository, if any. */

@@ -5,12 +5,15 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { diffFiles, diffHunkThrough, rowAt, type DiffFile, type DiffRow } from "./fake-github-diff.js";
+import { answerGraphql } from "./fake-github-graphql.js";
 import { validateRequest } from "./github-openapi.js";
 import { readBody } from "./http-body.js";
 
 const execFileAsync = promisify(execFile);
 
 const API_PREFIX = "/api/v3";
+/** Where Octokit sends GraphQL queries for a GitHub Enterprise base URL ending in /api/v3. */
+const GRAPHQL_PATH = "/api/graphql";
 const JSON_TYPE = "application/json; charset=utf-8";
 const DOCS_URL = "https://docs.github.com/rest";
 
@@ -185,6 +188,8 @@ export interface FakeGitHubState {
   pulls: PullRecord[];
   reviews: ReviewRecord[];
   reviewComments: ReviewCommentRecord[];
+  /** Ids of the first comments of resolved threads. */
+  resolvedThreads: Set<number>;
 }
 
 export interface AddIssueOptions {
@@ -274,6 +279,8 @@ export interface FakeGitHub {
    * rules as `POST …/reviews`; throws with GitHub's error text when GitHub would refuse it.
    */
   addReviewComment(options: AddReviewCommentOptions): Promise<ReviewCommentRecord>;
+  /** Marks the thread of a review comment resolved, as a person does with "Resolve conversation". */
+  resolveThread(commentId: number): void;
   setFile(owner: string, repo: string, path: string, content: string | Buffer): void;
   setBranch(owner: string, repo: string, branch: string, sha: string): void;
   setPermission(owner: string, repo: string, login: string, permission: RepoPermission): void;
@@ -548,7 +555,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const botLogin = `${appSlug}[bot]`;
   const appCreatedAt = timestamp();
 
-  const state: FakeGitHubState = { tokens: [], repos: new Map(), issues: [], comments: [], reactions: [], pulls: [], reviews: [], reviewComments: [] };
+  const state: FakeGitHubState = { tokens: [], repos: new Map(), issues: [], comments: [], reactions: [], pulls: [], reviews: [], reviewComments: [], resolvedThreads: new Set() };
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const unimplemented: string[] = [];
@@ -1779,6 +1786,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   async function answer(request: IncomingMessage, record: RecordedRequest): Promise<Reply> {
     const { method } = record;
     const text = await readBody(request);
+    if (record.path === GRAPHQL_PATH && method === "POST") return answerGraphqlRequest(text, record);
     if (!record.path.startsWith(`${API_PREFIX}/`)) {
       violations.push(`${method} ${record.path}: request outside ${API_PREFIX}`);
       return { status: 404, json: { message: "Not Found", documentation_url: DOCS_URL } };
@@ -1814,6 +1822,34 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (error instanceof HttpError) return { status: error.status, json: error.body };
       throw error;
     }
+  }
+
+  function answerGraphqlRequest(text: string, record: RecordedRequest): Reply {
+    record.operationId = "graphql";
+    const parsed = parseBody(text, "application/json");
+    record.body = parsed.value;
+    const authProblem = checkAuth ? authenticate("/graphql", record.authorization) : null;
+    if (authProblem !== null) {
+      violations.push(`POST ${record.path}: auth: ${authProblem}`);
+      return { status: 401, json: { message: authProblem, documentation_url: DOCS_URL } };
+    }
+    const injected = takeFailure("graphql");
+    if (injected !== undefined) return { status: injected.status, json: { message: injected.message, documentation_url: DOCS_URL } };
+    const answer = answerGraphql(parsed.error ? undefined : parsed.value, {
+      threadsOf: (owner, name, number) => {
+        const repo = findRepo(owner, name);
+        if (repo === undefined) return "no-repo";
+        const pull = pullsOf(repo).find((candidate) => candidate.number === number);
+        if (pull === undefined) return "no-pull";
+        return state.reviewComments
+          .filter((comment) => comment.inReplyToId === null && samePull(comment, pull))
+          .sort((a, b) => a.id - b.id)
+          .map((root) => ({ rootId: root.id, nodeId: nodeId("PRRC", root.id), resolved: state.resolvedThreads.has(root.id) }));
+      },
+    });
+    if (answer.violation !== undefined) violations.push(`POST ${record.path}: ${answer.violation}`);
+    if (answer.unimplemented !== undefined) unimplemented.push(answer.unimplemented);
+    return { status: answer.status, json: answer.json };
   }
 
   function authenticate(template: string, authorization: string | undefined): string | null {
@@ -1974,6 +2010,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     addComment,
     addPullRequest,
     addReviewComment,
+    resolveThread: (commentId) => {
+      const comment = state.reviewComments.find((candidate) => candidate.id === commentId);
+      if (comment === undefined) throw new Error(`fake GitHub: no review comment ${commentId}`);
+      state.resolvedThreads.add(comment.inReplyToId ?? comment.id);
+    },
     setFile: (owner, repo, path, content) => {
       mustFindRepo(owner, repo).files.set(path.replace(/^\/+/, ""), typeof content === "string" ? Buffer.from(content) : content);
     },

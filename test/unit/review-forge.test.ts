@@ -386,6 +386,31 @@ describe("reading what was already said", () => {
     expectDocumented("POST", `/repos/acme/widgets/pulls/${pull.number}/comments/${first.id}/replies`, 201, reply.json);
     expect((await call("POST", `/repos/acme/widgets/pulls/${pull.number}/comments/1/replies`, { body: "to nothing" })).status).toBe(404);
   });
+
+  it("tells which threads were resolved through GraphQL, by the global id of their first comment, across pages", async () => {
+    const pull = startPull("many");
+    const head = git(scratch, "--git-dir", bare, "rev-parse", "many");
+    const notes = Array.from({ length: 101 }, (_, index) => ({ path: `gen/file-${String(index + 1).padStart(3, "0")}.txt`, line: 1, side: "RIGHT" as const, body: `note ${index + 1}` }));
+    await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "Many notes", comments: notes });
+    expect(await forge.resolvedReviewThreads(REPO, pull.number)).toEqual(new Set());
+    const comments = await forge.listReviewComments(REPO, pull.number);
+    const [second, last] = [comments[1]!, comments[100]!];
+    // Resolving by a reply's id resolves its thread, whose first comment is what GraphQL names.
+    const reply = await fake.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pull.number, inReplyTo: last.id, body: "Done.", user: "carol" });
+    fake.resolveThread(second.id);
+    fake.resolveThread(reply.id);
+    const before = fake.requests.length;
+    expect(await forge.resolvedReviewThreads(REPO, pull.number)).toEqual(new Set([second.nodeId, last.nodeId]));
+    const queries = fake.requests.slice(before);
+    expect(queries.map((r) => [r.method, r.path, r.operationId, r.status])).toEqual([
+      ["POST", "/api/graphql", "graphql", 200],
+      ["POST", "/api/graphql", "graphql", 200],
+    ]);
+    expect((queries[1]!.body as { variables: { number: number; cursor: string } }).variables).toMatchObject({ owner: "acme", name: "widgets", number: pull.number, cursor: expect.any(String) });
+    await expect(forge.resolvedReviewThreads(REPO, 9_999)).rejects.toThrow("Could not resolve to a PullRequest with the number of 9999.");
+    expect(fake.violations).toEqual([]);
+    expect(fake.unimplemented).toEqual([]);
+  });
 });
 
 describe("narrowPullRequest", () => {

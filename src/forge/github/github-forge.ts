@@ -25,7 +25,29 @@ const repoParams = (repo: RepoRef) => ({ owner: repo.owner, repo: repo.repo });
 
 const roles: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
 
-/** The Forge over GitHub's REST API, authenticated as one App installation. */
+const REVIEW_THREADS_QUERY = `query ($owner: String!, $name: String!, $number: Int!, $cursor: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100, after: $cursor) {
+        pageInfo { hasNextPage endCursor }
+        nodes { isResolved comments(first: 1) { nodes { id } } }
+      }
+    }
+  }
+}`;
+
+interface ReviewThreadsPage {
+  repository: {
+    pullRequest: {
+      reviewThreads: {
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        nodes: Array<{ isResolved: boolean; comments: { nodes: Array<{ id: string } | null> | null } } | null> | null;
+      };
+    } | null;
+  } | null;
+}
+
+/** The Forge over GitHub's REST API (GraphQL only for resolved threads, which REST cannot tell), as one App installation. */
 export class GitHubForge implements Forge {
   readonly #octokit: Octokit;
 
@@ -134,6 +156,7 @@ export class GitHubForge implements Forge {
     const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...repoParams(repo), pull_number: number, sort: "created", direction: "asc", per_page: 100 });
     return comments.map((comment) => ({
       id: comment.id,
+      nodeId: comment.node_id,
       reviewId: comment.pull_request_review_id,
       path: comment.path,
       // GitHub sends null (despite its schema) for both once a comment is outdated.
@@ -149,6 +172,23 @@ export class GitHubForge implements Forge {
       createdAt: comment.created_at,
       url: comment.html_url,
     }));
+  }
+
+  async resolvedReviewThreads(repo: RepoRef, number: number): Promise<Set<string>> {
+    const resolved = new Set<string>();
+    let cursor: string | null = null;
+    // A thread's first comment is enough to match it with the REST comments; 100 threads a page.
+    do {
+      const page: ReviewThreadsPage = await this.#octokit.graphql<ReviewThreadsPage>(REVIEW_THREADS_QUERY, { owner: repo.owner, name: repo.repo, number, cursor });
+      const threads = page.repository?.pullRequest?.reviewThreads;
+      if (!threads) break;
+      for (const thread of threads.nodes ?? []) {
+        const first = thread?.comments.nodes?.[0]?.id;
+        if (thread?.isResolved && first) resolved.add(first);
+      }
+      cursor = threads.pageInfo.hasNextPage ? threads.pageInfo.endCursor : null;
+    } while (cursor);
+    return resolved;
   }
 
   async replyToReviewComment(repo: RepoRef, number: number, commentId: number, body: string): Promise<PostedComment> {
