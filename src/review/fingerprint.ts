@@ -7,11 +7,27 @@ import type { Finding } from "./findings.js";
  * above). Whitespace and case differences in the code and title do not count.
  */
 export function fingerprint(finding: Pick<Finding, "path" | "category" | "title">, code: string): string {
-  const title = finding.title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
   const lines = code
     .split("\n")
     .map((l) => l.trim().replace(/\s+/g, " "))
     .filter(Boolean)
     .join("\n");
-  return createHash("sha256").update(`${finding.path}\0${finding.category}\0${title}\0${lines}`).digest("hex").slice(0, 32);
+  return digest(`${finding.path}\0${finding.category}\0${gist(finding.title)}\0${lines}`);
+}
+
+/**
+ * The subject of a finding without the code under it: the file, the kind of problem and the gist
+ * of the title. Once a person has answered or resolved a thread, the same subject is not raised
+ * again even after the code beneath it changed; a fingerprint alone would see new code as new.
+ */
+export function topic(finding: Pick<Finding, "path" | "category" | "title">): string {
+  return digest(`${finding.path}\0${finding.category}\0${gist(finding.title)}`);
+}
+
+function gist(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
 }

@@ -6,17 +6,17 @@ import type { LlmProvider } from "../llm/types.js";
 import type { Job } from "../queue/job.js";
 import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
 import { passGate } from "../triggers/command-gate.js";
-import { askForReview } from "./ask-for-review.js";
+import { conductReview } from "./conduct-review.js";
 import { DiffLineMap } from "./diff/line-map.js";
 import { parsePullRequestFile } from "./diff/parse-patch.js";
 import type { DiffFile } from "./diff/types.js";
+import { findingMarker } from "./finding-marker.js";
 import { placeFindings, type Placement } from "./place-findings.js";
-import { planReview } from "./plan-review.js";
+import { readPriorReviews, type PriorReviews } from "./prior-reviews.js";
 import { renderReviewBody } from "./render-review.js";
 import type { ReviewHistory } from "./review-history.js";
 import type { ReviewJobPayload } from "./review-payload.js";
 import { runReviewTests, type ReviewTestDeps } from "./review-tests.js";
-import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";
 
 export interface ReviewJobDeps {
   readonly forgeFor: (installationId: number | null) => Promise<Forge>;
@@ -28,13 +28,14 @@ export interface ReviewJobDeps {
   readonly log: Logger;
 }
 
-/** Of the model's window, what the diff may take; the rest is instructions, context and the reply. */
-const DIFF_SHARE = 0.5;
+/** Related code from the index, in tokens. */
 const CONTEXT_TOKENS = 1_500;
 
 /**
  * Reviews a pull request's head once: the whole change the first time, and after a push only what
- * the push changed, never repeating a finding posted before. The review is one COMMENT (approving
+ * the push changed, never repeating a finding posted before nor one on a subject people answered
+ * or resolved. What was posted is known from the bot's own records and from the pull request
+ * itself (markers in what the bot wrote), so a lost data directory repeats nothing either. The review is one COMMENT (approving
  * or requesting changes only where the repository allows it) with inline comments on lines of the
  * diff and a summary that holds everything else.
  */
@@ -75,7 +76,14 @@ export class ReviewJobHandler implements JobHandler {
       return "succeeded";
     }
     try {
-      await this.#review(forge, payload, pr, config, automatic, context.signal);
+      const prior = await this.#priorReviews(forge, repo, number);
+      if (prior.reviewedHeads.has(head)) {
+        // Posted by this bot before its state was lost (a new data directory): the pull request remembers.
+        this.#deps.log.info({ repo: repoKey, number, head }, "head already reviewed on the pull request");
+        if (comment) await forge.createComment(repo, number, `I already reviewed ${head.slice(0, 7)}; push a new commit and I review what it changes.`);
+        return "succeeded";
+      }
+      await this.#review(forge, payload, pr, config, automatic, prior, context.signal);
       return "succeeded";
     } catch (error) {
       this.#deps.history.releaseHead(repoKey, number, head);
@@ -84,11 +92,11 @@ export class ReviewJobHandler implements JobHandler {
     }
   }
 
-  async #review(forge: Forge, payload: ReviewJobPayload, pr: PullRequestInfo, config: RepoConfig, automatic: boolean, signal: AbortSignal): Promise<void> {
+  async #review(forge: Forge, payload: ReviewJobPayload, pr: PullRequestInfo, config: RepoConfig, automatic: boolean, prior: PriorReviews, signal: AbortSignal): Promise<void> {
     const { repo, number } = payload;
     const repoKey = repoKeyOf(repo);
     const head = pr.head.sha;
-    const { files, incrementalFrom } = await this.#changes(forge, repo, pr);
+    const { files, incrementalFrom } = await this.#changes(forge, repo, pr, prior);
     const { parsed: diffFiles, unreadable } = parseChangedFiles(files);
     const changedLines = diffFiles.reduce((n, f) => n + f.additions + f.deletions, 0);
     if (automatic && changedLines > config.review.maxDiffLines) {
@@ -97,49 +105,72 @@ export class ReviewJobHandler implements JobHandler {
       this.#deps.history.releaseHead(repoKey, number, head);
       return;
     }
-    const info = await this.#deps.provider.describe(signal);
-    const plan = planReview(diffFiles, { include: config.review.include, exclude: config.review.exclude, budgetTokens: Math.floor(info.contextSize * DIFF_SHARE) });
-    const fullPlan = { ...plan, skipped: [...plan.skipped, ...unreadable] };
-    if (plan.reviewed.length === 0) {
-      const id = await forge.createReview(repo, number, { commitId: head, event: "COMMENT", body: renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: { inline: [], summaryOnly: [], repeated: 0 }, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label }), comments: [] });
+    const guidance = [config.review.instructions, (await forge.getFile(repo, "CONTRIBUTING.md", repo.defaultBranch).catch(() => null))?.slice(0, 3_000) ?? ""].filter(Boolean).join("\n\n");
+    const { plan, review, wholeFiles } = await conductReview({
+      provider: this.#deps.provider,
+      config,
+      files: diffFiles,
+      unreadable,
+      repoFullName: `${repo.owner}/${repo.repo}`,
+      number,
+      title: pr.title,
+      body: pr.body,
+      incrementalFrom,
+      guidance,
+      relatedCode: (query) => this.#relatedCode(repoKey, repo.defaultBranch, query, signal),
+      readAtHead: (path) => forge.getFile(repo, path, head).catch(() => null),
+      signal,
+    });
+    const model = this.#deps.provider.label;
+    if (review === null) {
+      const id = await forge.createReview(repo, number, { commitId: head, event: "COMMENT", body: renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: { inline: [], summaryOnly: [], repeated: 0, discussed: 0 }, plan, headSha: head, incrementalFrom, model }), comments: [] });
       this.#deps.history.recordReview(repoKey, number, head, id, []);
       return;
     }
-    const guidance = [config.review.instructions, (await forge.getFile(repo, "CONTRIBUTING.md", repo.defaultBranch).catch(() => null))?.slice(0, 3_000) ?? ""].filter(Boolean).join("\n\n");
-    const related = await this.#relatedCode(repoKey, repo.defaultBranch, `${pr.title}\n${plan.reviewed.map((r) => r.file.hunks.map((h) => h.section).join(" ")).join(" ")}`, signal);
-    const review = await askForReview(
-      this.#deps.provider,
-      reviewSystemPrompt({ maxFindings: config.review.maxFindings, instructions: guidance }),
-      reviewTaskPrompt({ repoFullName: `${repo.owner}/${repo.repo}`, number, title: pr.title, body: pr.body, plan: fullPlan, incrementalFrom, context: related }),
-      { maxTokens: Math.min(4_096, Math.floor(info.contextSize / 4)), signal },
-    );
     const test = config.review.runTests ? await this.#tests(forge, payload, head, config, signal) : null;
     const map = DiffLineMap.from(diffFiles);
     // An incremental review's map shows only the push; fingerprints need the code from the whole pull request.
     const codeMap = incrementalFrom ? DiffLineMap.from(parseChangedFiles(await forge.listPullRequestFiles(repo, number)).parsed) : undefined;
-    const placement = placeFindings(review.findings, map, { posted: this.#deps.history.postedFingerprints(repoKey, number), maxInline: config.review.maxFindings, ...(codeMap ? { codeMap } : {}) });
+    const posted = new Set([...this.#deps.history.postedFingerprints(repoKey, number), ...prior.posted]);
+    const placement = placeFindings(review.findings, map, { posted, discussed: prior.discussed, maxInline: config.review.maxFindings, ...(codeMap ? { codeMap } : {}) });
     const walkthrough = review.unreadable ? `I could not read the model's review (${review.unreadable}), so there are no findings this time.` : review.summary;
-    const body = renderReviewBody({ walkthrough, placement, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label, test });
+    const render = (placed: Placement) => renderReviewBody({ walkthrough, placement: placed, plan, headSha: head, incrementalFrom, model, test, markFindings: true });
     const event = reviewEvent(config, placement, pr);
     let id: number;
     try {
-      id = await forge.createReview(repo, number, { commitId: head, event, body, comments: placement.inline.map((c) => ({ path: c.path, line: c.line, side: c.side, ...(c.startLine !== undefined ? { startLine: c.startLine, startSide: c.side } : {}), body: c.body })) });
+      id = await forge.createReview(repo, number, {
+        commitId: head,
+        event,
+        body: render(placement),
+        comments: placement.inline.map((c) => ({ path: c.path, line: c.line, side: c.side, ...(c.startLine !== undefined ? { startLine: c.startLine, startSide: c.side } : {}), body: `${c.body}\n\n${findingMarker(c)}` })),
+      });
     } catch (error) {
       if (!(error instanceof ReviewRejectedError && error.reason === "unresolved-position")) throw error;
       // The forge disagreed with the line map; the findings still reach the author, in the summary.
       this.#deps.log.warn({ errors: error.errors }, "inline comments refused; posting them in the summary");
-      const moved: Placement = { inline: [], summaryOnly: [...placement.inline.map((c) => ({ finding: c.finding, why: "the forge refused the line", fingerprint: c.fingerprint })), ...placement.summaryOnly], repeated: placement.repeated };
-      id = await forge.createReview(repo, number, { commitId: head, event, body: renderReviewBody({ walkthrough, placement: moved, plan: fullPlan, headSha: head, incrementalFrom, model: this.#deps.provider.label, test }), comments: [] });
+      const moved: Placement = { ...placement, inline: [], summaryOnly: [...placement.inline.map((c) => ({ finding: c.finding, why: "the forge refused the line", fingerprint: c.fingerprint, topic: c.topic })), ...placement.summaryOnly] };
+      id = await forge.createReview(repo, number, { commitId: head, event, body: render(moved), comments: [] });
     }
-    const posted = [...placement.inline.map((c) => ({ fingerprint: c.fingerprint, headSha: head, path: c.path, line: c.line, title: c.finding.title })), ...placement.summaryOnly.map((s) => ({ fingerprint: s.fingerprint, headSha: head, path: s.finding.path, line: s.finding.line, title: s.finding.title }))];
-    this.#deps.history.recordReview(repoKey, number, head, id, posted);
-    this.#deps.log.info({ repo: repoKey, number, head, inline: placement.inline.length, summary: placement.summaryOnly.length, repeated: placement.repeated, dropped: review.dropped.length }, "review posted");
+    const record = [...placement.inline.map((c) => ({ fingerprint: c.fingerprint, headSha: head, path: c.path, line: c.line, title: c.finding.title })), ...placement.summaryOnly.map((s) => ({ fingerprint: s.fingerprint, headSha: head, path: s.finding.path, line: s.finding.line, title: s.finding.title }))];
+    this.#deps.history.recordReview(repoKey, number, head, id, record);
+    this.#deps.log.info({ repo: repoKey, number, head, inline: placement.inline.length, summary: placement.summaryOnly.length, repeated: placement.repeated, discussed: placement.discussed, wholeFiles: wholeFiles.length, dropped: review.dropped.length }, "review posted");
+  }
+
+  /** What the pull request shows of earlier reviews; resolved threads only where the forge can tell (GitHub's GraphQL API). */
+  async #priorReviews(forge: Forge, repo: ReviewJobPayload["repo"], number: number): Promise<PriorReviews> {
+    const [reviews, comments] = await Promise.all([forge.listReviews(repo, number), forge.listReviewComments(repo, number)]);
+    const resolvedThreads = await forge.resolvedReviewThreads(repo, number).catch((error: unknown) => {
+      // Answered threads and every posted finding are still known; only resolution is missed.
+      this.#deps.log.warn({ err: error }, "could not read which review threads are resolved");
+      return new Set<string>();
+    });
+    return readPriorReviews({ reviews, comments, resolvedThreads });
   }
 
   /** The whole pull request, or only what came since the last reviewed head when that is an ancestor of this one. */
-  async #changes(forge: Forge, repo: ReviewJobPayload["repo"], pr: PullRequestInfo): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
+  async #changes(forge: Forge, repo: ReviewJobPayload["repo"], pr: PullRequestInfo, prior: PriorReviews): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
     const repoKey = repoKeyOf(repo);
-    const last = this.#deps.history.lastReviewedHead(repoKey, pr.number);
+    const last = this.#deps.history.lastReviewedHead(repoKey, pr.number) ?? prior.lastReviewedHead;
     if (last && last !== pr.head.sha) {
       const comparison = await forge.compareCommits(repo, last, pr.head.sha);
       if (comparison.kind === "compared" && comparison.status === "ahead" && !comparison.mayBeIncomplete) return { files: comparison.files, incrementalFrom: last };

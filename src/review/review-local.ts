@@ -2,13 +2,11 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { runGit } from "../git/run-git.js";
 import type { CodeIndex } from "../index/code-index.js";
 import type { LlmProvider } from "../llm/types.js";
-import { askForReview } from "./ask-for-review.js";
+import { conductReview } from "./conduct-review.js";
 import { DiffLineMap } from "./diff/line-map.js";
 import { parseGitDiff } from "./diff/parse-git-diff.js";
 import { placeFindings } from "./place-findings.js";
-import { planReview } from "./plan-review.js";
 import { renderReviewBody } from "./render-review.js";
-import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";
 
 /**
  * A review of a local range (`base...head`, the changes since their merge base, as a pull request
@@ -32,17 +30,31 @@ export async function reviewLocal(params: {
   const [baseSha, headSha] = [await resolve(base), await resolve(head)];
   const diff = await runGit(["-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "-M", `${baseSha}...${headSha}`], { cwd: root });
   const files = parseGitDiff(diff.stdout);
-  const info = await provider.describe(signal);
-  const plan = planReview(files, { include: config.review.include, exclude: config.review.exclude, budgetTokens: Math.floor(info.contextSize / 2) });
   const subject = await runGit(["log", "-1", "--format=%s%n%n%b", headSha], { cwd: root });
   const [title = "", ...rest] = subject.stdout.split("\n");
-  const related = params.index && params.index.codeIndex.ready(params.index.repoKey, params.index.tag) ? await params.index.codeIndex.contextFor(params.index.repoKey, params.index.tag, title, 1_500, signal) : "";
-  const review = await askForReview(
+  const index = params.index;
+  const { plan, review } = await conductReview({
     provider,
-    reviewSystemPrompt({ maxFindings: config.review.maxFindings, instructions: config.review.instructions }),
-    reviewTaskPrompt({ repoFullName: root, number: 0, title, body: rest.join("\n").trim(), plan, incrementalFrom: null, context: related ? `Related code (for context; review only the diff):\n\n${related}` : "" }),
-    { maxTokens: Math.min(4_096, Math.floor(info.contextSize / 4)), signal },
-  );
+    config,
+    files,
+    repoFullName: root,
+    number: 0,
+    title,
+    body: rest.join("\n").trim(),
+    incrementalFrom: null,
+    guidance: config.review.instructions,
+    relatedCode: async (query) => {
+      if (!index || !index.codeIndex.ready(index.repoKey, index.tag)) return "";
+      const related = await index.codeIndex.contextFor(index.repoKey, index.tag, query, 1_500, signal);
+      return related ? `Related code (for context; review only the diff):\n\n${related}` : "";
+    },
+    readAtHead: async (path) => {
+      const shown = await runGit(["show", `${headSha}:${path}`], { cwd: root, allowFailure: true });
+      return shown.exitCode === 0 ? shown.stdout : null;
+    },
+    signal,
+  });
+  if (review === null) return renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: { inline: [], summaryOnly: [], repeated: 0, discussed: 0 }, plan, headSha, incrementalFrom: null, model: provider.label });
   const placement = placeFindings(review.findings, DiffLineMap.from(files), { posted: new Set(), maxInline: config.review.maxFindings });
   const walkthrough = review.unreadable ? `The model's review could not be read (${review.unreadable}).` : review.summary;
   const inline = placement.inline.map((c) => `── ${c.path}:${c.startLine !== undefined ? `${c.startLine}-` : ""}${c.line}${c.side === "LEFT" ? " (removed line)" : ""}\n${c.body}`);

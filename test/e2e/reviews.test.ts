@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FULL_NAME, Harness, type CommitSpec } from "../support/bot-harness.js";
 import type { ReviewCommentRecord, ReviewRecord } from "../support/fake-github.js";
@@ -367,7 +370,7 @@ describe("reviews across drafts, untouched files and large changes", () => {
     expect(h.github.state.reviews).toEqual([]);
     const ready = await h.pullRequestEvent("ready_for_review", draft.number);
     expect(ready.status).toBe(200);
-    // Today the skipped draft's job holds the head's key, so this delivery queues nothing.
+    // The skipped draft's job did not keep the head: this delivery queues a second job.
     expect(await h.jobCount()).toBe(2);
     const [posted] = await h.waitForReviews(draft.number, 1);
     expect(posted).toMatchObject({ commitId: draft.head });
@@ -384,7 +387,7 @@ describe("reviews across drafts, untouched files and large changes", () => {
     await h.settled(2);
     expect(filesInPrompt(1)).toEqual(["src/format.js"]);
     expect(titles(h.reviewComments(second!.id))).toEqual([percentSpace.title]);
-    // Today the finding on cart.js, posted inline on the first review, is listed again in the summary.
+    // The finding on cart.js, posted inline on the first review, is not listed again in the summary.
     expect(second!.body).not.toContain(unroundedDiscount.title);
     expect(second!.body).toContain("1 finding(s) already raised on an earlier commit are not repeated.");
   });
@@ -397,9 +400,87 @@ describe("reviews across drafts, untouched files and large changes", () => {
     await h.settled(1);
     await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true });
     await h.settled(2);
-    // Today the note's own head stays claimed, and the answer is "I already reviewed …".
+    // The note gave its head back, so the answer is a review, not "I already reviewed …".
     expect(h.botComments(pr.number).map((c) => c.body).join("\n")).not.toMatch(/I already reviewed/);
     const [posted] = await h.waitForReviews(pr.number, 1, 10_000);
     expect(posted).toMatchObject({ commitId: pr.head });
+  });
+});
+
+describe("what people did with earlier findings", () => {
+  /** Line 19 of cart.js and line 9 of format.js rewritten: the findings on them now sit on other code. */
+  const cartRewritten = cartWithDiscount.replace("line.price = line.price * (1 - percent / 100);", "line.price = line.price - (line.price * percent) / 100;");
+  const formatRewritten = formatWithDiscount.replace("  return `${percent} %`;", '  return String(percent) + " %";');
+
+  it("reads the changed files whole, does not raise again what a person answered or resolved, and repeats nothing after losing its data directory", { timeout: 120_000 }, async () => {
+    const script = [
+      review("Adds discounts and their formatting.", [unroundedDiscount, percentSpace]),
+      // After the rewrite the model raises both subjects again, on the new code, and one new finding.
+      review("Rewrites the discount.", [unroundedDiscount, percentSpace, throwsInCheckout]),
+      // A bot with a fresh data directory meets every earlier finding again, and one new one.
+      review("Refunds.", [throwsInCheckout, unroundedDiscount, refundsRounded]),
+    ];
+    h = await Harness.start({ script, files: shop });
+    await h.startBot();
+    const pr = await h.openPullRequest({ branch: "feature/discounts", commits: [{ files: { "src/cart.js": cartWithDiscount, "src/format.js": formatWithDiscount }, message: "Discounts" }] });
+    const [first] = await h.waitForReviews(pr.number, 1);
+    await h.settled(1);
+    // The model saw each changed file whole, numbered as the diff numbers it, beside the diff.
+    expect(userPrompt(0)).toContain("The changed files in full at the head");
+    expect(userPrompt(0)).toContain("### src/cart.js (whole file)\n  1   import { salesTax } from \"./tax.js\";");
+    expect(userPrompt(0)).toContain("\n  5     const subtotal = items.reduce(");
+    expect(userPrompt(0)).toContain("### src/format.js (whole file)");
+    const [discount, percent] = h.reviewComments(first!.id);
+    expect(titles([discount!, percent!])).toEqual([unroundedDiscount.title, percentSpace.title]);
+
+    // Alice answers one finding; someone resolves the other's thread.
+    await h.github.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pr.number, inReplyTo: discount!.id, body: "Intended: prices are rounded once, at checkout.", user: "alice" });
+    h.github.resolveThread(percent!.id);
+
+    const second = await h.pushToPullRequest(pr.number, [{ files: { "src/cart.js": cartRewritten, "src/format.js": formatRewritten }, message: "Rewrite the discount" }]);
+    const [, rewritten] = await h.waitForReviews(pr.number, 2);
+    await h.settled(2);
+    expect(userPrompt(1)).toContain(`Review only the changes since commit ${pr.head.slice(0, 12)}`);
+    expect(titles(h.reviewComments(rewritten!.id))).toEqual([throwsInCheckout.title]);
+    expect(rewritten!.body).toContain("2 finding(s) on threads already answered or resolved are not raised again.");
+    expect(rewritten!.body).not.toContain("not repeated");
+
+    // A new data directory: the bot knows nothing of this pull request but what GitHub shows.
+    await h.bot!.stop();
+    rmSync(h.dataDir, { recursive: true, force: true });
+    h.dataDir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-e2e-"));
+    h.env = { ...h.env, CODER_DATA_DIR: h.dataDir };
+    await h.startBot();
+    // Asked for the head it reviewed last, the fresh bot finds that review on the pull request.
+    await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true });
+    await h.waitForComment(new RegExp(`I already reviewed ${second.head.slice(0, 7)}`), pr.number, 20_000);
+    await h.settled(1);
+    expect(h.ollama.chatRequests()).toHaveLength(2);
+
+    await h.pushToPullRequest(pr.number, [{ files: { "src/tax.js": taxWithRefunds }, message: "No sales tax on refunds" }]);
+    const [, , third] = await h.waitForReviews(pr.number, 3);
+    await h.settled(2);
+    // Incremental from the head GitHub shows was reviewed last, though the bot's own records are gone.
+    expect(userPrompt(2)).toContain(`Review only the changes since commit ${second.head.slice(0, 12)}`);
+    expect(filesInPrompt(2)).toEqual(["src/tax.js"]);
+    expect(titles(h.reviewComments(third!.id))).toEqual([refundsRounded.title]);
+    expect(third!.body).toContain("1 finding(s) already raised on an earlier commit are not repeated.");
+    expect(third!.body).toContain("1 finding(s) on threads already answered or resolved are not raised again.");
+    expect(h.botReviews(pr.number)).toHaveLength(3);
+    expect(h.ollama.chatRequests()).toHaveLength(3);
+    expect(h.github.requests.filter((r) => r.operationId === "graphql").map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expectCleanContract();
+  });
+
+  it("still reviews when the forge cannot say which threads are resolved", async () => {
+    h = await Harness.start({ script: [review("Adds applyDiscount.", [unroundedDiscount])], files: shop });
+    await h.startBot();
+    // What an installation without the GraphQL scope it needs, or a proxy that blocks /graphql, answers.
+    h.github.failNext("graphql", { status: 403, message: "Resource not accessible by integration" });
+    const pr = await h.openPullRequest({ branch: "feature/discounts", commits: discountCommits });
+    const [posted] = await h.waitForReviews(pr.number, 1);
+    await h.settled(1);
+    expect(titles(h.reviewComments(posted!.id))).toEqual([unroundedDiscount.title]);
+    expect(h.github.requests.filter((r) => r.operationId === "graphql").map((r) => r.status)).toEqual([403]);
   });
 });

@@ -1,0 +1,62 @@
+import type { RepoConfig } from "../config/repo-config.js";
+import { estimateCounter } from "../llm/tokens/token-counter.js";
+import type { LlmProvider } from "../llm/types.js";
+import { askForReview, type ModelReview } from "./ask-for-review.js";
+import type { DiffFile } from "./diff/types.js";
+import { fullFilesWithin } from "./full-files.js";
+import { planReview, type ReviewPlan } from "./plan-review.js";
+import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";
+
+/** Of the model's window, what the diff may take; the rest is instructions, context and the reply. */
+const DIFF_SHARE = 0.5;
+/** Left free of the window for the chat template and counting error. */
+const MARGIN_TOKENS = 256;
+
+export interface ConductedReview {
+  /** What was reviewed and what was not; `unreadable` files are among the skipped. */
+  readonly plan: ReviewPlan;
+  /** Null when nothing in the change is reviewable: the model was not asked. */
+  readonly review: ModelReview | null;
+  /** The files the model saw whole, beside their diffs. */
+  readonly wholeFiles: readonly string[];
+}
+
+/**
+ * One review from a parsed diff, the same for a pull request and a local range: plan the files
+ * within half the window, then fill what the reply and the prompt leave with the changed files
+ * whole, and ask the model for findings.
+ */
+export async function conductReview(params: {
+  readonly provider: LlmProvider;
+  readonly config: RepoConfig;
+  readonly files: readonly DiffFile[];
+  /** Files whose diff could not be read, named in the summary. */
+  readonly unreadable?: ReadonlyArray<{ readonly path: string; readonly reason: string }>;
+  readonly repoFullName: string;
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly incrementalFrom: string | null;
+  /** The repository's review instructions (coder.yml and CONTRIBUTING). */
+  readonly guidance: string;
+  /** Related code from the index for a query, with its heading; empty without an index. */
+  readonly relatedCode: (query: string) => Promise<string>;
+  /** A file's content at the head; null when it cannot be read. */
+  readonly readAtHead: (path: string) => Promise<string | null>;
+  readonly signal: AbortSignal;
+}): Promise<ConductedReview> {
+  const { provider, config, signal } = params;
+  const info = await provider.describe(signal);
+  const planned = planReview(params.files, { include: config.review.include, exclude: config.review.exclude, budgetTokens: Math.floor(info.contextSize * DIFF_SHARE) });
+  const plan: ReviewPlan = { ...planned, skipped: [...planned.skipped, ...(params.unreadable ?? [])] };
+  if (plan.reviewed.length === 0) return { plan, review: null, wholeFiles: [] };
+  const related = await params.relatedCode(`${params.title}\n${plan.reviewed.map((r) => r.file.hunks.map((h) => h.section).join(" ")).join(" ")}`);
+  const system = reviewSystemPrompt({ maxFindings: config.review.maxFindings, instructions: params.guidance });
+  const task = (wholeFiles: string) =>
+    reviewTaskPrompt({ repoFullName: params.repoFullName, number: params.number, title: params.title, body: params.body, plan, incrementalFrom: params.incrementalFrom, context: related, wholeFiles });
+  const maxTokens = Math.min(4_096, Math.floor(info.contextSize / 4));
+  const budgetTokens = info.contextSize - maxTokens - MARGIN_TOKENS - estimateCounter.count(system) - estimateCounter.count(task(""));
+  const whole = budgetTokens > 0 ? await fullFilesWithin({ files: plan.reviewed.map((r) => r.file), read: params.readAtHead, budgetTokens }) : { text: "", included: [] };
+  const review = await askForReview(provider, system, task(whole.text), { maxTokens, signal });
+  return { plan, review, wholeFiles: whole.included };
+}
