@@ -7,7 +7,7 @@ import { readOnlyTools } from "../tools/read-only-tools.js";
 import type { ToolContext } from "../tools/tool.js";
 import type { CommandRunner } from "../workspace/runner.js";
 import { askSystemPrompt, askTaskPrompt } from "./ask-prompt.js";
-import { checkCitations } from "./check-citations.js";
+import { checkCitations, type CitationLink } from "./check-citations.js";
 
 export interface Answer {
   readonly text: string;
@@ -29,6 +29,8 @@ export async function answerQuestion(params: {
   readonly question: string;
   readonly context?: string;
   readonly codeSearch?: ToolContext["codeSearch"];
+  /** Turns each real citation into a link (on the forge); plain text without it (the terminal). */
+  readonly link?: CitationLink;
   readonly signal: AbortSignal;
   readonly runs?: { readonly store: RunStore; readonly jobId: number | null; readonly repoKey: string };
   readonly budgets?: { readonly steps: number; readonly minutes: number; readonly tokens: number };
@@ -51,6 +53,6 @@ export async function answerQuestion(params: {
   if (params.runs && runId !== null) params.runs.store.finish(runId, { stopReason: result.stopReason, steps: result.steps, promptTokens: result.promptTokens, completionTokens: result.completionTokens });
   if (result.stopReason === "model-error") throw new Error(`${result.error?.message ?? "the model failed"}${result.error?.hint ? ` (${result.error.hint})` : ""}`);
   const raw = result.summary?.trim() || `I could not find an answer (${result.stopReason}${result.stuck ? `: ${result.stuck}` : ""}).`;
-  const checked = await checkCitations(raw, guard);
+  const checked = await checkCitations(raw, guard, params.link);
   return { text: checked.text, stopReason: result.stopReason, citations: { valid: checked.valid, invalid: checked.invalid }, runId };
 }

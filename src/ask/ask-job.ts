@@ -12,6 +12,7 @@ import { HostRunner } from "../workspace/host-runner.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { Worktrees } from "../workspace/worktrees.js";
 import { answerQuestion } from "./answer-question.js";
+import type { CitationLink } from "./check-citations.js";
 import { explainQuestion, parseExplainTarget } from "./ask-prompt.js";
 import type { AskJobPayload } from "./ask-payload.js";
 
@@ -62,7 +63,8 @@ export class AskJobHandler implements JobHandler {
     const ref = issue.isPullRequest ? (await forge.getPullRequest(repo, issue.number)).head.sha : `refs/remotes/origin/${repo.defaultBranch}`;
     const resolved = await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: gitDir, allowFailure: true });
     if (resolved.exitCode !== 0) throw new Error(`${ref} is not in the repository`);
-    const worktree = await this.#deps.worktrees.add(gitDir, resolved.stdout.trim(), `ask-${job.id}`);
+    const commit = resolved.stdout.trim();
+    const worktree = await this.#deps.worktrees.add(gitDir, commit, `ask-${job.id}`);
     try {
       const index = this.#deps.codeIndex;
       const searchable = index && index.ready(repoKey, repo.defaultBranch) ? index : null;
@@ -73,10 +75,11 @@ export class AskJobHandler implements JobHandler {
         runner: new HostRunner(worktree.dir),
         repoFullName: `${repo.owner}/${repo.repo}`,
         question,
-        context: searchable ? await searchable.contextFor(repoKey, repo.defaultBranch, question, 2_000, context.signal).catch(() => "") : "",
+        context: searchable ? indexContext(await searchable.contextFor(repoKey, repo.defaultBranch, question, 2_000, context.signal).catch(() => ""), repo.defaultBranch, issue.isPullRequest) : "",
         ...(searchable
           ? { codeSearch: async (q: string, k: number) => (await searchable.search(repoKey, repo.defaultBranch, q, k, context.signal)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text })) }
           : {}),
+        link: blobLink(repo.cloneUrl, commit),
         signal: context.signal,
         runs: { store: this.#deps.runs, jobId: job.id, repoKey },
       });
@@ -96,6 +99,18 @@ export class AskJobHandler implements JobHandler {
     const forge = await this.#deps.forgeFor(payload.installationId);
     await forge.createComment(payload.repo, payload.issue.number, `I could not answer: ${reason}`);
   }
+}
+
+/** The index holds the default branch; on a pull request the checkout is its head, which may differ. */
+function indexContext(text: string, branch: string, pullRequest: boolean): string {
+  if (!text) return "";
+  return `Code that may be relevant, from the index of \`${branch}\`${pullRequest ? " (this pull request may have changed it)" : ""}; read the files to be sure:\n\n${text}`;
+}
+
+/** A permanent link to lines of a file at a commit, as the forge shows them (`…/blob/<sha>/<path>#L3-L6`). */
+function blobLink(cloneUrl: string, commit: string): CitationLink {
+  const web = cloneUrl.replace(/\.git$/, "");
+  return (path, start, end) => `${web}/blob/${commit}/${path.split("/").map(encodeURIComponent).join("/")}#L${start}${end > start ? `-L${end}` : ""}`;
 }
 
 export function askSubject(issueNumber: number): string {

@@ -215,6 +215,7 @@ export class Harness {
       body: options.body ?? "Please review.",
       ...(options.number !== undefined ? { number: options.number } : {}),
     });
+    await this.#updatePullRef(pull.number);
     const delivery = options.deliver === false ? null : await this.pullRequestEvent("opened", pull.number);
     return { number: pull.number, head: await this.headOf(pull.number), delivery };
   }
@@ -228,6 +229,7 @@ export class Harness {
     const pull = this.#pull(number);
     const before = await this.headOf(number);
     await this.#commit(pull.headRef, commits, options.force ? { from: "main", force: true } : {});
+    await this.#updatePullRef(number);
     const delivery = await this.pullRequestEvent("synchronize", number, { before, ...(options.deliveryId ? { deliveryId: options.deliveryId } : {}) });
     return { ...delivery, before };
   }
@@ -303,6 +305,11 @@ export class Harness {
    * branch over at that branch of the server. The git server refuses non-fast-forward pushes (to
    * catch the bot making one), so a forced push lifts that for its own duration only.
    */
+  /** GitHub keeps every pull request's head as refs/pull/N/head in the base repository, forks or not. */
+  async #updatePullRef(number: number): Promise<void> {
+    await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "update-ref", `refs/pull/${number}/head`, await this.headOf(number)]);
+  }
+
   async #commit(branch: string, commits: readonly CommitSpec[], options: { from?: string; force?: boolean }): Promise<string> {
     const work = mkdtempSync(path.join(os.tmpdir(), "coder-bot-dev-"));
     const bare = this.git.repoPath(FULL_NAME);

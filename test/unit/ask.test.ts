@@ -5,6 +5,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { answerQuestion } from "../../src/ask/answer-question.js";
 import { explainQuestion, parseExplainTarget } from "../../src/ask/ask-prompt.js";
+import { checkCitations } from "../../src/ask/check-citations.js";
+import { PathGuard } from "../../src/safety/path-guard.js";
 import { HostRunner } from "../../src/workspace/host-runner.js";
 import { FunctionProvider } from "../support/function-provider.js";
 
@@ -37,6 +39,18 @@ describe("/coder ask and explain", () => {
     // Only reading tools were offered: nothing can write or run.
     expect(provider.requests[0]?.tools.map((t) => t.name).sort()).toEqual(["answer", "find_files", "git_status", "grep", "list_files", "read_file", "search_code"]);
     expect(JSON.stringify(provider.requests[2]?.messages)).toContain("timingSafeEqual(Buffer.from(expected)");
+  });
+
+  it("links every real citation to its lines, and only those", async () => {
+    const link = (file: string, start: number, end: number) => `https://forge.example/acme/hooks/blob/abc123/${file}#L${start}-L${end}`;
+    const checked = await checkCitations("In `src/verify.js:3-6`, see src/verify.js:5; not src/verify.js:6-3 nor src/verify.js:0 nor src/gone.js:1.", new PathGuard(root), link);
+    expect(checked).toEqual({
+      text:
+        "In [`src/verify.js:3-6`](https://forge.example/acme/hooks/blob/abc123/src/verify.js#L3-L6), see [src/verify.js:5](https://forge.example/acme/hooks/blob/abc123/src/verify.js#L5-L5); " +
+        "not src/verify.js:6-3 _(not found in the code)_ nor src/verify.js:0 _(not found in the code)_ nor src/gone.js:1 _(not found in the code)_.",
+      valid: 2,
+      invalid: 3,
+    });
   });
 
   it("reads what to explain", () => {
