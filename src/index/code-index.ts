@@ -2,7 +2,8 @@ import type { Embedder } from "../llm/types.js";
 import { estimateCounter } from "../llm/tokens/token-counter.js";
 import type { IndexCatalog } from "./catalog.js";
 import { indexRepository, type IndexerDeps, type IndexProgress, type IndexStats, type VectorSource } from "./indexer.js";
-import { location, Retriever, type RetrievedChunk } from "./retriever.js";
+import { chunkBlock, relatedCode } from "./related-code.js";
+import { Retriever, type RetrievedChunk } from "./retriever.js";
 import type { Chunk, IndexStore, ScanResult } from "./types.js";
 
 export interface CodeIndexDeps {
@@ -64,13 +65,24 @@ export class CodeIndex {
     const parts: string[] = [];
     let used = 0;
     for (const { chunk } of hits) {
-      const block = `${location(chunk)}${chunk.symbols.length > 0 ? ` (${chunk.symbols.join(".")})` : ""}\n\`\`\`\n${chunk.text}\n\`\`\``;
+      const block = chunkBlock(chunk);
       const cost = estimateCounter.count(block);
       if (used + cost > budgetTokens) continue;
       parts.push(block);
       used += cost;
     }
     return parts.join("\n\n");
+  }
+
+  /** What a review shows beside a diff (see `related-code.ts`): definitions, callers, then code near in meaning. */
+  relatedCode(
+    repoKey: string,
+    tag: string,
+    change: { readonly query: string; readonly changed: readonly string[]; readonly called: readonly string[]; readonly changedPaths: ReadonlySet<string> },
+    budgetTokens: number,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return relatedCode({ store: this.#deps.store, search: (query, k) => this.search(repoKey, tag, query, k, signal), repoKey, tag, ...change, budgetTokens });
   }
 
   /** Files and their main symbols, in path order, within `budgetTokens`. */

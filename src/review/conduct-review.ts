@@ -2,6 +2,7 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { estimateCounter } from "../llm/tokens/token-counter.js";
 import type { LlmProvider } from "../llm/types.js";
 import { askForReview, type ModelReview } from "./ask-for-review.js";
+import { changedSymbols, type ChangedSymbols } from "./changed-symbols.js";
 import type { DiffFile } from "./diff/types.js";
 import { fullFilesWithin } from "./full-files.js";
 import { planReview, type ReviewPlan } from "./plan-review.js";
@@ -11,6 +12,13 @@ import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";
 const DIFF_SHARE = 0.5;
 /** Left free of the window for the chat template and counting error. */
 const MARGIN_TOKENS = 256;
+
+/** What the index is asked for: code near the change in meaning, and by the names it changes and calls. */
+export interface RelatedCodeRequest extends ChangedSymbols {
+  readonly query: string;
+  /** Every file of the change: the model sees them already. */
+  readonly changedPaths: ReadonlySet<string>;
+}
 
 export interface ConductedReview {
   /** What was reviewed and what was not; `unreadable` files are among the skipped. */
@@ -39,8 +47,8 @@ export async function conductReview(params: {
   readonly incrementalFrom: string | null;
   /** The repository's review instructions (coder.yml and CONTRIBUTING). */
   readonly guidance: string;
-  /** Related code from the index for a query, with its heading; empty without an index. */
-  readonly relatedCode: (query: string) => Promise<string>;
+  /** Related code from the index for the change, with its heading; empty without an index. */
+  readonly relatedCode: (change: RelatedCodeRequest) => Promise<string>;
   /** A file's content at the head; null when it cannot be read. */
   readonly readAtHead: (path: string) => Promise<string | null>;
   readonly signal: AbortSignal;
@@ -50,7 +58,12 @@ export async function conductReview(params: {
   const planned = planReview(params.files, { include: config.review.include, exclude: config.review.exclude, budgetTokens: Math.floor(info.contextSize * DIFF_SHARE) });
   const plan: ReviewPlan = { ...planned, skipped: [...planned.skipped, ...(params.unreadable ?? [])] };
   if (plan.reviewed.length === 0) return { plan, review: null, wholeFiles: [] };
-  const related = await params.relatedCode(`${params.title}\n${plan.reviewed.map((r) => r.file.hunks.map((h) => h.section).join(" ")).join(" ")}`);
+  const reviewed = plan.reviewed.map((r) => r.file);
+  const related = await params.relatedCode({
+    query: `${params.title}\n${reviewed.map((file) => file.hunks.map((h) => h.section).join(" ")).join(" ")}`,
+    ...changedSymbols(reviewed),
+    changedPaths: new Set(params.files.map((file) => file.path)),
+  });
   const system = reviewSystemPrompt({ maxFindings: config.review.maxFindings, instructions: params.guidance });
   const task = (wholeFiles: string) =>
     reviewTaskPrompt({ repoFullName: params.repoFullName, number: params.number, title: params.title, body: params.body, plan, incrementalFrom: params.incrementalFrom, context: related, wholeFiles });

@@ -6,7 +6,7 @@ import type { LlmProvider } from "../llm/types.js";
 import type { Job } from "../queue/job.js";
 import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
 import { passGate } from "../triggers/command-gate.js";
-import { conductReview } from "./conduct-review.js";
+import { conductReview, type RelatedCodeRequest } from "./conduct-review.js";
 import { DiffLineMap } from "./diff/line-map.js";
 import { parsePullRequestFile } from "./diff/parse-patch.js";
 import type { DiffFile } from "./diff/types.js";
@@ -117,7 +117,7 @@ export class ReviewJobHandler implements JobHandler {
       body: pr.body,
       incrementalFrom,
       guidance,
-      relatedCode: (query) => this.#relatedCode(repoKey, repo.defaultBranch, query, signal),
+      relatedCode: (change) => this.#relatedCode(repoKey, repo.defaultBranch, change, signal),
       readAtHead: (path) => forge.getFile(repo, path, head).catch(() => null),
       signal,
     });
@@ -185,12 +185,12 @@ export class ReviewJobHandler implements JobHandler {
     return runReviewTests(this.#deps.tests, { repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token: await forge.gitToken(), number, headSha: head, config, name: `review-${number}-${head.slice(0, 7)}`, signal });
   }
 
-  async #relatedCode(repoKey: string, tag: string, query: string, signal: AbortSignal): Promise<string> {
+  async #relatedCode(repoKey: string, tag: string, change: RelatedCodeRequest, signal: AbortSignal): Promise<string> {
     const index = this.#deps.codeIndex;
     if (!index || !index.ready(repoKey, tag)) return "";
     try {
-      const text = await index.contextFor(repoKey, tag, query, CONTEXT_TOKENS, signal);
-      return text ? `Related code from the default branch (for context; review only the diff):\n\n${text}` : "";
+      const text = await index.relatedCode(repoKey, tag, change, CONTEXT_TOKENS, signal);
+      return text ? `Related code from the default branch (for context; review only the diff).\n\n${text}` : "";
     } catch (error) {
       this.#deps.log.warn({ err: error }, "the code index could not be used for the review");
       return "";

@@ -43,10 +43,10 @@ export async function reviewLocal(params: {
     body: rest.join("\n").trim(),
     incrementalFrom: null,
     guidance: config.review.instructions,
-    relatedCode: async (query) => {
+    relatedCode: async (change) => {
       if (!index || !index.codeIndex.ready(index.repoKey, index.tag)) return "";
-      const related = await index.codeIndex.contextFor(index.repoKey, index.tag, query, 1_500, signal);
-      return related ? `Related code (for context; review only the diff):\n\n${related}` : "";
+      const related = await index.codeIndex.relatedCode(index.repoKey, index.tag, change, 1_500, signal);
+      return related ? `Related code (for context; review only the diff).\n\n${related}` : "";
     },
     readAtHead: async (path) => {
       const shown = await runGit(["show", `${headSha}:${path}`], { cwd: root, allowFailure: true });

@@ -9,6 +9,8 @@ import type { CodeIndex } from "../../src/index/code-index.js";
 import { openCodeIndex, type OpenedCodeIndex } from "../../src/index/open-code-index.js";
 import { loadEnv } from "../../src/config/env.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
+import { changedSymbols } from "../../src/review/changed-symbols.js";
+import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
 
 const identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"];
 const commanderLib = path.join(path.dirname(createRequire(import.meta.url).resolve("commander")), "lib");
@@ -89,6 +91,49 @@ describe("indexing a repository", () => {
       ["make the argument optional or required", "lib/argument.js", "  argOptional() {"],
     ];
     for (const [query, file, text] of queries) expect(await firstHolds("main", query, file, text), query).toBe(true);
+  }, 60_000);
+
+  it("gives a review the definitions a change calls and the code that uses what it changes", async () => {
+    // A change that edits InvalidArgumentError in lib/error.js and adds a file calling editDistance.
+    const diff = [
+      "diff --git a/lib/error.js b/lib/error.js",
+      "--- a/lib/error.js",
+      "+++ b/lib/error.js",
+      "@@ -25,2 +25,2 @@ class CommanderError extends Error {",
+      " class InvalidArgumentError extends CommanderError {",
+      "-  constructor(message) {",
+      "+  constructor(message, value) {",
+      "diff --git a/lib/closest.js b/lib/closest.js",
+      "new file mode 100644",
+      "--- /dev/null",
+      "+++ b/lib/closest.js",
+      "@@ -0,0 +1,3 @@",
+      "+function closestWord(word, candidates) {",
+      "+  return candidates.sort((a, b) => editDistance(word, a) - editDistance(word, b))[0];",
+      "+}",
+      "",
+    ].join("\n");
+    const files = parseGitDiff(diff);
+    const symbols = changedSymbols(files);
+    expect(symbols.changed).toEqual(["InvalidArgumentError", "closestWord"]);
+    expect(symbols.called).toEqual(["editDistance"]);
+    const text = await index.relatedCode(key, "main", { query: "closest word by edit distance", ...symbols, changedPaths: new Set(files.map((f) => f.path)) }, 4_000);
+    const sections = text.split(/\n\n(?=Definitions of|Code that uses|Other code near)/);
+    expect(sections.map((section) => section.split("\n")[0])).toEqual(["Definitions of what the change calls:", "Code that uses what the change modifies:", "Other code near the change in meaning:"]);
+    // The definition is editDistance's own chunk, quoted with its real lines.
+    const [definition] = [...sections[0]!.matchAll(/^(\S+):(\d+)-(\d+) \(([^)]*)\)\n```\n([\s\S]*?)\n```$/gm)];
+    expect(definition?.slice(1, 2)).toEqual(["lib/suggestSimilar.js"]);
+    expect(definition?.[4]).toBe("editDistance");
+    expect(definition?.[5]).toBe(readFileSync(path.join(repo, "lib/suggestSimilar.js"), "utf8").split("\n").slice(Number(definition![2]) - 1, Number(definition![3])).join("\n"));
+    // Callers come from the other files, never from the changed one, and each really names the class.
+    const callers = [...sections[1]!.matchAll(/^(\S+):\d+-\d+[^\n]*\n```\n([\s\S]*?)\n```$/gm)];
+    expect(new Set(callers.map((c) => c[1]))).toEqual(new Set(["lib/argument.js", "lib/option.js"]));
+    for (const caller of callers) expect(caller[2]).toMatch(/\bInvalidArgumentError\b/);
+    expect(text).not.toMatch(/^lib\/error\.js:/m);
+    // Each chunk once, and within the budget.
+    const locations = [...text.matchAll(/^(\S+:\d+-\d+)/gm)].map((m) => m[1]);
+    expect(new Set(locations).size).toBe(locations.length);
+    expect(await index.relatedCode(key, "main", { query: "x", changed: [], called: ["editDistance"], changedPaths: new Set() }, 10)).toBe("");
   }, 60_000);
 
   it("an unchanged repository is not chunked or embedded again", async () => {
