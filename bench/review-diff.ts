@@ -12,8 +12,9 @@
  * Every file is also read a second time from GitHub's shape of it (the hunks alone, no final
  * newline), which must give the same hunks.
  *
- * Review preparation: parsing, the line map and per-file summaries (the walkthrough line and the
- * numbered hunks of the prompt) for the corpus diff nearest 2,000 changed lines, timed beside
+ * Review preparation: parsing, the line map, per-file summaries (the walkthrough line), the plan
+ * with the prompt's numbered hunks, and the names related code is looked up by, for the corpus
+ * diff nearest 2,000 changed lines, timed beside
  * `git diff` producing that diff.
  */
 import { spawnSync } from "node:child_process";
@@ -25,7 +26,8 @@ import { checkAgainstContent } from "../src/review/diff/check-against-content.js
 import { DiffParseError } from "../src/review/diff/diff-parse-error.js";
 import { describeFile, summarizeFile } from "../src/review/diff/file-summary.js";
 import { DiffLineMap, FileLineMap } from "../src/review/diff/line-map.js";
-import { numberedPatch } from "../src/review/diff/numbered-patch.js";
+import { changedSymbols } from "../src/review/changed-symbols.js";
+import { planReview } from "../src/review/plan-review.js";
 import { parseGitDiff } from "../src/review/diff/parse-git-diff.js";
 import { parsePullRequestFile, type PullRequestFileInput } from "../src/review/diff/parse-patch.js";
 import { patchText } from "../src/review/diff/patch-text.js";
@@ -389,9 +391,12 @@ function pullRequestFile(file: DiffFile, raw: string): PullRequestFileInput {
 function prepare(files: readonly DiffFile[]): number {
   const map = DiffLineMap.from(files);
   const walkthrough = files.map((f) => describeFile(summarizeFile(f))).join("\n");
-  const prompt = files.map((f) => numberedPatch(f)).join("\n");
+  // The review's own planning (numbered patches within the budget, most important first) and the names it looks related code up by.
+  const plan = planReview(files, { include: [], exclude: [], budgetTokens: Number.MAX_SAFE_INTEGER });
+  const prompt = plan.reviewed.map((r) => r.patch).join("\n");
+  const symbols = changedSymbols(files);
   // A result that depends on everything, so no step can be skipped.
-  return map.paths().length + walkthrough.length + prompt.length;
+  return map.paths().length + walkthrough.length + prompt.length + symbols.changed.length + symbols.called.length;
 }
 
 function timePreparation(diff: CorpusDiff, git: Git): ReviewDiffResult["preparation"] {
