@@ -42,7 +42,7 @@ async function cli(args: string[], env: Record<string, string>, cwd: string) {
 }
 
 describe("coder-bot CLI", () => {
-  it("index, search and review work on a real checkout", async () => {
+  it("index, search and review work on a real checkout", { timeout: 180_000 }, async () => {
     const repo = await makeRepo({
       "src/pricing.js": "export function applyDiscount(price, percent) {\n  return price - (price * percent) / 100;\n}\n\nexport function addTax(price, rate) {\n  return price * (1 + rate);\n}\n",
       "src/cart.js": "export function cartTotal(items) {\n  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);\n}\n",
