@@ -1,4 +1,5 @@
 import type { Embedder } from "../llm/types.js";
+import { lexicalQuery } from "./lexical-query.js";
 import type { Chunk, IndexStore } from "./types.js";
 
 export interface RetrievedChunk {
@@ -19,9 +20,10 @@ const VECTOR_WEIGHT = 0.25;
 const DEPTH = 4;
 
 /**
- * Hybrid search over one repository's tag: lexical hits (identifiers split) and nearest vectors,
- * fused by reciprocal rank, then nudged by where the query's words appear: a chunk whose own symbol
- * is named in the query, or whose path is, is almost always the one meant.
+ * Hybrid search over one repository's tag: lexical hits (identifiers split, English function words
+ * left out) and the whole query's nearest vectors, fused by reciprocal rank, then nudged by where
+ * the query's words appear: a chunk whose own symbol is named in the query, or whose path is, is
+ * almost always the one meant.
  */
 export class Retriever {
   readonly #store: IndexStore;
@@ -36,7 +38,10 @@ export class Retriever {
     const text = query.trim();
     if (text === "" || k <= 0) return [];
     const [vector] = await this.#embedder.embed([text], signal);
-    const [lexical, nearest] = await Promise.all([this.#store.lexical(repoKey, text, k * DEPTH, tag), vector ? this.#store.nearest(repoKey, vector, k * DEPTH, tag) : Promise.resolve([])]);
+    const [lexical, nearest] = await Promise.all([
+      this.#store.lexical(repoKey, lexicalQuery(text), k * DEPTH, tag),
+      vector ? this.#store.nearest(repoKey, vector, k * DEPTH, tag) : Promise.resolve([]),
+    ]);
     const fused = new Map<string, { chunk: Chunk; score: number }>();
     const add = (hits: ReadonlyArray<{ chunk: Chunk }>, weight: number) =>
       hits.forEach((hit, rank) => {
