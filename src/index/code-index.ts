@@ -15,6 +15,8 @@ export interface CodeIndexDeps {
   readonly chunk: IndexerDeps["chunk"];
 }
 
+/** Chunks a task's context is chosen from, best first. */
+const CONTEXT_DEPTH = 30;
 /** Kinds that name a file's main symbols in the repository map. */
 const MAP_KINDS = new Set(["class", "interface", "function", "struct", "enum", "trait", "type", "impl", "module", "method"]);
 
@@ -59,9 +61,12 @@ export class CodeIndex {
     return this.#retriever.search(repoKey, tag, query, k, signal);
   }
 
-  /** The best chunks for a task, whole, as many as fit `budgetTokens`. */
+  /**
+   * The best chunks for a task, whole, as many as fit `budgetTokens`. Read deep enough that a few
+   * large chunks skipped for size still leave enough smaller ones to fill the budget.
+   */
   async contextFor(repoKey: string, tag: string, query: string, budgetTokens: number, signal?: AbortSignal): Promise<string> {
-    const hits = await this.search(repoKey, tag, query, 12, signal);
+    const hits = await this.search(repoKey, tag, query, CONTEXT_DEPTH, signal);
     const parts: string[] = [];
     let used = 0;
     for (const { chunk } of hits) {
