@@ -78,5 +78,11 @@ export interface LlmProvider {
 /** Turns texts into vectors (for the code index); a provider may implement it beside chat. */
 export interface Embedder {
   readonly label: string;
+  /**
+   * The length of its vectors when known without embedding anything: a fixed model's, or what an
+   * earlier call returned. The indexer needs it before every run; when it is missing, one text is
+   * embedded to learn it.
+   */
+  readonly dimensions?: number | undefined;
   embed(texts: readonly string[], signal?: AbortSignal): Promise<number[][]>;
 }
