@@ -12,22 +12,10 @@ import { LlmError } from "../../src/llm/llm-error.js";
 import type { Embedder } from "../../src/llm/types.js";
 import { hashVector, startFakeOllamaEmbed, type FakeOllamaEmbed } from "../support/fake-ollama-embed.js";
 import { freePort } from "../support/net.js";
+import { cosine } from "../support/vectors.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "embed-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  a.forEach((x, index) => {
-    const y = b[index] ?? 0;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  });
-  return dot / Math.sqrt(na * nb);
-}
 
 const chunk = (text: string) => ({ text, contentHash: createHash("sha256").update(text).digest("hex") });
 

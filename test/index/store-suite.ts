@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { IndexStoreError } from "../../src/index/store/index-store-error.js";
 import type { Chunk, IndexStore } from "../../src/index/types.js";
+import { seededVectors } from "../support/vectors.js";
 
 /** A chunk with sensible defaults; the content hash follows the text unless given. */
 export function makeChunk(over: Partial<Chunk> & { readonly id: string }): Chunk {
@@ -26,18 +27,6 @@ export function axisVector(axis: number, dimensions: number, lean = 0.1): number
   vector[axis % dimensions] = 1;
   vector[(axis + 1) % dimensions] = lean;
   return vector;
-}
-
-/** Deterministic pseudo-random vectors for the large batch (xorshift; no Math.random in tests). */
-function seededVectors(count: number, dimensions: number, seed: number): number[][] {
-  let state = seed >>> 0 || 1;
-  const next = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return ((state >>> 0) / 0xffffffff) * 2 - 1;
-  };
-  return Array.from({ length: count }, () => Array.from({ length: dimensions }, next));
 }
 
 const DIMENSIONS = 8;
