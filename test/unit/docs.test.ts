@@ -37,4 +37,13 @@ describe("README", () => {
     expect(commands).toEqual(["./scripts/start.sh", "./scripts/test.sh"]);
     expect(readFileSync(path.join(root, ".ci/run"), "utf8")).toContain("scripts/test.sh");
   });
+
+  it("has the sections a reader comes for, and names every event the App subscribes to", () => {
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    for (const section of ["Quick start", "Configuration", "Models", "Reviews", "Code index", "Deploying", "How it keeps you safe", "Command line"]) expect(headings, section).toContain(section);
+    const events = /default_events:\n((?:\s+- \w+\n)+)/.exec(readFileSync(path.join(root, "app.yml"), "utf8"))?.[1]?.match(/\w+/g) ?? [];
+    expect(events.length).toBeGreaterThan(0);
+    const deploying = readme.slice(readme.indexOf("## Deploying"), readme.indexOf("## How it keeps you safe"));
+    for (const event of events) expect(deploying, event).toContain(`\`${event}\``);
+  });
 });
