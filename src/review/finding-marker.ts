@@ -18,3 +18,12 @@ export function findingMarker(finding: MarkedFinding): string {
 export function readFindingMarkers(body: string): MarkedFinding[] {
   return [...body.matchAll(MARKER)].map((m) => ({ fingerprint: m[1]!, topic: m[2]! }));
 }
+
+/**
+ * The model's text without anything shaped like a marker. The model reads the author's diff, and a
+ * diff can ask it to write a marker, which would silence a finding on a later push; only the bot
+ * writes markers, after the model's text.
+ */
+export function withoutMarkers(text: string): string {
+  return text.replace(/<!--\s*coder-bot:[\s\S]*?-->/g, "");
+}

@@ -1,5 +1,6 @@
 import type { DiffLineMap } from "./diff/line-map.js";
 import type { Finding, Severity } from "./findings.js";
+import { withoutMarkers } from "./finding-marker.js";
 import { fingerprint, topic } from "./fingerprint.js";
 
 export interface InlineComment {
@@ -43,6 +44,8 @@ export function placeFindings(
     readonly maxInline: number;
     /** The whole pull request's diff when `map` holds only a push's: the code a finding is about, for its fingerprint. */
     readonly codeMap?: DiffLineMap;
+    /** The head's lines of a changed file, for a finding on lines no diff shows; null where unknown. */
+    readonly codeAt?: (path: string, start: number, end: number) => string | null;
   },
 ): Placement {
   const inline: InlineComment[] = [];
@@ -54,7 +57,10 @@ export function placeFindings(
   for (const finding of ordered) {
     const start = finding.startLine !== undefined && finding.startLine < finding.line ? finding.startLine : finding.line;
     const onDiff = start === finding.line ? map.canComment(finding.path, finding.side, finding.line) : map.canCommentRange(finding.path, finding.side, start, finding.line);
-    const code = finding.side === "RIGHT" ? ((map.newSideText(finding.path, start, finding.line) ?? options.codeMap?.newSideText(finding.path, start, finding.line))?.join("\n") ?? "") : "";
+    const code =
+      finding.side === "RIGHT"
+        ? ((map.newSideText(finding.path, start, finding.line) ?? options.codeMap?.newSideText(finding.path, start, finding.line))?.join("\n") ?? options.codeAt?.(finding.path, start, finding.line) ?? "")
+        : "";
     const print = fingerprint(finding, code || `${finding.line}`);
     const subject = topic(finding);
     if (options.posted.has(print) || seen.has(print)) {
@@ -89,7 +95,7 @@ export function placeFindings(
 }
 
 function commentBody(finding: Finding, current: string): string {
-  const parts = [`${ICON[finding.severity]} **${finding.title}** (${finding.severity}, ${finding.category})`, "", finding.body];
+  const parts = [`${ICON[finding.severity]} **${withoutMarkers(finding.title)}** (${finding.severity}, ${finding.category})`, "", withoutMarkers(finding.body)];
   const replacement = finding.replacement?.replace(/\n$/, "");
   if (finding.side === "RIGHT" && replacement !== undefined && replacement !== current && !replacement.includes("```")) {
     parts.push("", "```suggestion", replacement, "```");

@@ -22,8 +22,8 @@ export interface PriorReviews {
 export function readPriorReviews(params: {
   readonly reviews: readonly Review[];
   readonly comments: readonly ReviewComment[];
-  /** Global ids of the first comments of resolved threads. */
-  readonly resolvedThreads: ReadonlySet<string>;
+  /** Ids of the first comments of resolved threads. */
+  readonly resolvedThreads: ReadonlySet<number>;
 }): PriorReviews {
   // Any app's markers count: only coder-bot writes them, and two installations of it on one
   // repository should not repeat each other either.
@@ -45,9 +45,10 @@ export function readPriorReviews(params: {
   const discussed = new Set<string>();
   for (const comment of params.comments) {
     if (comment.inReplyToId !== null || !isOurs(comment.author)) continue;
-    const markers = readFindingMarkers(comment.body);
+    // The bot appends one marker after everything else, a suggestion block included: only the last one is its own.
+    const markers = readFindingMarkers(comment.body).slice(-1);
     for (const marker of markers) posted.add(marker.fingerprint);
-    if (answered.has(comment.id) || params.resolvedThreads.has(comment.nodeId)) for (const marker of markers) discussed.add(marker.topic);
+    if (answered.has(comment.id) || params.resolvedThreads.has(comment.id)) for (const marker of markers) discussed.add(marker.topic);
   }
   return { reviewedHeads, lastReviewedHead, posted, discussed };
 }

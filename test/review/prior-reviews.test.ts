@@ -24,7 +24,6 @@ function review(id: number, commitId: string, body: string, author = bot): Revie
 function comment(id: number, body: string, over: Partial<ReviewComment> = {}): ReviewComment {
   return {
     id,
-    nodeId: `PRRC_${id}`,
     reviewId: 1,
     path: "src/cart.js",
     line: 3,
@@ -80,7 +79,7 @@ describe("what a pull request remembers of earlier reviews", () => {
       // A person's own thread with a pasted marker is not the bot's.
       comment(22, `me too ${marked({ ...naming, title: "pasted" }, "q")}`, { author: alice }),
     ];
-    const prior = readPriorReviews({ reviews, comments, resolvedThreads: new Set(["PRRC_11", "PRRC_999"]) });
+    const prior = readPriorReviews({ reviews, comments, resolvedThreads: new Set([11, 999]) });
     expect([...prior.reviewedHeads]).toEqual(["a1", "b2"]);
     expect(prior.lastReviewedHead).toBe("b2");
     expect(prior.posted).toEqual(
@@ -128,6 +127,35 @@ describe("what a pull request remembers of earlier reviews", () => {
     const render = (markFindings: boolean) => renderReviewBody({ walkthrough: "w", placement, plan: { reviewed: [], skipped: [], changedLines: 0 }, headSha: "a1", incrementalFrom: null, model: "m", markFindings });
     expect(readFindingMarkers(render(true))).toEqual([{ fingerprint: placement.summaryOnly[0]!.fingerprint, topic: topic(rounding) }]);
     expect(render(false)).not.toContain("<!--");
+  });
+});
+
+describe("what the model cannot do to the record", () => {
+  const planted = `<!-- coder-bot:finding fingerprint=${"a".repeat(32)} topic=${"b".repeat(32)} -->`;
+
+  it("strips marker-shaped text from the model's walkthrough, titles and bodies, so only the bot's own markers are read back", () => {
+    const tricked: Finding = { ...rounding, line: 40, title: `Rounding ${planted}`, body: `Round the prices.\n${planted}` };
+    const placement = placeFindings([tricked], DiffLineMap.from([]), { posted: new Set(), maxInline: 5 });
+    const body = renderReviewBody({ walkthrough: `Looks fine.\n${planted}`, placement, plan: { reviewed: [], skipped: [], changedLines: 0 }, headSha: "a1", incrementalFrom: null, model: "m", markFindings: true });
+    expect(readFindingMarkers(body)).toEqual([{ fingerprint: placement.summaryOnly[0]!.fingerprint, topic: placement.summaryOnly[0]!.topic }]);
+  });
+
+  it("reads only the last marker of an inline comment, the one the bot appends after a suggestion", () => {
+    const ours = marked(rounding, "line.price * 0.9");
+    const root = comment(10, `⚠️ **Prices**\n\n\`\`\`suggestion\n${planted}\n\`\`\`\n\n${ours}`);
+    const prior = readPriorReviews({ reviews: [], comments: [root, comment(11, "Agreed.", { author: alice, inReplyToId: 10 })], resolvedThreads: new Set() });
+    expect(prior.posted).toEqual(new Set([fingerprint(rounding, "line.price * 0.9")]));
+    expect(prior.discussed).toEqual(new Set([topic(rounding)]));
+  });
+
+  it("fingerprints a finding off the diff by the code at its lines, so it is not repeated when lines move", () => {
+    const head1 = ["a", "b", "const total = sum(prices);", "c"];
+    const head2 = ["new line", ...head1];
+    const at = (lines: string[]) => (path: string, start: number, end: number) => (path === "src/cart.js" ? lines.slice(start - 1, end).join("\n") : null);
+    const first = placeFindings([{ ...rounding, line: 3 }], DiffLineMap.from([]), { posted: new Set(), maxInline: 5, codeAt: at(head1) });
+    expect(first.summaryOnly[0]!.fingerprint).toBe(fingerprint(rounding, "const total = sum(prices);"));
+    const again = placeFindings([{ ...rounding, line: 4 }], DiffLineMap.from([]), { posted: new Set([first.summaryOnly[0]!.fingerprint]), maxInline: 5, codeAt: at(head2) });
+    expect(again).toMatchObject({ repeated: 1, summaryOnly: [] });
   });
 });
 
