@@ -10,6 +10,8 @@ import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";
 
 /** Of the model's window, what the diff may take; the rest is instructions, context and the reply. */
 const DIFF_SHARE = 0.5;
+/** The most of the window the changed files whole may take. */
+const WHOLE_FILES_SHARE = 0.25;
 /** Left free of the window for the chat template and counting error. */
 const MARGIN_TOKENS = 256;
 
@@ -27,12 +29,14 @@ export interface ConductedReview {
   readonly review: ModelReview | null;
   /** The files the model saw whole, beside their diffs. */
   readonly wholeFiles: readonly string[];
+  /** The changed files' lines at the head, where they were read: the code a finding off the diff is about. */
+  readonly codeAt: (path: string, start: number, end: number) => string | null;
 }
 
 /**
  * One review from a parsed diff, the same for a pull request and a local range: plan the files
- * within half the window, then fill what the reply and the prompt leave with the changed files
- * whole, and ask the model for findings.
+ * within half the window, then give what the reply and the prompt leave (up to a quarter of the
+ * window) to the changed files whole, and ask the model for findings.
  */
 export async function conductReview(params: {
   readonly provider: LlmProvider;
@@ -57,19 +61,28 @@ export async function conductReview(params: {
   const info = await provider.describe(signal);
   const planned = planReview(params.files, { include: config.review.include, exclude: config.review.exclude, budgetTokens: Math.floor(info.contextSize * DIFF_SHARE) });
   const plan: ReviewPlan = { ...planned, skipped: [...planned.skipped, ...(params.unreadable ?? [])] };
-  if (plan.reviewed.length === 0) return { plan, review: null, wholeFiles: [] };
+  if (plan.reviewed.length === 0) return { plan, review: null, wholeFiles: [], codeAt: () => null };
   const reviewed = plan.reviewed.map((r) => r.file);
   const related = await params.relatedCode({
     query: `${params.title}\n${reviewed.map((file) => file.hunks.map((h) => h.section).join(" ")).join(" ")}`,
     ...changedSymbols(reviewed),
-    changedPaths: new Set(params.files.map((file) => file.path)),
+    // A renamed file's old path too: the default branch still has it there.
+    changedPaths: new Set(params.files.flatMap((file) => (file.previousPath ? [file.path, file.previousPath] : [file.path]))),
   });
   const system = reviewSystemPrompt({ maxFindings: config.review.maxFindings, instructions: params.guidance });
   const task = (wholeFiles: string) =>
     reviewTaskPrompt({ repoFullName: params.repoFullName, number: params.number, title: params.title, body: params.body, plan, incrementalFrom: params.incrementalFrom, context: related, wholeFiles });
   const maxTokens = Math.min(4_096, Math.floor(info.contextSize / 4));
-  const budgetTokens = info.contextSize - maxTokens - MARGIN_TOKENS - estimateCounter.count(system) - estimateCounter.count(task(""));
-  const whole = budgetTokens > 0 ? await fullFilesWithin({ files: plan.reviewed.map((r) => r.file), read: params.readAtHead, budgetTokens }) : { text: "", included: [] };
+  // Whole files are context, not the review: they get what is left, but never more than a share of
+  // the window, since a small model on a CPU reads a long prompt slowly and a diff of three lines
+  // does not need 25,000 tokens around it.
+  const left = info.contextSize - maxTokens - MARGIN_TOKENS - estimateCounter.count(system) - estimateCounter.count(task(""));
+  const budgetTokens = Math.min(left, Math.floor(info.contextSize * WHOLE_FILES_SHARE));
+  const whole = budgetTokens > 0 ? await fullFilesWithin({ files: reviewed, read: params.readAtHead, budgetTokens }) : { text: "", included: [], contents: new Map<string, string>() };
   const review = await askForReview(provider, system, task(whole.text), { maxTokens, signal });
-  return { plan, review, wholeFiles: whole.included };
+  const codeAt = (path: string, start: number, end: number): string | null => {
+    const lines = whole.contents.get(path)?.split("\n");
+    return lines && start >= 1 && end <= lines.length ? lines.slice(start - 1, end).join("\n") : null;
+  };
+  return { plan, review, wholeFiles: whole.included, codeAt };
 }

@@ -10,6 +10,8 @@ export interface FullFiles {
   /** Each file under its heading, every line numbered as the diff numbers it; empty when none fit. */
   readonly text: string;
   readonly included: readonly string[];
+  /** Every file read, whether it fit or not: what a finding off the diff is about. */
+  readonly contents: ReadonlyMap<string, string>;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function fullFilesWithin(params: {
 }): Promise<FullFiles> {
   const parts: string[] = [];
   const included: string[] = [];
+  const contents = new Map<string, string>();
   let left = params.budgetTokens;
   let asked = 0;
   for (const file of params.files) {
@@ -34,6 +37,7 @@ export async function fullFilesWithin(params: {
     asked++;
     const content = await params.read(file.path);
     if (content === null || content.length > MAX_FILE_BYTES || content.includes("\0")) continue;
+    contents.set(file.path, content);
     const part = `### ${file.path} (whole file)\n${numberedLines(content)}`;
     const cost = estimateCounter.count(part) + 20;
     if (cost > left) continue;
@@ -41,7 +45,7 @@ export async function fullFilesWithin(params: {
     included.push(file.path);
     left -= cost;
   }
-  return { text: parts.join("\n\n"), included };
+  return { text: parts.join("\n\n"), included, contents };
 }
 
 /** Every line with its number, padded like `numberedPatch` so the two read alike. */

@@ -106,7 +106,7 @@ export class ReviewJobHandler implements JobHandler {
       return;
     }
     const guidance = [config.review.instructions, (await forge.getFile(repo, "CONTRIBUTING.md", repo.defaultBranch).catch(() => null))?.slice(0, 3_000) ?? ""].filter(Boolean).join("\n\n");
-    const { plan, review, wholeFiles } = await conductReview({
+    const { plan, review, wholeFiles, codeAt } = await conductReview({
       provider: this.#deps.provider,
       config,
       files: diffFiles,
@@ -132,7 +132,7 @@ export class ReviewJobHandler implements JobHandler {
     // An incremental review's map shows only the push; fingerprints need the code from the whole pull request.
     const codeMap = incrementalFrom ? DiffLineMap.from(parseChangedFiles(await forge.listPullRequestFiles(repo, number)).parsed) : undefined;
     const posted = new Set([...this.#deps.history.postedFingerprints(repoKey, number), ...prior.posted]);
-    const placement = placeFindings(review.findings, map, { posted, discussed: prior.discussed, maxInline: config.review.maxFindings, ...(codeMap ? { codeMap } : {}) });
+    const placement = placeFindings(review.findings, map, { posted, discussed: prior.discussed, maxInline: config.review.maxFindings, codeAt, ...(codeMap ? { codeMap } : {}) });
     const walkthrough = review.unreadable ? `I could not read the model's review (${review.unreadable}), so there are no findings this time.` : review.summary;
     const render = (placed: Placement) => renderReviewBody({ walkthrough, placement: placed, plan, headSha: head, incrementalFrom, model, test, markFindings: true });
     const event = reviewEvent(config, placement, pr);
@@ -162,7 +162,7 @@ export class ReviewJobHandler implements JobHandler {
     const resolvedThreads = await forge.resolvedReviewThreads(repo, number).catch((error: unknown) => {
       // Answered threads and every posted finding are still known; only resolution is missed.
       this.#deps.log.warn({ err: error }, "could not read which review threads are resolved");
-      return new Set<string>();
+      return new Set<number>();
     });
     return readPriorReviews({ reviews, comments, resolvedThreads });
   }
@@ -170,7 +170,8 @@ export class ReviewJobHandler implements JobHandler {
   /** The whole pull request, or only what came since the last reviewed head when that is an ancestor of this one. */
   async #changes(forge: Forge, repo: ReviewJobPayload["repo"], pr: PullRequestInfo, prior: PriorReviews): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
     const repoKey = repoKeyOf(repo);
-    const last = this.#deps.history.lastReviewedHead(repoKey, pr.number) ?? prior.lastReviewedHead;
+    // The pull request's own newest review first: a data directory restored from a backup remembers an older one.
+    const last = prior.lastReviewedHead ?? this.#deps.history.lastReviewedHead(repoKey, pr.number);
     if (last && last !== pr.head.sha) {
       const comparison = await forge.compareCommits(repo, last, pr.head.sha);
       if (comparison.kind === "compared" && comparison.status === "ahead" && !comparison.mayBeIncomplete) return { files: comparison.files, incrementalFrom: last };
