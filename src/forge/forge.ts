@@ -121,8 +121,6 @@ export interface Review {
  */
 export interface ReviewComment {
   readonly id: number;
-  /** The global id, which GitHub's GraphQL API uses for the same comment. */
-  readonly nodeId: string;
   readonly reviewId: number | null;
   readonly path: string;
   /** Null once GitHub considers the comment outdated (its line is no longer in the diff). */
@@ -189,10 +187,10 @@ export interface Forge {
   /** Every inline comment of the pull request, replies included, oldest first. */
   listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]>;
   /**
-   * The global ids of the first comments of the pull request's resolved review threads. Only
-   * GitHub's GraphQL API knows which threads were resolved.
+   * The ids of the first comments of the pull request's resolved review threads. Only GitHub's
+   * GraphQL API knows which threads were resolved.
    */
-  resolvedReviewThreads(repo: RepoRef, number: number): Promise<Set<string>>;
+  resolvedReviewThreads(repo: RepoRef, number: number): Promise<Set<number>>;
   /** Answers in the thread of `commentId` (GitHub threads replies under the thread's first comment). */
   replyToReviewComment(repo: RepoRef, number: number, commentId: number, body: string): Promise<PostedComment>;
   /** The open pull request whose head is `branch` in this repository, if any. */

@@ -5,7 +5,7 @@
  */
 export interface GraphqlThreadSource {
   /** First comments of the pull request's threads, oldest first; "no-repo" or "no-pull" when there is no such thing. */
-  threadsOf(owner: string, name: string, number: number): Array<{ rootId: number; nodeId: string; resolved: boolean }> | "no-repo" | "no-pull";
+  threadsOf(owner: string, name: string, number: number): Array<{ rootId: number; url: string; resolved: boolean }> | "no-repo" | "no-pull";
 }
 
 export interface GraphqlAnswer {
@@ -48,7 +48,7 @@ export function answerGraphql(body: unknown, source: GraphqlThreadSource): Graph
           pullRequest: {
             reviewThreads: {
               pageInfo: { hasNextPage: end < threads.length, endCursor: page.length > 0 ? Buffer.from(`cursor:${end}`).toString("base64") : null },
-              nodes: page.map((thread) => ({ isResolved: thread.resolved, comments: { nodes: [{ id: thread.nodeId }] } })),
+              nodes: page.map((thread) => ({ isResolved: thread.resolved, comments: { nodes: [{ url: thread.url }] } })),
             },
           },
         },

@@ -1844,7 +1844,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return state.reviewComments
           .filter((comment) => comment.inReplyToId === null && samePull(comment, pull))
           .sort((a, b) => a.id - b.id)
-          .map((root) => ({ rootId: root.id, nodeId: nodeId("PRRC", root.id), resolved: state.resolvedThreads.has(root.id) }));
+          .map((root) => ({ rootId: root.id, url: `${url}/${root.owner}/${root.repo}/pull/${root.pullNumber}#discussion_r${root.id}`, resolved: state.resolvedThreads.has(root.id) }));
       },
     });
     if (answer.violation !== undefined) violations.push(`POST ${record.path}: ${answer.violation}`);

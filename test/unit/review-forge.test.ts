@@ -387,7 +387,7 @@ describe("reading what was already said", () => {
     expect((await call("POST", `/repos/acme/widgets/pulls/${pull.number}/comments/1/replies`, { body: "to nothing" })).status).toBe(404);
   });
 
-  it("tells which threads were resolved through GraphQL, by the global id of their first comment, across pages", async () => {
+  it("tells which threads were resolved through GraphQL, by the id of their first comment, across pages", async () => {
     const pull = startPull("many");
     const head = git(scratch, "--git-dir", bare, "rev-parse", "many");
     const notes = Array.from({ length: 101 }, (_, index) => ({ path: `gen/file-${String(index + 1).padStart(3, "0")}.txt`, line: 1, side: "RIGHT" as const, body: `note ${index + 1}` }));
@@ -400,7 +400,7 @@ describe("reading what was already said", () => {
     fake.resolveThread(second.id);
     fake.resolveThread(reply.id);
     const before = fake.requests.length;
-    expect(await forge.resolvedReviewThreads(REPO, pull.number)).toEqual(new Set([second.nodeId, last.nodeId]));
+    expect(await forge.resolvedReviewThreads(REPO, pull.number)).toEqual(new Set([second.id, last.id]));
     const queries = fake.requests.slice(before);
     expect(queries.map((r) => [r.method, r.path, r.operationId, r.status])).toEqual([
       ["POST", "/api/graphql", "graphql", 200],

@@ -30,7 +30,7 @@ const REVIEW_THREADS_QUERY = `query ($owner: String!, $name: String!, $number: I
     pullRequest(number: $number) {
       reviewThreads(first: 100, after: $cursor) {
         pageInfo { hasNextPage endCursor }
-        nodes { isResolved comments(first: 1) { nodes { id } } }
+        nodes { isResolved comments(first: 1) { nodes { url } } }
       }
     }
   }
@@ -41,7 +41,7 @@ interface ReviewThreadsPage {
     pullRequest: {
       reviewThreads: {
         pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        nodes: Array<{ isResolved: boolean; comments: { nodes: Array<{ id: string } | null> | null } } | null> | null;
+        nodes: Array<{ isResolved: boolean; comments: { nodes: Array<{ url: string } | null> | null } } | null> | null;
       };
     } | null;
   } | null;
@@ -156,7 +156,6 @@ export class GitHubForge implements Forge {
     const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...repoParams(repo), pull_number: number, sort: "created", direction: "asc", per_page: 100 });
     return comments.map((comment) => ({
       id: comment.id,
-      nodeId: comment.node_id,
       reviewId: comment.pull_request_review_id,
       path: comment.path,
       // GitHub sends null (despite its schema) for both once a comment is outdated.
@@ -174,8 +173,8 @@ export class GitHubForge implements Forge {
     }));
   }
 
-  async resolvedReviewThreads(repo: RepoRef, number: number): Promise<Set<string>> {
-    const resolved = new Set<string>();
+  async resolvedReviewThreads(repo: RepoRef, number: number): Promise<Set<number>> {
+    const resolved = new Set<number>();
     let cursor: string | null = null;
     // A thread's first comment is enough to match it with the REST comments; 100 threads a page.
     do {
@@ -183,8 +182,10 @@ export class GitHubForge implements Forge {
       const threads = page.repository?.pullRequest?.reviewThreads;
       if (!threads) break;
       for (const thread of threads.nodes ?? []) {
-        const first = thread?.comments.nodes?.[0]?.id;
-        if (thread?.isResolved && first) resolved.add(first);
+        // The REST id from the comment's URL (`…#discussion_r<id>`): GraphQL's global ids come in two
+        // formats across GitHub versions, and its integer id overflows on today's comment ids.
+        const id = Number(/#discussion_r(\d+)$/.exec(thread?.comments.nodes?.[0]?.url ?? "")?.[1] ?? NaN);
+        if (thread?.isResolved && Number.isSafeInteger(id)) resolved.add(id);
       }
       cursor = threads.pageInfo.hasNextPage ? threads.pageInfo.endCursor : null;
     } while (cursor);
