@@ -51,6 +51,13 @@ describe("/coder ask and explain", () => {
       valid: 2,
       invalid: 3,
     });
+    // The file has 6 lines and ends with a newline: there is no line 7.
+    expect((await checkCitations("src/verify.js:6 and src/verify.js:7", new PathGuard(root))).invalid).toBe(1);
+    // The model's own code blocks, code spans and links are left as written.
+    const formatted = "```js\n// see src/verify.js:3\n```\nRun `node src/verify.js:3 --check`, read [the check](src/verify.js:5), or src/verify.js:4.";
+    const kept = await checkCitations(formatted, new PathGuard(root), link);
+    expect(kept.text).toBe(formatted.replace("or src/verify.js:4.", "or [src/verify.js:4](https://forge.example/acme/hooks/blob/abc123/src/verify.js#L4-L4)."));
+    expect(kept).toMatchObject({ valid: 1, invalid: 0 });
   });
 
   it("reads what to explain", () => {
