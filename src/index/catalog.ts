@@ -66,12 +66,6 @@ export class IndexCatalog {
     else this.#db.prepare("DELETE FROM index_files WHERE repo_key = ? AND tag = ?").run(repoKey, tag);
   }
 
-  /** The embedding model of the repository's latest run on any tag: its entries hold that model's chunks. */
-  lastModel(repoKey: string): string | null {
-    const row = this.#db.prepare<[string], { model: string }>("SELECT model FROM index_runs WHERE repo_key = ? ORDER BY id DESC LIMIT 1").get(repoKey);
-    return row?.model ?? null;
-  }
-
   beginRun(repoKey: string, tag: string, model: string, commitSha: string | null): number {
     const { lastInsertRowid } = this.#db
       .prepare("INSERT INTO index_runs (repo_key, tag, model, status, commit_sha, started_at) VALUES (?, ?, ?, 'running', ?, ?)")

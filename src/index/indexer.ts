@@ -68,10 +68,8 @@ export async function indexRepository(
   const started = Date.now();
   const { repoKey, tag, root, signal } = params;
   const dimensions = deps.embedder.dimensions ?? (await deps.embedder.embed(["dimension probe"], signal))[0]?.length ?? 0;
-  await deps.store.open(repoKey, deps.embedder.label, dimensions);
-  // A store opened for another model starts empty; what the catalog lists was stored for the old one.
-  const previous = deps.catalog.lastModel(repoKey);
-  if (previous !== null && previous !== deps.embedder.label) deps.catalog.forget(repoKey);
+  // A space opened empty (another model, or a store whose data is gone) holds nothing the catalog lists.
+  if (await deps.store.open(repoKey, deps.embedder.label, dimensions)) deps.catalog.forget(repoKey);
   const runId = deps.catalog.beginRun(repoKey, tag, deps.embedder.label, params.commitSha ?? null);
   const totals = { unchanged: 0, reused: 0, chunked: 0, removed: 0, chunks: 0, embedded: 0, cached: 0 };
   let filesTotal = 0;

@@ -53,8 +53,12 @@ export interface SearchHit {
  * repositories, each in its own space. Both stores pass the same test suite.
  */
 export interface IndexStore {
-  /** Prepares a repository's space for vectors of `dimensions` from `model`; a change of either empties it. */
-  open(repo: string, model: string, dimensions: number): Promise<void>;
+  /**
+   * Prepares a repository's space for vectors of `dimensions` from `model`; a change of either empties
+   * it. True when the space is new and empty (first use, another model, or its data was lost), so
+   * whatever a catalog says is in it is not.
+   */
+  open(repo: string, model: string, dimensions: number): Promise<boolean>;
   /** Adds or replaces chunks with their vectors, tagged `tag`. */
   upsert(repo: string, items: ReadonlyArray<{ readonly chunk: Chunk; readonly vector: readonly number[] }>, tag: string): Promise<void>;
   addTag(repo: string, ids: readonly string[], tag: string): Promise<void>;

@@ -53,12 +53,13 @@ describe("the indexer's vector dimension", () => {
         db.close();
       },
     );
-    const run = (embedder: Embedder) =>
+    const runWith = (into: SqliteIndexStore, embedder: Embedder) =>
       indexRepository(
-        { scan: (root) => scanRepository(root), chunk: (file) => chunkFile(file), store, embedder, vectors: new EmbeddingCache(store.database), catalog: new IndexCatalog(db) },
+        { scan: (root) => scanRepository(root), chunk: (file) => chunkFile(file), store: into, embedder, vectors: new EmbeddingCache(into.database), catalog: new IndexCatalog(db) },
         { repoKey: "local:dims", tag: "main", root: repo },
       );
-    return { repo, store, run };
+    const run = (embedder: Embedder) => runWith(store, embedder);
+    return { repo, data, store, run, runWith };
   };
 
   it("embeds nothing to learn it from an embedder that knows it, and nothing at all when nothing changed", async () => {
@@ -93,5 +94,15 @@ describe("the indexer's vector dimension", () => {
     // Its vectors are still in the cache, so nothing is embedded; everything is stored again.
     expect(await run(back)).toMatchObject({ unchanged: 0, chunked: 2, embedded: 0, cached: 2 });
     expect(await store.count("local:dims", "main")).toBe(2);
+  });
+
+  it("re-indexes everything into a store whose data is gone, though the catalog remembers the files", async () => {
+    const { data, run, runWith } = setUp();
+    const embedder = new RecordingEmbedder(true, 4);
+    await run(embedder);
+    const replacement = new SqliteIndexStore(path.join(data, "index-restored.db"));
+    cleanups.push(() => replacement.close());
+    expect(await runWith(replacement, embedder)).toMatchObject({ unchanged: 0, chunked: 2 });
+    expect(await replacement.count("local:dims", "main")).toBe(2);
   });
 });

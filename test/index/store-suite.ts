@@ -224,16 +224,16 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       const store = await openedStore(repo);
       const item = { chunk: makeChunk({ id: "x" }), vector: axisVector(0, DIMENSIONS) };
       await store.upsert(repo, [item], "main");
-      await store.open(repo, MODEL, DIMENSIONS);
+      expect(await store.open(repo, MODEL, DIMENSIONS)).toBe(false);
       expect(await store.count(repo)).toBe(1);
 
-      await store.open(repo, "another-model", DIMENSIONS);
+      expect(await store.open(repo, "another-model", DIMENSIONS)).toBe(true);
       expect(await store.count(repo)).toBe(0);
       expect(await store.get(repo, ["x"])).toEqual([]);
       await store.upsert(repo, [item], "main");
       expect(await store.count(repo)).toBe(1);
 
-      await store.open(repo, "another-model", 16);
+      expect(await store.open(repo, "another-model", 16)).toBe(true);
       expect(await store.count(repo)).toBe(0);
       await store.upsert(repo, [{ chunk: item.chunk, vector: axisVector(0, 16) }], "main");
       expect((await store.nearest(repo, axisVector(0, 16), 1, "main"))[0]?.chunk.id).toBe("x");

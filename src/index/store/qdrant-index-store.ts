@@ -71,12 +71,14 @@ export class QdrantIndexStore implements IndexStore {
     this.#client = new QdrantClient({ url: options.url, apiKey: options.apiKey, checkCompatibility: false, timeout: options.timeoutMs ?? 60_000 });
   }
 
-  async open(repo: string, model: string, dimensions: number): Promise<void> {
+  async open(repo: string, model: string, dimensions: number): Promise<boolean> {
     const wanted = collectionName(this.#prefix, repo, model, dimensions);
     const existing = await this.#repoCollections(repo);
     for (const name of existing) if (name !== wanted) await this.#call("drop a replaced collection", () => this.#client.deleteCollection(name));
-    if (!existing.includes(wanted)) await this.#createCollection(wanted, dimensions);
+    const created = !existing.includes(wanted);
+    if (created) await this.#createCollection(wanted, dimensions);
     this.#collections.set(repo, { name: wanted, dimensions });
+    return created;
   }
 
   async upsert(repo: string, items: ReadonlyArray<{ readonly chunk: Chunk; readonly vector: readonly number[] }>, tag: string): Promise<void> {

@@ -71,11 +71,11 @@ export class SqliteIndexStore implements IndexStore {
     }
   }
 
-  async open(repo: string, model: string, dimensions: number): Promise<void> {
+  async open(repo: string, model: string, dimensions: number): Promise<boolean> {
     const db = this.database;
-    db.transaction(() => {
+    return db.transaction(() => {
       const space = this.#space(repo);
-      if (space !== undefined && space.model === model && space.dimensions === dimensions) return;
+      if (space !== undefined && space.model === model && space.dimensions === dimensions) return false;
       if (space !== undefined) {
         this.#loaded.delete(space.id);
         dropSpaceTables(db, space.id);
@@ -87,6 +87,7 @@ export class SqliteIndexStore implements IndexStore {
         .prepare("INSERT INTO index_spaces (repo, model, dimensions, created_at) VALUES (?, ?, ?, ?)")
         .run(repo, model, dimensions, Date.now());
       createSpaceTables(db, Number(lastInsertRowid), dimensions);
+      return true;
     }).immediate();
   }
 
