@@ -300,16 +300,16 @@ export class Harness {
     return (await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "rev-parse", "--verify", ref])).trim();
   }
 
-  /**
-   * Commits on `branch` in a clone and pushes over HTTP as a developer would; `from` starts the
-   * branch over at that branch of the server. The git server refuses non-fast-forward pushes (to
-   * catch the bot making one), so a forced push lifts that for its own duration only.
-   */
   /** GitHub keeps every pull request's head as refs/pull/N/head in the base repository, forks or not. */
   async #updatePullRef(number: number): Promise<void> {
     await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "update-ref", `refs/pull/${number}/head`, await this.headOf(number)]);
   }
 
+  /**
+   * Commits on `branch` in a clone and pushes over HTTP as a developer would; `from` starts the
+   * branch over at that branch of the server. The git server refuses non-fast-forward pushes (to
+   * catch the bot making one), so a forced push lifts that for its own duration only.
+   */
   async #commit(branch: string, commits: readonly CommitSpec[], options: { from?: string; force?: boolean }): Promise<string> {
     const work = mkdtempSync(path.join(os.tmpdir(), "coder-bot-dev-"));
     const bare = this.git.repoPath(FULL_NAME);
