@@ -3,7 +3,7 @@ import type { ToolModeSetting } from "../agent/tool-channel.js";
 import type { LlmProvider } from "../llm/types.js";
 import { PathGuard } from "../safety/path-guard.js";
 import type { RunStore } from "../store/run-store.js";
-import { readOnlyTools } from "../tools/read-only-tools.js";
+import { readOnlyTools, readOnlyToolsWithSearch } from "../tools/read-only-tools.js";
 import type { ToolContext } from "../tools/tool.js";
 import type { CommandRunner } from "../workspace/runner.js";
 import { askSystemPrompt, askTaskPrompt } from "./ask-prompt.js";
@@ -42,7 +42,7 @@ export async function answerQuestion(params: {
   const result = await runAgent({
     provider: params.provider,
     ...(params.toolMode ? { toolMode: params.toolMode } : {}),
-    tools: readOnlyTools,
+    tools: params.codeSearch ? readOnlyToolsWithSearch : readOnlyTools,
     system: askSystemPrompt({ searchCode: params.codeSearch !== undefined }),
     task,
     budgets: { steps: budgets.steps, wallMs: budgets.minutes * 60_000, tokens: budgets.tokens },

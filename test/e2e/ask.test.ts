@@ -50,8 +50,8 @@ describe("/coder ask and /coder explain in the running bot", () => {
     expect(h.github.state.reactions.map((r) => [r.content, r.commentId])).toEqual([["eyes", asked.commentId]]);
 
     // Only reading tools, and what they read is the repository's real code.
-    // search_code is offered too; without an index it says so.
-    expect(toolNames(0)).toEqual(["answer", "find_files", "git_status", "grep", "list_files", "read_file", "search_code"]);
+    // Without an index there is no search_code to offer.
+    expect(toolNames(0)).toEqual(["answer", "find_files", "git_status", "grep", "list_files", "read_file"]);
     expect(toolResult(1, "grep")).toContain("src/tax.js:4:export function salesTax(amount, rate = DEFAULT_RATE) {");
     expect(toolResult(2, "read_file")).toContain("5\t  return Math.floor(amount * rate);");
 
@@ -126,6 +126,7 @@ describe("/coder ask and /coder explain in the running bot", () => {
     const firstPrompt = chat(0).messages.map((m) => m.content ?? "").join("\n");
     expect(firstPrompt).toContain("Code that may be relevant");
     expect(firstPrompt).toMatch(/^src\/tax\.js:\d+-\d+/m);
+    expect(toolNames(0)).toContain("search_code");
     // search_code answered with real locations of the indexed branch.
     expect(toolResult(1, "search_code")).toMatch(/^src\/tax\.js:\d+-\d+ \(score [\d.]+\)/m);
     expect(reply.body).toContain(`/blob/${h.baseSha}/src/tax.js#L4-L6)`);

@@ -37,7 +37,7 @@ describe("/coder ask and explain", () => {
     expect(answer.text).toContain("src/verify.js:40 _(not found in the code)_");
     expect(answer.text).toContain("src/missing.js:2 _(not found in the code)_");
     // Only reading tools were offered: nothing can write or run.
-    expect(provider.requests[0]?.tools.map((t) => t.name).sort()).toEqual(["answer", "find_files", "git_status", "grep", "list_files", "read_file", "search_code"]);
+    expect(provider.requests[0]?.tools.map((t) => t.name).sort()).toEqual(["answer", "find_files", "git_status", "grep", "list_files", "read_file"]);
     expect(JSON.stringify(provider.requests[2]?.messages)).toContain("timingSafeEqual(Buffer.from(expected)");
   });
 
