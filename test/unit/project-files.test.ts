@@ -11,8 +11,15 @@ describe("deployment files", () => {
   it("docker-compose.yml is accepted by Compose and runs the bot, Ollama and Qdrant", () => {
     // Debian ships Compose v1 as docker-compose (installed by scripts/setup.sh); the v2 plugin is used too where present.
     const config = execFileSync("docker-compose", ["-f", "docker-compose.yml", "config"], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH } });
-    const services = Object.keys((parse(config) as { services: Record<string, unknown> }).services).sort();
-    expect(services).toEqual(["app", "ollama", "qdrant"]);
+    const { services } = parse(config) as { services: Record<string, { environment?: Record<string, string>; volumes?: Array<string | { source: string; target: string }> }> };
+    expect(Object.keys(services).sort()).toEqual(["app", "ollama", "qdrant"]);
+    // Job containers mount worktrees by host path: the data directory is the same path on both sides, and the engine's socket is there.
+    const app = services.app!;
+    const mounts = (app.volumes ?? []).map((v) => (typeof v === "string" ? v.split(":").slice(0, 2) : [v.source, v.target]));
+    expect(mounts).toContainEqual(["/var/run/docker.sock", "/var/run/docker.sock"]);
+    const dataDir = app.environment?.CODER_DATA_DIR;
+    expect(dataDir).toBe("/var/lib/coder-bot");
+    expect(mounts).toContainEqual([dataDir, dataDir]);
     const v2 = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
     if (v2.status === 0) execFileSync("docker", ["compose", "-f", "docker-compose.yml", "config", "-q"], { cwd: root });
   });
