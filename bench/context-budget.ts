@@ -5,6 +5,7 @@
  * units (our chunks; the baseline's files read top to bottom as the same chunks), and both fill the
  * same token budget.
  */
+import { chunkBlock } from "../src/index/context-pack.js";
 import type { Chunk } from "../src/index/types.js";
 import { estimateCounter } from "../src/llm/tokens/token-counter.js";
 import type { Target } from "./index-corpus.js";
@@ -41,7 +42,8 @@ export function reachesContext(units: readonly CodeUnit[], target: Target, budge
   let used = 0;
   const given = new Set<string>();
   for (const unit of units) {
-    used += estimateCounter.count(`${unit.path}:${unit.startLine}-${unit.endLine}\n\`\`\`\n\n\`\`\`\n\n`);
+    // The header the product writes around each chunk, and the blank line between chunks.
+    used += estimateCounter.count(`${chunkBlock({ ...unit, symbols: [], text: "" })}\n\n`);
     const lines = unit.text.split("\n");
     for (let i = 0; i < lines.length; i++) {
       const line = unit.startLine + i;

@@ -77,7 +77,7 @@ export class AskJobHandler implements JobHandler {
         question,
         context: searchable ? indexContext(await searchable.contextFor(repoKey, repo.defaultBranch, question, 2_000, context.signal).catch(() => ""), repo.defaultBranch, issue.isPullRequest) : "",
         ...(searchable
-          ? { codeSearch: async (q: string, k: number) => (await searchable.search(repoKey, repo.defaultBranch, q, k, context.signal)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text })) }
+          ? { codeSearch: searchable.searcher(repoKey, repo.defaultBranch, context.signal) }
           : {}),
         link: blobLink(repo.cloneUrl, commit),
         signal: context.signal,

@@ -103,7 +103,7 @@ program
         repoFullName: repo.root,
         question,
         ...(searchable
-          ? { codeSearch: async (q: string, k: number) => (await searchable.search(repo.repoKey, repo.tag, q, k)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text })) }
+          ? { codeSearch: searchable.searcher(repo.repoKey, repo.tag) }
           : {}),
         signal: new AbortController().signal,
         runs: { store: new RunStore(db), jobId: null, repoKey: repo.repoKey },

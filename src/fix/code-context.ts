@@ -37,8 +37,7 @@ export async function codeContextFor(
     if (chunks) parts.push(fenceAsData("Code that may be relevant (from the code index; read the files before you change them)", chunks));
     return {
       tools: fixToolsWithSearch,
-      codeSearch: async (query, k) =>
-        (await index.search(params.repoKey, params.tag, query, k, params.signal)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text })),
+      codeSearch: index.searcher(params.repoKey, params.tag, params.signal),
       preamble: parts.join("\n\n"),
     };
   } catch (error) {

@@ -2,7 +2,8 @@ import type { Embedder } from "../llm/types.js";
 import { estimateCounter } from "../llm/tokens/token-counter.js";
 import type { IndexCatalog } from "./catalog.js";
 import { indexRepository, type IndexerDeps, type IndexProgress, type IndexStats, type VectorSource } from "./indexer.js";
-import { chunkBlock, relatedCode } from "./related-code.js";
+import { ContextPack } from "./context-pack.js";
+import { relatedCode, type CodeChange } from "./related-code.js";
 import { Retriever, type RetrievedChunk } from "./retriever.js";
 import type { Chunk, IndexStore, ScanResult } from "./types.js";
 
@@ -14,6 +15,9 @@ export interface CodeIndexDeps {
   readonly scan: (root: string, options: { include?: readonly string[]; exclude?: readonly string[] }) => Promise<ScanResult>;
   readonly chunk: IndexerDeps["chunk"];
 }
+
+/** One search result as a tool shows it. */
+export type CodeHit = Pick<Chunk, "path" | "startLine" | "endLine" | "symbols" | "text"> & { readonly score: number };
 
 /** Chunks a task's context is chosen from, best first. */
 const CONTEXT_DEPTH = 30;
@@ -61,29 +65,30 @@ export class CodeIndex {
     return this.#retriever.search(repoKey, tag, query, k, signal);
   }
 
+  /** Search bound to one repository's tag, each hit flat (location, symbols, code, score), as the `search_code` tool reads it. */
+  searcher(repoKey: string, tag: string, signal?: AbortSignal): (query: string, k: number) => Promise<CodeHit[]> {
+    return async (query, k) =>
+      (await this.search(repoKey, tag, query, k, signal)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text }));
+  }
+
   /**
    * The best chunks for a task, whole, as many as fit `budgetTokens`. Read deep enough that a few
    * large chunks skipped for size still leave enough smaller ones to fill the budget.
    */
   async contextFor(repoKey: string, tag: string, query: string, budgetTokens: number, signal?: AbortSignal): Promise<string> {
     const hits = await this.search(repoKey, tag, query, CONTEXT_DEPTH, signal);
-    const parts: string[] = [];
-    let used = 0;
-    for (const { chunk } of hits) {
-      const block = chunkBlock(chunk);
-      const cost = estimateCounter.count(block);
-      if (used + cost > budgetTokens) continue;
-      parts.push(block);
-      used += cost;
-    }
-    return parts.join("\n\n");
+    const pack = new ContextPack(budgetTokens);
+    return hits
+      .map(({ chunk }) => pack.take(chunk))
+      .filter((block) => block !== null)
+      .join("\n\n");
   }
 
   /** What a review shows beside a diff (see `related-code.ts`): definitions, callers, then code near in meaning. */
   relatedCode(
     repoKey: string,
     tag: string,
-    change: { readonly query: string; readonly changed: readonly string[]; readonly called: readonly string[]; readonly changedPaths: ReadonlySet<string> },
+    change: CodeChange,
     budgetTokens: number,
     signal?: AbortSignal,
   ): Promise<string> {

@@ -1,14 +1,20 @@
-import { estimateCounter } from "../llm/tokens/token-counter.js";
-import { location, type RetrievedChunk } from "./retriever.js";
-import type { Chunk, IndexStore } from "./types.js";
+import { ContextPack } from "./context-pack.js";
+import type { RetrievedChunk } from "./retriever.js";
+import type { IndexStore } from "./types.js";
 
 /** Lexical hits read per name: enough to find a definition or a few callers among split-identifier matches. */
 const HITS_PER_NAME = 20;
 const CALLERS_PER_NAME = 2;
 
-/** A chunk as the model is shown it: where it is, whose it is, and the code. */
-export function chunkBlock(chunk: Chunk): string {
-  return `${location(chunk)}${chunk.symbols.length > 0 ? ` (${chunk.symbols.join(".")})` : ""}\n\`\`\`\n${chunk.text}\n\`\`\``;
+/** A change as a review asks the index about it: by meaning, and by the names it changes and calls. */
+export interface CodeChange {
+  readonly query: string;
+  /** Names the change declares, edits or removes: code that uses them is shown. */
+  readonly changed: readonly string[];
+  /** Names the change calls: their definitions are shown. */
+  readonly called: readonly string[];
+  /** Every file of the change, which the model sees already. */
+  readonly changedPaths: ReadonlySet<string>;
 }
 
 /**
@@ -16,34 +22,22 @@ export function chunkBlock(chunk: Chunk): string {
  * uses what it changes (outside the changed files, which the model already sees), then the chunks
  * nearest the change in meaning, each chunk once, within the budget in that order.
  */
-export async function relatedCode(params: {
-  readonly store: IndexStore;
-  readonly search: (query: string, k: number) => Promise<RetrievedChunk[]>;
-  readonly repoKey: string;
-  readonly tag: string;
-  readonly query: string;
-  readonly changed: readonly string[];
-  readonly called: readonly string[];
-  readonly changedPaths: ReadonlySet<string>;
-  readonly budgetTokens: number;
-}): Promise<string> {
+export async function relatedCode(
+  params: CodeChange & {
+    readonly store: IndexStore;
+    readonly search: (query: string, k: number) => Promise<RetrievedChunk[]>;
+    readonly repoKey: string;
+    readonly tag: string;
+    readonly budgetTokens: number;
+  },
+): Promise<string> {
   const { store, repoKey, tag } = params;
-  const seen = new Set<string>();
-  let left = params.budgetTokens;
-  const take = (chunk: Chunk): string | null => {
-    if (seen.has(chunk.id)) return null;
-    const block = chunkBlock(chunk);
-    const cost = estimateCounter.count(block);
-    if (cost > left) return null;
-    seen.add(chunk.id);
-    left -= cost;
-    return block;
-  };
+  const pack = new ContextPack(params.budgetTokens);
   const definitions: string[] = [];
   for (const name of params.called) {
     const hits = await store.lexical(repoKey, name, HITS_PER_NAME, tag);
     const definition = hits.find((hit) => hit.chunk.symbols.at(-1) === name && !params.changedPaths.has(hit.chunk.path));
-    const block = definition ? take(definition.chunk) : null;
+    const block = definition ? pack.take(definition.chunk) : null;
     if (block) definitions.push(block);
   }
   const callers: string[] = [];
@@ -52,14 +46,14 @@ export async function relatedCode(params: {
     const hits = await store.lexical(repoKey, name, HITS_PER_NAME, tag);
     const users = hits.filter((hit) => !params.changedPaths.has(hit.chunk.path) && hit.chunk.symbols.at(-1) !== name && word.test(hit.chunk.text));
     for (const hit of users.slice(0, CALLERS_PER_NAME)) {
-      const block = take(hit.chunk);
+      const block = pack.take(hit.chunk);
       if (block) callers.push(block);
     }
   }
   const nearby: string[] = [];
   for (const { chunk } of await params.search(params.query, 12)) {
     if (params.changedPaths.has(chunk.path)) continue;
-    const block = take(chunk);
+    const block = pack.take(chunk);
     if (block) nearby.push(block);
   }
   const sections: string[] = [];

@@ -79,6 +79,6 @@ function signalBoost(chunk: Chunk, words: ReadonlySet<string>): number {
 }
 
 /** `path:start-end` as results and citations are written. */
-export function location(chunk: Chunk): string {
+export function location(chunk: Pick<Chunk, "path" | "startLine" | "endLine">): string {
   return `${chunk.path}:${chunk.startLine}-${chunk.endLine}`;
 }
