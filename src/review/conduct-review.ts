@@ -1,8 +1,10 @@
 import type { RepoConfig } from "../config/repo-config.js";
+import type { CodeIndex } from "../index/code-index.js";
+import type { CodeChange } from "../index/related-code.js";
 import { estimateCounter } from "../llm/tokens/token-counter.js";
 import type { LlmProvider } from "../llm/types.js";
 import { askForReview, type ModelReview } from "./ask-for-review.js";
-import { changedSymbols, type ChangedSymbols } from "./changed-symbols.js";
+import { changedSymbols } from "./changed-symbols.js";
 import type { DiffFile } from "./diff/types.js";
 import { fullFilesWithin } from "./full-files.js";
 import { planReview, type ReviewPlan } from "./plan-review.js";
@@ -14,12 +16,16 @@ const DIFF_SHARE = 0.5;
 const WHOLE_FILES_SHARE = 0.25;
 /** Left free of the window for the chat template and counting error. */
 const MARGIN_TOKENS = 256;
+/** Related code from the index, in tokens. */
+const RELATED_TOKENS = 1_500;
 
-/** What the index is asked for: code near the change in meaning, and by the names it changes and calls. */
-export interface RelatedCodeRequest extends ChangedSymbols {
-  readonly query: string;
-  /** Every file of the change: the model sees them already. */
-  readonly changedPaths: ReadonlySet<string>;
+/** The index a review looks related code up in. */
+export interface ReviewIndex {
+  readonly codeIndex: CodeIndex;
+  readonly repoKey: string;
+  readonly tag: string;
+  /** Where the indexed code comes from, named in the prompt ("the default branch"); unnamed when absent. */
+  readonly source?: string;
 }
 
 export interface ConductedReview {
@@ -51,8 +57,10 @@ export async function conductReview(params: {
   readonly incrementalFrom: string | null;
   /** The repository's review instructions (coder.yml and CONTRIBUTING). */
   readonly guidance: string;
-  /** Related code from the index for the change, with its heading; empty without an index. */
-  readonly relatedCode: (change: RelatedCodeRequest) => Promise<string>;
+  /** Where related code is looked up; none without an index, or before its first complete run. */
+  readonly index?: ReviewIndex | null;
+  /** Told when the index fails, and the review goes on without related code; without it the failure is thrown. */
+  readonly onIndexError?: (error: unknown) => void;
   /** A file's content at the head; null when it cannot be read. */
   readonly readAtHead: (path: string) => Promise<string | null>;
   readonly signal: AbortSignal;
@@ -63,7 +71,7 @@ export async function conductReview(params: {
   const plan: ReviewPlan = { ...planned, skipped: [...planned.skipped, ...(params.unreadable ?? [])] };
   if (plan.reviewed.length === 0) return { plan, review: null, wholeFiles: [], codeAt: () => null };
   const reviewed = plan.reviewed.map((r) => r.file);
-  const related = await params.relatedCode({
+  const related = await relatedCodeFor(params.index, params.onIndexError, signal, {
     query: `${params.title}\n${reviewed.map((file) => file.hunks.map((h) => h.section).join(" ")).join(" ")}`,
     ...changedSymbols(reviewed),
     // A renamed file's old path too: the default branch still has it there.
@@ -85,4 +93,16 @@ export async function conductReview(params: {
     return lines && start >= 1 && end <= lines.length ? lines.slice(start - 1, end).join("\n") : null;
   };
   return { plan, review, wholeFiles: whole.included, codeAt };
+}
+
+async function relatedCodeFor(index: ReviewIndex | null | undefined, onError: ((error: unknown) => void) | undefined, signal: AbortSignal, change: CodeChange): Promise<string> {
+  if (!index || !index.codeIndex.ready(index.repoKey, index.tag)) return "";
+  try {
+    const text = await index.codeIndex.relatedCode(index.repoKey, index.tag, change, RELATED_TOKENS, signal);
+    return text ? `Related code${index.source ? ` from ${index.source}` : ""} (for context; review only the diff).\n\n${text}` : "";
+  } catch (error) {
+    if (!onError) throw error;
+    onError(error);
+    return "";
+  }
 }

@@ -24,6 +24,11 @@ export interface Placement {
   readonly discussed: number;
 }
 
+/** Nothing placed: for a review with no findings to place. */
+export function noPlacement(): Placement {
+  return { inline: [], summaryOnly: [], repeated: 0, discussed: 0 };
+}
+
 const ORDER: Record<Severity, number> = { critical: 0, major: 1, minor: 2, nit: 3 };
 const ICON: Record<Severity, string> = { critical: "🛑", major: "⚠️", minor: "💡", nit: "🧹" };
 

@@ -6,12 +6,12 @@ import type { LlmProvider } from "../llm/types.js";
 import type { Job } from "../queue/job.js";
 import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
 import { passGate } from "../triggers/command-gate.js";
-import { conductReview, type RelatedCodeRequest } from "./conduct-review.js";
+import { conductReview } from "./conduct-review.js";
 import { DiffLineMap } from "./diff/line-map.js";
 import { parsePullRequestFile } from "./diff/parse-patch.js";
 import type { DiffFile } from "./diff/types.js";
 import { findingMarker } from "./finding-marker.js";
-import { placeFindings, type Placement } from "./place-findings.js";
+import { noPlacement, placeFindings, type Placement } from "./place-findings.js";
 import { readPriorReviews, type PriorReviews } from "./prior-reviews.js";
 import { renderReviewBody } from "./render-review.js";
 import type { ReviewHistory } from "./review-history.js";
@@ -28,16 +28,13 @@ export interface ReviewJobDeps {
   readonly log: Logger;
 }
 
-/** Related code from the index, in tokens. */
-const CONTEXT_TOKENS = 1_500;
-
 /**
  * Reviews a pull request's head once: the whole change the first time, and after a push only what
  * the push changed, never repeating a finding posted before nor one on a subject people answered
  * or resolved. What was posted is known from the bot's own records and from the pull request
- * itself (markers in what the bot wrote), so a lost data directory repeats nothing either. The review is one COMMENT (approving
- * or requesting changes only where the repository allows it) with inline comments on lines of the
- * diff and a summary that holds everything else.
+ * itself (markers in what the bot wrote), so a lost data directory repeats nothing either. The
+ * review is one COMMENT (approving or requesting changes only where the repository allows it)
+ * with inline comments on lines of the diff and a summary that holds everything else.
  */
 export class ReviewJobHandler implements JobHandler {
   readonly #deps: ReviewJobDeps;
@@ -71,17 +68,17 @@ export class ReviewJobHandler implements JobHandler {
     }
     const repoKey = repoKeyOf(repo);
     const head = pr.head.sha;
-    if (!this.#deps.history.claimHead(repoKey, number, head)) {
+    const alreadyReviewed = async () => {
       if (comment) await forge.createComment(repo, number, `I already reviewed ${head.slice(0, 7)}; push a new commit and I review what it changes.`);
-      return "succeeded";
-    }
+      return "succeeded" as const;
+    };
+    if (!this.#deps.history.claimHead(repoKey, number, head)) return alreadyReviewed();
     try {
       const prior = await this.#priorReviews(forge, repo, number);
       if (prior.reviewedHeads.has(head)) {
         // Posted by this bot before its state was lost (a new data directory): the pull request remembers.
         this.#deps.log.info({ repo: repoKey, number, head }, "head already reviewed on the pull request");
-        if (comment) await forge.createComment(repo, number, `I already reviewed ${head.slice(0, 7)}; push a new commit and I review what it changes.`);
-        return "succeeded";
+        return await alreadyReviewed();
       }
       await this.#review(forge, payload, pr, config, automatic, prior, context.signal);
       return "succeeded";
@@ -117,13 +114,14 @@ export class ReviewJobHandler implements JobHandler {
       body: pr.body,
       incrementalFrom,
       guidance,
-      relatedCode: (change) => this.#relatedCode(repoKey, repo.defaultBranch, change, signal),
+      index: this.#deps.codeIndex ? { codeIndex: this.#deps.codeIndex, repoKey, tag: repo.defaultBranch, source: "the default branch" } : null,
+      onIndexError: (error) => this.#deps.log.warn({ err: error }, "the code index could not be used for the review"),
       readAtHead: (path) => forge.getFile(repo, path, head).catch(() => null),
       signal,
     });
     const model = this.#deps.provider.label;
     if (review === null) {
-      const id = await forge.createReview(repo, number, { commitId: head, event: "COMMENT", body: renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: { inline: [], summaryOnly: [], repeated: 0, discussed: 0 }, plan, headSha: head, incrementalFrom, model }), comments: [] });
+      const id = await forge.createReview(repo, number, { commitId: head, event: "COMMENT", body: renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: noPlacement(), plan, headSha: head, incrementalFrom, model }), comments: [] });
       this.#deps.history.recordReview(repoKey, number, head, id, []);
       return;
     }
@@ -184,18 +182,6 @@ export class ReviewJobHandler implements JobHandler {
     if (!this.#deps.tests) return "not run: this bot has no workspace runner for reviews.";
     const { repo, number } = payload;
     return runReviewTests(this.#deps.tests, { repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token: await forge.gitToken(), number, headSha: head, config, name: `review-${number}-${head.slice(0, 7)}`, signal });
-  }
-
-  async #relatedCode(repoKey: string, tag: string, change: RelatedCodeRequest, signal: AbortSignal): Promise<string> {
-    const index = this.#deps.codeIndex;
-    if (!index || !index.ready(repoKey, tag)) return "";
-    try {
-      const text = await index.relatedCode(repoKey, tag, change, CONTEXT_TOKENS, signal);
-      return text ? `Related code from the default branch (for context; review only the diff).\n\n${text}` : "";
-    } catch (error) {
-      this.#deps.log.warn({ err: error }, "the code index could not be used for the review");
-      return "";
-    }
   }
 
   async giveUp(job: Job, reason: string): Promise<void> {

@@ -1,11 +1,10 @@
 import type { RepoConfig } from "../config/repo-config.js";
 import { runGit } from "../git/run-git.js";
-import type { CodeIndex } from "../index/code-index.js";
 import type { LlmProvider } from "../llm/types.js";
-import { conductReview } from "./conduct-review.js";
+import { conductReview, type ReviewIndex } from "./conduct-review.js";
 import { DiffLineMap } from "./diff/line-map.js";
 import { parseGitDiff } from "./diff/parse-git-diff.js";
-import { placeFindings } from "./place-findings.js";
+import { noPlacement, placeFindings } from "./place-findings.js";
 import { renderReviewBody } from "./render-review.js";
 
 /**
@@ -18,7 +17,7 @@ export async function reviewLocal(params: {
   readonly head: string;
   readonly config: RepoConfig;
   readonly provider: LlmProvider;
-  readonly index?: { readonly codeIndex: CodeIndex; readonly repoKey: string; readonly tag: string } | null;
+  readonly index?: ReviewIndex | null;
   readonly signal: AbortSignal;
 }): Promise<string> {
   const { root, base, head, config, provider, signal } = params;
@@ -32,7 +31,6 @@ export async function reviewLocal(params: {
   const files = parseGitDiff(diff.stdout);
   const subject = await runGit(["log", "-1", "--format=%s%n%n%b", headSha], { cwd: root });
   const [title = "", ...rest] = subject.stdout.split("\n");
-  const index = params.index;
   const { plan, review } = await conductReview({
     provider,
     config,
@@ -43,18 +41,14 @@ export async function reviewLocal(params: {
     body: rest.join("\n").trim(),
     incrementalFrom: null,
     guidance: config.review.instructions,
-    relatedCode: async (change) => {
-      if (!index || !index.codeIndex.ready(index.repoKey, index.tag)) return "";
-      const related = await index.codeIndex.relatedCode(index.repoKey, index.tag, change, 1_500, signal);
-      return related ? `Related code (for context; review only the diff).\n\n${related}` : "";
-    },
+    index: params.index ?? null,
     readAtHead: async (path) => {
       const shown = await runGit(["show", `${headSha}:${path}`], { cwd: root, allowFailure: true });
       return shown.exitCode === 0 ? shown.stdout : null;
     },
     signal,
   });
-  if (review === null) return renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: { inline: [], summaryOnly: [], repeated: 0, discussed: 0 }, plan, headSha, incrementalFrom: null, model: provider.label });
+  if (review === null) return renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: noPlacement(), plan, headSha, incrementalFrom: null, model: provider.label });
   const placement = placeFindings(review.findings, DiffLineMap.from(files), { posted: new Set(), maxInline: config.review.maxFindings });
   const walkthrough = review.unreadable ? `The model's review could not be read (${review.unreadable}).` : review.summary;
   const inline = placement.inline.map((c) => `── ${c.path}:${c.startLine !== undefined ? `${c.startLine}-` : ""}${c.line}${c.side === "LEFT" ? " (removed line)" : ""}\n${c.body}`);
