@@ -130,6 +130,11 @@ export class VectorMatrix {
     const heapIds = new Float64Array(k);
     let filled = 0;
     const worse = (sa: number, ia: number, sb: number, ib: number) => sa < sb || (sa === sb && ia > ib);
+    const worseAt = (a: number, b: number) => worse(heapScores[a]!, heapIds[a]!, heapScores[b]!, heapIds[b]!);
+    const swap = (a: number, b: number) => {
+      [heapScores[a], heapScores[b]] = [heapScores[b]!, heapScores[a]!];
+      [heapIds[a], heapIds[b]] = [heapIds[b]!, heapIds[a]!];
+    };
     const siftDown = (from: number) => {
       let i = from;
       for (;;) {
@@ -137,10 +142,9 @@ export class VectorMatrix {
         if (left >= filled) return;
         const right = left + 1;
         let child = left;
-        if (right < filled && worse(heapScores[right]!, heapIds[right]!, heapScores[left]!, heapIds[left]!)) child = right;
-        if (!worse(heapScores[child]!, heapIds[child]!, heapScores[i]!, heapIds[i]!)) return;
-        [heapScores[i], heapScores[child]] = [heapScores[child]!, heapScores[i]!];
-        [heapIds[i], heapIds[child]] = [heapIds[child]!, heapIds[i]!];
+        if (right < filled && worseAt(right, left)) child = right;
+        if (!worseAt(child, i)) return;
+        swap(i, child);
         i = child;
       }
     };
@@ -156,9 +160,8 @@ export class VectorMatrix {
         heapIds[i] = id;
         while (i > 0) {
           const parent = (i - 1) >> 1;
-          if (!worse(heapScores[i]!, heapIds[i]!, heapScores[parent]!, heapIds[parent]!)) break;
-          [heapScores[i], heapScores[parent]] = [heapScores[parent]!, heapScores[i]!];
-          [heapIds[i], heapIds[parent]] = [heapIds[parent]!, heapIds[i]!];
+          if (!worseAt(i, parent)) break;
+          swap(i, parent);
           i = parent;
         }
       } else {
