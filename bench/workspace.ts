@@ -1,7 +1,7 @@
 /**
  * Workspace preparation with a warm mirror. A generated repository (5,200 small source files in
  * nested directories) is served over smart HTTP by the test git server. The product's path, as
- * `FixRun.#prepare` in src/fix/fix-job.ts runs it (MirrorCache.fetch, `rev-parse`,
+ * the fix's prepare step runs it (src/fix/steps/prepare.ts: MirrorCache.fetch, `rev-parse`,
  * Worktrees.add), is timed against a plain `git worktree add --detach <dir> <sha>` of the same
  * commit from the same mirror, in alternating rounds (the order flips every round). Removing the
  * worktrees happens after each timing, outside it.
@@ -12,7 +12,6 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { repoKeyOf } from "../src/fix/fix-payload.js";
 import { runGit } from "../src/git/run-git.js";
 import { MirrorCache } from "../src/workspace/mirror-cache.js";
 import { Worktrees } from "../src/workspace/worktrees.js";
@@ -215,7 +214,7 @@ export async function runWorkspaceBench(options: WorkspaceOptions = defaultWorks
   const sha = await importAndPush(server, fullName, files, dataDir);
   log(`workspace: ${Object.keys(files).length} files, ${(repoBytes / 1024 / 1024).toFixed(1)} MiB in 4 commits, imported and pushed to the git server in ${ms(performance.now() - t, 0)}`);
 
-  const repo = { owner: OWNER, repo: REPO };
+  const repoKey = `${OWNER}/${REPO}`.toLowerCase();
   const cloneUrl = server.cloneUrl(fullName);
   const mirrors = new MirrorCache(path.join(dataDir, "mirrors"));
   const worktrees = new Worktrees(path.join(dataDir, "worktrees"));
@@ -224,15 +223,15 @@ export async function runWorkspaceBench(options: WorkspaceOptions = defaultWorks
   const ref = "refs/remotes/origin/main";
 
   t = performance.now();
-  const mirror = await mirrors.fetch({ repoKey: repoKeyOf(repo), cloneUrl, token: TOKEN });
+  const mirror = await mirrors.fetch({ repoKey, cloneUrl, token: TOKEN });
   const coldFetchMs = performance.now() - t;
   log(`workspace: mirror warmed (first fetch) in ${ms(coldFetchMs, 0)}`);
 
   const parts = { fetch: [] as number[], revParse: [] as number[], add: [] as number[] };
-  /** FixRun.#prepare without the runner: fetch into the mirror, resolve the ref, add the worktree. */
+  /** The prepare step without the runner: fetch into the mirror, resolve the ref, add the worktree. */
   const product = async (name: string): Promise<{ ms: number; dir: string; gitDir: string; baseSha: string }> => {
     const t0 = performance.now();
-    const gitDir = await mirrors.fetch({ repoKey: repoKeyOf(repo), cloneUrl, token: TOKEN, extraRefs: [] });
+    const gitDir = await mirrors.fetch({ repoKey, cloneUrl, token: TOKEN, extraRefs: [] });
     const t1 = performance.now();
     const resolved = await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: gitDir, allowFailure: true });
     if (resolved.exitCode !== 0) throw new Error(`${ref} is not in the mirror`);

@@ -1,9 +1,14 @@
 import { Probot, Server, run as runProbotSetup } from "probot";
 import type { Env } from "../config/env.js";
+import { Forges } from "../forge/forges.js";
+import { dispatcher } from "../jobs/dispatch.js";
+import { WorkerPool } from "../queue/worker-pool.js";
+import { startReconcileTimer } from "../triggers/reconcile.js";
 import { DockerRunnerFactory } from "../workspace/docker/docker-runner.js";
 import { createGitHubApp } from "./github-app.js";
+import { jobHandlers } from "./job-handlers.js";
 import { createLogger } from "./logger.js";
-import { startReconcileTimer } from "../reindex/reconcile.js";
+import { deploymentSecrets } from "./secrets.js";
 import { buildServices, type Services } from "./services.js";
 
 export interface RunningBot {
@@ -38,8 +43,10 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
     const removed = await services.runners.removeOrphans().catch(() => 0);
     if (removed > 0) console.warn(`removed ${removed} workspace container(s) left by a previous run`);
   }
-  const { appFn, pool } = createGitHubApp(env, services);
-  const log = createLogger(env.LOG_LEVEL, [env.WEBHOOK_SECRET, env.privateKey]);
+  const secrets = deploymentSecrets(env);
+  const log = createLogger(env.LOG_LEVEL, secrets);
+  let workers: WorkerPool | undefined;
+  const github = createGitHubApp(services.queue, { maxAttempts: env.CODER_MAX_ATTEMPTS, indexing: services.codeIndex !== null, onQueued: () => workers?.wake() });
   const server = new Server({
     log,
     port: env.PORT,
@@ -53,20 +60,23 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
       ...(githubBaseUrl(env) ? { baseUrl: githubBaseUrl(env) } : {}),
     }),
   });
-  await server.load(appFn);
+  await server.load(github.appFn);
+  const forges = new Forges({ github: await github.adapter }, secrets);
+  const pool = new WorkerPool({ queue: services.queue, dispatch: dispatcher(jobHandlers(env, services, forges, log)), concurrency: env.CODER_CONCURRENCY, log });
+  workers = pool;
   const http = await server.start();
   const address = http.address();
   const url = typeof address === "object" && address ? `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}` : `http://localhost:${env.PORT}`;
-  const workers = await pool;
-  if (env.CODER_CONCURRENCY > 0) await workers.start();
+  if (env.CODER_CONCURRENCY > 0) await pool.start();
   const stopReconcile = services.codeIndex
     ? startReconcileTimer(services.queue, env.CODER_INDEX_INTERVAL_MINUTES, {
         maxAttempts: env.CODER_MAX_ATTEMPTS,
         onQueued: (count) => {
           log.info({ count }, "periodic re-index queued");
-          workers.wake();
+          pool.wake();
         },
         onError: (error) => log.warn({ err: error }, "periodic re-index could not be queued"),
+        onSkipped: (repoKey, reason) => log.warn({ repo: repoKey, reason }, "periodic re-index skipped a repository"),
       })
     : () => undefined;
   let stopping: Promise<void> | undefined;
@@ -74,7 +84,7 @@ export async function serve(env: Env, overrides: Parameters<typeof buildServices
     (stopping ??= (async () => {
       stopReconcile();
       await server.stop();
-      await workers.stop();
+      await pool.stop();
       await services.codeIndex?.close();
       await services.provider.close?.();
       services.db.close();

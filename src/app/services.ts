@@ -5,7 +5,7 @@ import { openCodeIndex, type OpenedCodeIndex } from "../index/open-code-index.js
 import { providerFor } from "../llm/provider-for.js";
 import { ReviewHistory } from "../review/review-history.js";
 import type { LlmProvider } from "../llm/types.js";
-import type { JobQueue } from "../queue/job.js";
+import type { JobQueue } from "../queue/job-queue.js";
 import { SqliteQueue } from "../queue/sqlite-queue.js";
 import { openDatabase, type Database } from "../store/database.js";
 import { RunStore } from "../store/run-store.js";

@@ -1,23 +1,23 @@
 import type { ToolModeSetting } from "../agent/tool-channel.js";
-import { repoKeyOf, subjectOf } from "../fix/fix-payload.js";
-import type { Forge } from "../forge/forge.js";
+import type { Forges } from "../forge/forges.js";
+import { fullNameOf, repoKeyOf } from "../forge/repository.js";
 import { runGit } from "../git/run-git.js";
 import type { CodeIndex } from "../index/code-index.js";
 import type { LlmProvider } from "../llm/types.js";
-import type { Job } from "../queue/job.js";
-import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
+import { passGate } from "../jobs/gate.js";
+import type { Job, JobContext, JobHandler } from "../jobs/job.js";
+import type { Logger } from "../jobs/logger.js";
+import type { AskPayload } from "../jobs/payloads/ask-payload.js";
 import type { RunStore } from "../store/run-store.js";
-import { passGate } from "../triggers/command-gate.js";
 import { HostRunner } from "../workspace/host-runner.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { Worktrees } from "../workspace/worktrees.js";
 import { answerQuestion } from "./answer-question.js";
 import type { CitationLink } from "./check-citations.js";
 import { explainQuestion, parseExplainTarget } from "./ask-prompt.js";
-import type { AskJobPayload } from "./ask-payload.js";
 
 export interface AskJobDeps {
-  readonly forgeFor: (installationId: number | null) => Promise<Forge>;
+  readonly forges: Forges;
   readonly mirrors: MirrorCache;
   readonly worktrees: Worktrees;
   readonly provider: LlmProvider;
@@ -32,21 +32,21 @@ export interface AskJobDeps {
  * (a pull request's head on a pull request, the default branch on an issue). Nothing runs but
  * reads and searches, so the checkout needs no container.
  */
-export class AskJobHandler implements JobHandler {
+export class AskJobHandler implements JobHandler<AskPayload> {
   readonly #deps: AskJobDeps;
 
   constructor(deps: AskJobDeps) {
     this.#deps = deps;
   }
 
-  async run(job: Job, context: JobContext): Promise<"succeeded" | "cancelled"> {
-    const payload = job.payload as AskJobPayload;
-    const { repo, issue, comment } = payload;
-    const forge = await this.#deps.forgeFor(payload.installationId);
-    const gate = await passGate(forge, repo, { ...comment, issueNumber: issue.number }, payload.kind === "ask" ? "answer" : "explain");
-    if (gate.kind === "stop") return "succeeded";
+  async run(job: Job<AskPayload>, context: JobContext): Promise<"succeeded" | "cancelled"> {
+    const payload = job.payload;
+    const { repository: repo, issue, comment } = payload;
+    const forge = await this.#deps.forges.open(repo.address);
+    const gate = await passGate(forge, { repository: repo, comment: { ...comment, issueNumber: issue.number } }, job, context);
+    if (!gate.pass) return "succeeded";
     let question = payload.text.trim();
-    if (payload.kind === "explain") {
+    if (payload.mode === "explain") {
       const target = parseExplainTarget(question);
       if (!target) {
         await forge.createComment(repo, issue.number, "Tell me what to explain: `/coder explain path/to/file.ts` or `/coder explain path/to/file.ts:10-40`.");
@@ -73,7 +73,7 @@ export class AskJobHandler implements JobHandler {
         ...(this.#deps.toolMode ? { toolMode: this.#deps.toolMode } : {}),
         root: worktree.dir,
         runner: new HostRunner(worktree.dir),
-        repoFullName: `${repo.owner}/${repo.repo}`,
+        repoFullName: fullNameOf(repo),
         question,
         context: searchable ? indexContext(await searchable.contextFor(repoKey, repo.defaultBranch, question, 2_000, context.signal).catch(() => ""), repo.defaultBranch, issue.isPullRequest) : "",
         ...(searchable
@@ -83,7 +83,7 @@ export class AskJobHandler implements JobHandler {
         signal: context.signal,
         runs: { store: this.#deps.runs, jobId: job.id, repoKey },
       });
-      const header = payload.kind === "ask" ? `> ${payload.text.trim().split("\n")[0]}` : `> /coder explain ${payload.text.trim().split("\n")[0]}`;
+      const header = payload.mode === "ask" ? `> ${payload.text.trim().split("\n")[0]}` : `> /coder explain ${payload.text.trim().split("\n")[0]}`;
       await forge.createComment(repo, issue.number, `${header}\n\n${answer.text}\n\n<sub>Answered from ${issue.isPullRequest ? "this pull request's head" : `\`${repo.defaultBranch}\``} with ${this.#deps.provider.label}${answer.runId !== null ? ` · run ${answer.runId}` : ""}.</sub>`);
       return "succeeded";
     } catch (error) {
@@ -94,10 +94,10 @@ export class AskJobHandler implements JobHandler {
     }
   }
 
-  async giveUp(job: Job, reason: string): Promise<void> {
-    const payload = job.payload as AskJobPayload;
-    const forge = await this.#deps.forgeFor(payload.installationId);
-    await forge.createComment(payload.repo, payload.issue.number, `I could not answer: ${reason}`);
+  async giveUp(job: Job<AskPayload>, reason: string): Promise<void> {
+    const { repository, issue } = job.payload;
+    const forge = await this.#deps.forges.open(repository.address);
+    await forge.createComment(repository, issue.number, `I could not answer: ${reason}`);
   }
 }
 
@@ -111,8 +111,4 @@ function indexContext(text: string, branch: string, pullRequest: boolean): strin
 function blobLink(cloneUrl: string, commit: string): CitationLink {
   const web = cloneUrl.replace(/\.git$/, "");
   return (path, start, end) => `${web}/blob/${commit}/${path.split("/").map(encodeURIComponent).join("/")}#L${start}${end > start ? `-L${end}` : ""}`;
-}
-
-export function askSubject(issueNumber: number): string {
-  return `ask:${subjectOf(issueNumber)}`;
 }

@@ -6,7 +6,6 @@ import { serve } from "../app/serve.js";
 import { runnerFactoryFor } from "../app/services.js";
 import { EnvError, loadEnv, type Env } from "../config/env.js";
 import { RepoConfigError } from "../config/repo-config.js";
-import { providerFor } from "../llm/provider-for.js";
 import { openDatabase } from "../store/database.js";
 import { RunStore } from "../store/run-store.js";
 import { Worktrees } from "../workspace/worktrees.js";
@@ -16,6 +15,7 @@ import { reviewLocal } from "../review/review-local.js";
 import { HostRunner } from "../workspace/host-runner.js";
 import { indexCommand, searchCommand } from "./index-commands.js";
 import { withLocalModel } from "./local-model.js";
+import { consoleLogger } from "./console-logger.js";
 import { localFix } from "./local-fix.js";
 
 function environment(overrides: NodeJS.ProcessEnv = {}): Env {
@@ -47,24 +47,33 @@ program
   .argument("<task>", "what to do")
   .action(async (task: string, options: { repo: string; dryRun: boolean; runner?: "docker" | "host" }) => {
     const env = environment(options.runner ? { CODER_RUNNER: options.runner } : {});
-    const db = openDatabase(env.CODER_DATA_DIR);
-    try {
-      const result = await localFix({
-        repoPath: options.repo,
-        task,
-        dryRun: options.dryRun || env.CODER_DRY_RUN,
-        provider: providerFor(env),
-        toolMode: env.CODER_TOOL_MODE,
-        runners: runnerFactoryFor(env),
-        worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
-        runs: new RunStore(db),
-        author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
-        out: (text) => console.log(text),
-      });
-      if (result.stopReason === "model-error") process.exitCode = 1;
-    } finally {
-      db.close();
-    }
+    await withLocalModel(env, options.repo, async ({ repo, db, code, provider }) => {
+      const interrupted = new AbortController();
+      const stop = () => interrupted.abort();
+      process.once("SIGINT", stop);
+      try {
+        const result = await localFix({
+          repo,
+          task,
+          dryRun: options.dryRun || env.CODER_DRY_RUN,
+          deps: {
+            worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
+            runners: runnerFactoryFor(env),
+            provider,
+            toolMode: env.CODER_TOOL_MODE,
+            codeIndex: code?.index ?? null,
+            runs: new RunStore(db),
+            author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
+            log: consoleLogger(),
+          },
+          out: (text) => console.log(text),
+          signal: interrupted.signal,
+        });
+        if (result.status !== "succeeded") process.exitCode = 1;
+      } finally {
+        process.off("SIGINT", stop);
+      }
+    });
   });
 
 program

@@ -1,5 +1,8 @@
-/** `coder/issue-12-fix-the-parser`: readable, stable for one issue, safe as a ref name. */
-export function branchFor(prefix: string, kind: "issue" | "pr", number: number, title: string): string {
+/**
+ * `coder/issue-12-fix-the-parser` (`pr-12-…` on a pull request, `task-…` for a task typed on the
+ * command line): readable, stable for one issue, safe as a ref name.
+ */
+export function branchFor(prefix: string, subject: { readonly number: number | null; readonly isPullRequest: boolean }, title: string): string {
   const slug = title
     .normalize("NFKD")
     .toLowerCase()
@@ -7,7 +10,8 @@ export function branchFor(prefix: string, kind: "issue" | "pr", number: number, 
     .replace(/^-+|-+$/g, "")
     .slice(0, 40)
     .replace(/-+$/, "");
-  return `${prefix}${kind}-${number}${slug ? `-${slug}` : ""}`;
+  const kind = subject.number === null ? "task" : `${subject.isPullRequest ? "pr" : "issue"}-${subject.number}`;
+  return `${prefix}${kind}${slug ? `-${slug}` : ""}`;
 }
 
 /** The n-th alternative when a branch is taken: `…-2`, `…-3`. */

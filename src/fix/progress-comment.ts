@@ -1,45 +1,11 @@
-import { stopReasonText, type StopReason } from "../agent/stop-conditions.js";
-
-export type Phase = "configure" | "authorize" | "acknowledge" | "prepare" | "agent" | "test" | "commit" | "publish" | "report";
-
-export const phaseText: Record<Phase, string> = {
-  configure: "reading the repository configuration",
-  authorize: "checking permissions",
-  acknowledge: "acknowledging the request",
-  prepare: "preparing the workspace",
-  agent: "working on the change",
-  test: "running the tests",
-  commit: "committing the change",
-  publish: "pushing and opening the pull request",
-  report: "writing the report",
-};
-
-export interface TestOutcome {
-  readonly command: string | null;
-  readonly passed: boolean | null;
-  readonly exitCode: number | null;
-  readonly timedOut: boolean;
-  readonly tail: string;
-}
-
-export interface FileChange {
-  readonly path: string;
-  readonly added: number;
-  readonly removed: number;
-}
-
-export interface RunFigures {
-  readonly steps: number;
-  readonly maxSteps: number;
-  readonly tokens: number;
-  readonly durationMs: number;
-  readonly stopReason: StopReason;
-}
+import { stopReasonText } from "../agent/stop-conditions.js";
+import type { FileChange, RunFigures, TestOutcome } from "./fix-checkpoint.js";
+import { phaseText, type Phase } from "./phase.js";
 
 const header = (requestedBy: string, dryRun: boolean) => `🛠️ **coder-bot** — \`/coder fix${dryRun ? " --dry-run" : ""}\` requested by @${requestedBy}`;
 
 export function renderWorking(params: { requestedBy: string; dryRun: boolean; phase: Phase; detail?: string; jobId: number; model: string }): string {
-  const order: Phase[] = ["prepare", "agent", "test", "commit", "publish"];
+  const order: Phase[] = ["prepare", "work", "test", "commit", "publish"];
   const current = order.indexOf(params.phase);
   const lines = order
     .filter((p) => !(params.dryRun && p === "publish"))

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../store/database.js";
-import type { CancelResult, EnqueueResult, Job, JobQueue, JobStatus, NewJob } from "./job.js";
+import type { Job } from "../jobs/job.js";
+import type { CancelResult, EnqueueResult, JobQueue, JobStatus, NewJob } from "./job-queue.js";
 
 interface JobRow {
   id: number;

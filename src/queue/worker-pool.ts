@@ -1,30 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { Job, JobQueue } from "./job.js";
-
-export interface JobContext {
-  /** Aborted when `/coder cancel` asks for it or the pool stops. */
-  readonly signal: AbortSignal;
-  /** Who asked to cancel, once someone has. */
-  cancelledBy(): string | null;
-  /** Persists progress so that a retry after a crash resumes instead of repeating work. */
-  checkpoint(update: Record<string, unknown>): Promise<void>;
-}
-
-export interface JobHandler {
-  run(job: Job, context: JobContext): Promise<"succeeded" | "failed" | "cancelled">;
-  /** Called instead of `run` when a job has used up its attempts; must tell the user. */
-  giveUp(job: Job, reason: string): Promise<void>;
-}
-
-export interface Logger {
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-}
+import type { Dispatch } from "../jobs/dispatch.js";
+import type { Job, JobContext } from "../jobs/job.js";
+import type { Logger } from "../jobs/logger.js";
+import { CancelledError } from "./cancelled-error.js";
+import type { JobQueue } from "./job-queue.js";
 
 export interface WorkerPoolOptions {
   readonly queue: JobQueue;
-  readonly handlers: Readonly<Record<string, JobHandler>>;
+  /** Reads each claimed job's payload with its contract and hands it to its kind's handler. */
+  readonly dispatch: Dispatch;
   /** How many exclusive (long) jobs may run at once across all repositories. */
   readonly concurrency: number;
   /** Small, non-exclusive jobs run beside them, up to this many. */
@@ -115,14 +99,17 @@ export class WorkerPool {
 
   async #execute(job: Job, controller: AbortController): Promise<void> {
     const { queue, log } = this.#options;
-    const handler = this.#options.handlers[job.kind];
-    if (!handler) {
-      await queue.finish(job.id, "failed", `no handler for job kind "${job.kind}"`);
+    const accepted = this.#options.dispatch(job);
+    if (!accepted.ok) {
+      // Nothing here knows where to answer: the reason stays with the job, and in the log.
+      log.error({ job: job.id, kind: job.kind, reason: accepted.reason }, "job refused at the dequeue boundary");
+      await queue.finish(job.id, "failed", accepted.reason);
       return;
     }
+    const handler = accepted.job;
     if (job.attempts > job.maxAttempts) {
       const reason = job.lastError ?? "the bot was restarted while this job was running, more times than it may retry";
-      await this.#guard(job, () => handler.giveUp(job, reason));
+      await this.#guard(job, () => handler.giveUp(reason));
       await queue.finish(job.id, "failed", reason);
       return;
     }
@@ -140,7 +127,7 @@ export class WorkerPool {
     };
     try {
       log.info({ job: job.id, kind: job.kind, repo: job.repoKey, attempt: job.attempts }, "job started");
-      const status = await handler.run(job, context);
+      const status = await handler.run(context);
       await queue.finish(job.id, status);
       log.info({ job: job.id, status }, "job finished");
     } catch (error) {
@@ -152,7 +139,7 @@ export class WorkerPool {
         await queue.retryLater(job.id, message, delay);
       } else {
         log.error({ job: job.id, err: error }, "job failed for good");
-        await this.#guard(job, () => handler.giveUp(job, message));
+        await this.#guard(job, () => handler.giveUp(message));
         await queue.finish(job.id, "failed", message);
       }
     }
@@ -181,14 +168,5 @@ export class WorkerPool {
     if (this.#timer) clearInterval(this.#timer);
     for (const entry of this.#running.values()) entry.controller.abort(new Error("the bot is shutting down"));
     await Promise.allSettled([...this.#running.values()].map((r) => r.done));
-  }
-}
-
-export class CancelledError extends Error {
-  readonly by: string;
-  constructor(by: string) {
-    super(`cancelled by @${by}`);
-    this.name = "CancelledError";
-    this.by = by;
   }
 }

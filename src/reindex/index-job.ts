@@ -1,19 +1,20 @@
 import { REPO_CONFIG_PATH } from "../config/repo-config.js";
-import { repoKeyOf } from "../fix/fix-payload.js";
-import type { Forge } from "../forge/forge.js";
+import type { ForgeWriter } from "../forge/forge-writer.js";
+import type { Forges } from "../forge/forges.js";
+import { repoKeyOf } from "../forge/repository.js";
 import { runGit } from "../git/run-git.js";
 import type { CodeIndex } from "../index/code-index.js";
 import type { IndexStats } from "../index/indexer.js";
 import { summarizeSkipped } from "../index/scan/skip-summary.js";
-import type { Job } from "../queue/job.js";
-import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
-import { passGate } from "../triggers/command-gate.js";
+import { passGate } from "../jobs/gate.js";
+import type { Job, JobContext, JobHandler } from "../jobs/job.js";
+import type { Logger } from "../jobs/logger.js";
+import type { IndexPayload } from "../jobs/payloads/index-payload.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { Worktrees } from "../workspace/worktrees.js";
-import type { IndexJobPayload } from "./index-payload.js";
 
 export interface IndexJobDeps {
-  readonly forgeFor: (installationId: number | null) => Promise<Forge>;
+  readonly forges: Forges;
   readonly mirrors: MirrorCache;
   readonly worktrees: Worktrees;
   /** Null when the index is switched off: commands are answered with that. */
@@ -26,7 +27,7 @@ export interface IndexJobDeps {
  * default branch), on `/coder index`, and on the periodic reconcile. Only changed files are
  * chunked and embedded; an interrupted run resumes on the next.
  */
-export class IndexJobHandler implements JobHandler {
+export class IndexJobHandler implements JobHandler<IndexPayload> {
   readonly #deps: IndexJobDeps;
   /** Index jobs do not hold the repository's lock (a long index must not block fixes), so runs of one repository take turns here. */
   readonly #running = new Map<string, Promise<unknown>>();
@@ -35,12 +36,12 @@ export class IndexJobHandler implements JobHandler {
     this.#deps = deps;
   }
 
-  async run(job: Job, context: JobContext): Promise<"succeeded" | "cancelled"> {
-    const payload = job.payload as IndexJobPayload;
-    const { repo, comment } = payload;
-    const forge = await this.#deps.forgeFor(payload.installationId);
-    const gate = await passGate(forge, repo, comment ?? null, "index the repository");
-    if (gate.kind === "stop") return "succeeded";
+  async run(job: Job<IndexPayload>, context: JobContext): Promise<"succeeded" | "cancelled"> {
+    const payload = job.payload;
+    const { repository: repo, comment } = payload;
+    const forge = await this.#deps.forges.open(repo.address);
+    const gate = await passGate(forge, { repository: repo, comment: comment ?? null }, job, context);
+    if (!gate.pass) return "succeeded";
     const { config } = gate;
     const codeIndex = this.#deps.codeIndex;
     if (!codeIndex) {
@@ -61,8 +62,8 @@ export class IndexJobHandler implements JobHandler {
     return turn;
   }
 
-  async #indexOnce(job: Job, context: JobContext, payload: IndexJobPayload, forge: Forge, include: readonly string[], exclude: readonly string[], codeIndex: CodeIndex): Promise<"succeeded" | "cancelled"> {
-    const { repo, comment } = payload;
+  async #indexOnce(job: Job<IndexPayload>, context: JobContext, payload: IndexPayload, forge: ForgeWriter, include: readonly string[], exclude: readonly string[], codeIndex: CodeIndex): Promise<"succeeded" | "cancelled"> {
+    const { repository: repo, comment } = payload;
     const repoKey = repoKeyOf(repo);
     const gitDir = await this.#deps.mirrors.fetch({ repoKey, cloneUrl: repo.cloneUrl, token: await forge.gitToken(), extraRefs: [] });
     const head = await runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${repo.defaultBranch}^{commit}`], { cwd: gitDir, allowFailure: true });
@@ -83,11 +84,11 @@ export class IndexJobHandler implements JobHandler {
     return "succeeded";
   }
 
-  async giveUp(job: Job, reason: string): Promise<void> {
-    const payload = job.payload as IndexJobPayload;
-    if (!payload.comment) return;
-    const forge = await this.#deps.forgeFor(payload.installationId);
-    await forge.createComment(payload.repo, payload.comment.issueNumber, `I could not index the repository: ${reason}`);
+  async giveUp(job: Job<IndexPayload>, reason: string): Promise<void> {
+    const { repository, comment } = job.payload;
+    if (!comment) return;
+    const forge = await this.#deps.forges.open(repository.address);
+    await forge.createComment(repository, comment.issueNumber, `I could not index the repository: ${reason}`);
   }
 }
 

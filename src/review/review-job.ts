@@ -1,11 +1,15 @@
 import type { RepoConfig } from "../config/repo-config.js";
-import { repoKeyOf } from "../fix/fix-payload.js";
-import { ReviewRejectedError, type ChangedFile, type Forge, type PullRequestInfo, type ReviewEvent } from "../forge/forge.js";
+import type { ChangedFile, PullRequestInfo, ReviewEvent } from "../forge/forge.js";
+import type { ForgeWriter } from "../forge/forge-writer.js";
+import type { Forges } from "../forge/forges.js";
+import { fullNameOf, repoKeyOf, type Repository } from "../forge/repository.js";
+import { ReviewRejectedError } from "../forge/review-rejected-error.js";
 import type { CodeIndex } from "../index/code-index.js";
 import type { LlmProvider } from "../llm/types.js";
-import type { Job } from "../queue/job.js";
-import type { JobContext, JobHandler, Logger } from "../queue/worker-pool.js";
-import { passGate } from "../triggers/command-gate.js";
+import { passGate } from "../jobs/gate.js";
+import type { Job, JobContext, JobHandler } from "../jobs/job.js";
+import type { Logger } from "../jobs/logger.js";
+import type { ReviewPayload } from "../jobs/payloads/review-payload.js";
 import { conductReview } from "./conduct-review.js";
 import { DiffLineMap } from "./diff/line-map.js";
 import { parsePullRequestFile } from "./diff/parse-patch.js";
@@ -15,11 +19,10 @@ import { noPlacement, placeFindings, type Placement } from "./place-findings.js"
 import { readPriorReviews, type PriorReviews } from "./prior-reviews.js";
 import { renderReviewBody } from "./render-review.js";
 import type { ReviewHistory } from "./review-history.js";
-import type { ReviewJobPayload } from "./review-payload.js";
 import { runReviewTests, type ReviewTestDeps } from "./review-tests.js";
 
 export interface ReviewJobDeps {
-  readonly forgeFor: (installationId: number | null) => Promise<Forge>;
+  readonly forges: Forges;
   readonly provider: LlmProvider;
   readonly history: ReviewHistory;
   readonly codeIndex?: CodeIndex | null;
@@ -36,25 +39,26 @@ export interface ReviewJobDeps {
  * review is one COMMENT (approving or requesting changes only where the repository allows it)
  * with inline comments on lines of the diff and a summary that holds everything else.
  */
-export class ReviewJobHandler implements JobHandler {
+export class ReviewJobHandler implements JobHandler<ReviewPayload> {
   readonly #deps: ReviewJobDeps;
 
   constructor(deps: ReviewJobDeps) {
     this.#deps = deps;
   }
 
-  async run(job: Job, context: JobContext): Promise<"succeeded" | "cancelled"> {
-    const payload = job.payload as ReviewJobPayload;
-    const { repo, number, comment } = payload;
-    const forge = await this.#deps.forgeFor(payload.installationId);
-    const gate = await passGate(forge, repo, comment ? { ...comment, issueNumber: number } : null, "review");
-    if (gate.kind === "stop") return "succeeded";
+  async run(job: Job<ReviewPayload>, context: JobContext): Promise<"succeeded" | "cancelled"> {
+    const payload = job.payload;
+    const { repository: repo, number, comment } = payload;
+    const forge = await this.#deps.forges.open(repo.address);
+    const gate = await passGate(forge, { repository: repo, comment: comment ? { ...comment, issueNumber: number } : null }, job, context);
+    if (!gate.pass) return "succeeded";
     const { config } = gate;
     let pr: PullRequestInfo;
     try {
       pr = await forge.getPullRequest(repo, number);
     } catch (error) {
-      // Only "no such pull request" means the command was given on an issue; anything else is retried.
+      // Only "no such pull request" means the number is an issue's (a job queued before commands
+      // were checked for a pull request when given); anything else is retried.
       if ((error as { status?: number }).status !== 404) throw error;
       if (comment) await forge.createComment(repo, number, "`/coder review` works on pull requests; this is an issue.");
       return "succeeded";
@@ -89,8 +93,8 @@ export class ReviewJobHandler implements JobHandler {
     }
   }
 
-  async #review(forge: Forge, payload: ReviewJobPayload, pr: PullRequestInfo, config: RepoConfig, automatic: boolean, prior: PriorReviews, signal: AbortSignal): Promise<void> {
-    const { repo, number } = payload;
+  async #review(forge: ForgeWriter, payload: ReviewPayload, pr: PullRequestInfo, config: RepoConfig, automatic: boolean, prior: PriorReviews, signal: AbortSignal): Promise<void> {
+    const { repository: repo, number } = payload;
     const repoKey = repoKeyOf(repo);
     const head = pr.head.sha;
     const { files, incrementalFrom } = await this.#changes(forge, repo, pr, prior);
@@ -108,7 +112,7 @@ export class ReviewJobHandler implements JobHandler {
       config,
       files: diffFiles,
       unreadable,
-      repoFullName: `${repo.owner}/${repo.repo}`,
+      repoFullName: fullNameOf(repo),
       number,
       title: pr.title,
       body: pr.body,
@@ -155,7 +159,7 @@ export class ReviewJobHandler implements JobHandler {
   }
 
   /** What the pull request shows of earlier reviews; resolved threads only where the forge can tell (GitHub's GraphQL API). */
-  async #priorReviews(forge: Forge, repo: ReviewJobPayload["repo"], number: number): Promise<PriorReviews> {
+  async #priorReviews(forge: ForgeWriter, repo: Repository, number: number): Promise<PriorReviews> {
     const [reviews, comments] = await Promise.all([forge.listReviews(repo, number), forge.listReviewComments(repo, number)]);
     const resolvedThreads = await forge.resolvedReviewThreads(repo, number).catch((error: unknown) => {
       // Answered threads and every posted finding are still known; only resolution is missed.
@@ -166,7 +170,7 @@ export class ReviewJobHandler implements JobHandler {
   }
 
   /** The whole pull request, or only what came since the last reviewed head when that is an ancestor of this one. */
-  async #changes(forge: Forge, repo: ReviewJobPayload["repo"], pr: PullRequestInfo, prior: PriorReviews): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
+  async #changes(forge: ForgeWriter, repo: Repository, pr: PullRequestInfo, prior: PriorReviews): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
     const repoKey = repoKeyOf(repo);
     // The pull request's own newest review first: a data directory restored from a backup remembers an older one.
     const last = prior.lastReviewedHead ?? this.#deps.history.lastReviewedHead(repoKey, pr.number);
@@ -178,17 +182,17 @@ export class ReviewJobHandler implements JobHandler {
     return { files: await forge.listPullRequestFiles(repo, pr.number), incrementalFrom: null };
   }
 
-  async #tests(forge: Forge, payload: ReviewJobPayload, head: string, config: RepoConfig, signal: AbortSignal): Promise<string> {
+  async #tests(forge: ForgeWriter, payload: ReviewPayload, head: string, config: RepoConfig, signal: AbortSignal): Promise<string> {
     if (!this.#deps.tests) return "not run: this bot has no workspace runner for reviews.";
-    const { repo, number } = payload;
+    const { repository: repo, number } = payload;
     return runReviewTests(this.#deps.tests, { repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token: await forge.gitToken(), number, headSha: head, config, name: `review-${number}-${head.slice(0, 7)}`, signal });
   }
 
-  async giveUp(job: Job, reason: string): Promise<void> {
-    const payload = job.payload as ReviewJobPayload;
-    if (!payload.comment) return;
-    const forge = await this.#deps.forgeFor(payload.installationId);
-    await forge.createComment(payload.repo, payload.number, `I could not review this pull request: ${reason}`);
+  async giveUp(job: Job<ReviewPayload>, reason: string): Promise<void> {
+    const { repository, number, comment } = job.payload;
+    if (!comment) return;
+    const forge = await this.#deps.forges.open(repository.address);
+    await forge.createComment(repository, number, `I could not review this pull request: ${reason}`);
   }
 }
 

@@ -1,9 +1,9 @@
 import type { RepoConfig } from "../config/repo-config.js";
-import { sandboxFor } from "../fix/sandbox-config.js";
-import { detectTestCommand } from "../fix/test-command.js";
 import { runGit } from "../git/run-git.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { RunnerFactory } from "../workspace/runner.js";
+import { sandboxFor } from "../workspace/sandbox-for.js";
+import { detectTestCommand } from "../workspace/test-command.js";
 import type { Worktrees } from "../workspace/worktrees.js";
 
 export interface ReviewTestDeps {

@@ -3,12 +3,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { narrowIssueComment, narrowPush } from "../../src/forge/github/narrow.js";
+import { decodePayload } from "../../src/jobs/job-contracts.js";
+import { helpText } from "../../src/notice/help-text.js";
 import { SqliteQueue } from "../../src/queue/sqlite-queue.js";
-import { indexJobKind, type IndexJobPayload } from "../../src/reindex/index-payload.js";
-import { onPush } from "../../src/reindex/on-push.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
-import { onIssueComment } from "../../src/triggers/on-issue-comment.js";
-import { helpText, parseCommand } from "../../src/triggers/parse-command.js";
+import { onComment } from "../../src/triggers/on-comment.js";
+import { onPush } from "../../src/triggers/on-push.js";
+import { parseCommand } from "../../src/triggers/parse-command.js";
+
+const indexJobKind = "index";
+const indexPayload = (stored: unknown) => {
+  const decoded = decodePayload("index", stored);
+  if (!decoded.ok) throw new Error(decoded.reason);
+  return decoded.payload;
+};
 import { makeIssueCommentEvent, makePushEvent } from "../support/webhooks.js";
 
 describe("index triggers", () => {
@@ -32,7 +40,7 @@ describe("index triggers", () => {
 
   it("reads real push payloads", () => {
     const event = narrowPush("d1", makePushEvent({ ref: "refs/heads/main", owner: "acme", repo: "widgets", defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git", installationId: 7 }));
-    expect(event).toMatchObject({ deliveryId: "d1", installationId: 7, ref: "refs/heads/main", deleted: false, repo: { owner: "acme", repo: "widgets", defaultBranch: "main" } });
+    expect(event).toMatchObject({ type: "push", deliveryId: "d1", ref: "refs/heads/main", deleted: false, repository: { address: { forge: "github", installationId: 7 }, owner: "acme", repo: "widgets", defaultBranch: "main" } });
     expect(event.after).toMatch(/^[0-9a-f]{40}$/);
   });
 
@@ -42,7 +50,7 @@ describe("index triggers", () => {
     const second = await push("d2", "refs/heads/main");
     expect(second).toEqual({ action: "duplicate", jobId: first.action === "queued" ? first.jobId : -1, kind: indexJobKind });
     const job = await queue.get(first.action === "queued" ? first.jobId : -1);
-    expect(job?.payload as IndexJobPayload).toMatchObject({ reason: "push", repo: { owner: "acme", repo: "widgets", defaultBranch: "main" } });
+    expect(indexPayload(job?.payload)).toMatchObject({ reason: "push", repository: { owner: "acme", repo: "widgets", defaultBranch: "main" } });
     // Once the waiting job has started, the next merge needs a job of its own.
     const claimed = await queue.claim("worker", { exclusive: false });
     expect(claimed?.id).toBe(job?.id);
@@ -60,17 +68,17 @@ describe("index triggers", () => {
     expect(parseCommand("/coder index")).toEqual({ kind: "command", command: { name: "index", instructions: "", dryRun: false } });
     expect(helpText).toContain("/coder index");
     const event = narrowIssueComment("d9", makeIssueCommentEvent({ body: "/coder index", owner: "acme", repo: "widgets", issueNumber: 12, commentId: 99, login: "octocat" }));
-    const outcome = await onIssueComment(event, queue, { maxAttempts: 2 });
+    const outcome = await onComment(event, queue, { maxAttempts: 2 });
     expect(outcome).toMatchObject({ action: "queued", kind: indexJobKind });
     const job = await queue.get(outcome.action === "queued" ? outcome.jobId : -1);
-    expect(job?.payload).toMatchObject({ reason: "command", comment: { id: 99, author: "octocat", issueNumber: 12 } });
-    expect(await onIssueComment(event, queue, { maxAttempts: 2 })).toMatchObject({ action: "duplicate" });
+    expect(indexPayload(job?.payload)).toMatchObject({ reason: "command", comment: { id: 99, author: "octocat", issueNumber: 12 } });
+    expect(await onComment(event, queue, { maxAttempts: 2 })).toMatchObject({ action: "duplicate" });
   });
 });
 
 describe("the periodic reconcile", () => {
   it("queues one index job per repository indexed before, and none while one waits", async () => {
-    const { queueReconcile } = await import("../../src/reindex/reconcile.js");
+    const { queueReconcile } = await import("../../src/triggers/reconcile.js");
     const dir = mkdtempSync(path.join(tmpdir(), "reconcile-"));
     const db = openDatabase(dir);
     try {
@@ -84,7 +92,7 @@ describe("the periodic reconcile", () => {
       for (let job = await queue.claim("w", { exclusive: false }); job; job = await queue.claim("w", { exclusive: false })) await queue.finish(job.id, "succeeded");
       expect(await queueReconcile(queue, { maxAttempts: 2, now: () => 1 })).toBe(2);
       const latest = await queue.latestPayloads(indexJobKind);
-      expect(latest.map((l) => [l.repoKey, (l.payload as IndexJobPayload).reason])).toEqual([
+      expect(latest.map((l) => [l.repoKey, indexPayload(l.payload).reason])).toEqual([
         ["acme/gadgets", "reconcile"],
         ["acme/widgets", "reconcile"],
       ]);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { detectTestCommand } from "../../src/fix/test-command.js";
+import { detectTestCommand } from "../../src/workspace/test-command.js";
 import { PathGuard } from "../../src/safety/path-guard.js";
 import { sanitizeUntrustedText } from "../../src/safety/sanitize.js";
 import { callTool } from "../../src/tools/call-tool.js";

@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ReviewRejectedError, type NewReviewComment, type RepoRef } from "../../src/forge/forge.js";
+import type { NewReviewComment, RepoRef } from "../../src/forge/forge.js";
+import { ReviewRejectedError } from "../../src/forge/review-rejected-error.js";
+import { PayloadError } from "../../src/forge/payload-error.js";
 import { GitHubForge } from "../../src/forge/github/github-forge.js";
-import { narrowPullRequest, PayloadError } from "../../src/forge/github/narrow.js";
+import { narrowPullRequest } from "../../src/forge/github/narrow.js";
 import { startFakeGitHub, type FakeGitHub, type PullRecord } from "../support/fake-github.js";
 import { validateResponse } from "../support/github-openapi.js";
 import { makePullRequestEvent } from "../support/webhooks.js";
@@ -414,6 +416,8 @@ describe("reading what was already said", () => {
 });
 
 describe("narrowPullRequest", () => {
+  const neutral: Record<string, string> = { opened: "opened", reopened: "reopened", ready_for_review: "ready", synchronize: "updated" };
+
   it.each(["opened", "reopened", "ready_for_review", "synchronize"])("narrows the real %s payload as GitHub sent it", (action) => {
     const payload = makePullRequestEvent({ action, owner: "Codertocat", repo: "Hello-World" });
     const untouched = examples
@@ -421,10 +425,10 @@ describe("narrowPullRequest", () => {
       .examples.find((example) => example.action === action && example.installation !== undefined);
     const event = narrowPullRequest("d-1", untouched);
     expect(event).toMatchObject({
+      type: "pull-request",
       deliveryId: "d-1",
-      action,
-      installationId: untouched.installation.id,
-      repo: { owner: "Codertocat", repo: "Hello-World", cloneUrl: untouched.repository.clone_url, defaultBranch: untouched.repository.default_branch },
+      action: neutral[action],
+      repository: { address: { forge: "github", installationId: untouched.installation.id }, owner: "Codertocat", repo: "Hello-World", cloneUrl: untouched.repository.clone_url, defaultBranch: untouched.repository.default_branch },
       number: untouched.pull_request.number,
       title: untouched.pull_request.title,
       draft: untouched.pull_request.draft,
@@ -434,7 +438,7 @@ describe("narrowPullRequest", () => {
     });
     expect(event?.before).toBe(action === "synchronize" ? untouched.before : null);
     expect(event?.after).toBe(action === "synchronize" ? untouched.after : null);
-    expect(narrowPullRequest("d-2", payload)?.action).toBe(action);
+    expect(narrowPullRequest("d-2", payload)?.action).toBe(neutral[action]);
   });
 
   it("carries what a test overrides: draft, bot authors, the pusher, a deleted fork and the push range", () => {
@@ -443,16 +447,16 @@ describe("narrowPullRequest", () => {
       makePullRequestEvent({ action: "synchronize", number: 42, title: "Bump", body: null, draft: true, login: "renovate[bot]", userType: "Bot", sender: "coder-bot[bot]", headSha: "b".repeat(40), baseSha: "a".repeat(40), before: "c".repeat(40), headRepoFullName: null, installationId: 9 }),
     );
     expect(event).toEqual({
+      type: "pull-request",
       deliveryId: "d-3",
-      action: "synchronize",
-      installationId: 9,
-      repo: { owner: "acme", repo: "widgets", cloneUrl: expect.any(String), defaultBranch: "main" },
+      action: "updated",
+      repository: { address: { forge: "github", installationId: 9 }, owner: "acme", repo: "widgets", cloneUrl: expect.any(String), defaultBranch: "main" },
       number: 42,
       title: "Bump",
       body: "",
       draft: true,
       author: { login: "renovate[bot]", isBot: true },
-      sender: { login: "coder-bot[bot]", isBot: true },
+      actor: { login: "coder-bot[bot]", isBot: true },
       head: { sha: "b".repeat(40), ref: "fix-add", repoFullName: null },
       base: { sha: "a".repeat(40), ref: "main" },
       before: "c".repeat(40),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { detectTestCommand } from "../../src/fix/test-command.js";
+import { detectTestCommand } from "../../src/workspace/test-command.js";
 
 const dirs: string[] = [];
 

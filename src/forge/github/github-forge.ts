@@ -1,6 +1,5 @@
 import type { ProbotOctokit } from "probot";
 import {
-  ReviewRejectedError,
   type Actor,
   type ChangedFile,
   type ChangedFileStatus,
@@ -17,6 +16,7 @@ import {
   type ReviewComment,
   type ReviewState,
 } from "../forge.js";
+import { ReviewRejectedError } from "../review-rejected-error.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 

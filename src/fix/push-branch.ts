@@ -1,11 +1,14 @@
-import type { Forge, PullRequestInfo, RepoRef } from "../forge/forge.js";
+import type { PullRequestInfo, RepoRef } from "../forge/forge.js";
+import type { ForgeWriter } from "../forge/forge-writer.js";
+import { headIsInRepository } from "../forge/repository.js";
 import type { PushRules } from "../git/push-policy.js";
 import { branchRefusal } from "../git/push-policy.js";
 import { pushCommit } from "../git/safe-push.js";
 import { suffixed } from "./branch-name.js";
+import { PhaseError } from "./phase-error.js";
 
 export interface PublishContext {
-  readonly forge: Forge;
+  readonly forge: ForgeWriter;
   readonly repo: RepoRef;
   readonly worktree: string;
   readonly cloneUrl: string;
@@ -14,11 +17,8 @@ export interface PublishContext {
   readonly rules: PushRules;
 }
 
-export class PublishError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PublishError";
-  }
+function publishError(message: string): PhaseError {
+  return new PhaseError({ reason: "publish", phase: "publish", message });
 }
 
 const MAX_SUFFIX = 9;
@@ -31,13 +31,13 @@ export async function pushToFreeBranch(ctx: PublishContext, branch: string): Pro
   for (let n = 1; n <= MAX_SUFFIX; n++) {
     const candidate = suffixed(branch, n);
     const refusal = branchRefusal(candidate, ctx.rules);
-    if (refusal) throw new PublishError(refusal);
+    if (refusal) throw publishError(refusal);
     if (await ctx.forge.isBranchProtected(ctx.repo, candidate)) continue;
     const outcome = await pushCommit({ cwd: ctx.worktree, remoteUrl: ctx.cloneUrl, sha: ctx.sha, branch: candidate, token: ctx.token, rules: ctx.rules });
     if (outcome.ok) return { branch: candidate, movedAside: n > 1 };
-    if (outcome.reason !== "non-fast-forward") throw new PublishError(`the push to ${candidate} was refused: ${outcome.message}`);
+    if (outcome.reason !== "non-fast-forward") throw publishError(`the push to ${candidate} was refused: ${outcome.message}`);
   }
-  throw new PublishError(`${branch} and its ${MAX_SUFFIX - 1} alternatives all hold other commits; delete stale coder branches and retry`);
+  throw publishError(`${branch} and its ${MAX_SUFFIX - 1} alternatives all hold other commits; delete stale coder branches and retry`);
 }
 
 /**
@@ -45,8 +45,8 @@ export async function pushToFreeBranch(ctx: PublishContext, branch: string): Pro
  * not possible (the head moved, lives in a fork, or is protected): the caller opens a pull request
  * against it instead.
  */
-export async function pushOntoPullRequestHead(ctx: PublishContext, pr: PullRequestInfo, baseSha: string, repoFullName: string): Promise<{ pushed: true } | { pushed: false; why: string }> {
-  if (pr.head.repoFullName?.toLowerCase() !== repoFullName.toLowerCase()) {
+export async function pushOntoPullRequestHead(ctx: PublishContext, pr: PullRequestInfo, baseSha: string): Promise<{ pushed: true } | { pushed: false; why: string }> {
+  if (!headIsInRepository(pr, ctx.repo)) {
     return { pushed: false, why: "the pull request's branch lives in a fork, which I cannot push to" };
   }
   const current = await ctx.forge.getPullRequest(ctx.repo, pr.number);
@@ -62,7 +62,7 @@ export async function pushOntoPullRequestHead(ctx: PublishContext, pr: PullReque
   const outcome = await pushCommit({ cwd: ctx.worktree, remoteUrl: ctx.cloneUrl, sha: ctx.sha, branch: pr.head.ref, token: ctx.token, rules });
   if (outcome.ok) return { pushed: true };
   if (outcome.reason === "non-fast-forward") return { pushed: false, why: `the branch \`${pr.head.ref}\` moved while I worked` };
-  throw new PublishError(`the push to ${pr.head.ref} was refused: ${outcome.message}`);
+  throw publishError(`the push to ${pr.head.ref} was refused: ${outcome.message}`);
 }
 
 /** Opens the pull request, or finds the one a previous attempt of this job already opened. */

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { pathExists } from "../workspace/path-exists.js";
+import { pathExists } from "./path-exists.js";
 
 /** The repository's test command, detected from its build files, or null when there is none. */
 export async function detectTestCommand(root: string): Promise<string | null> {

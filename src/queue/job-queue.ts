@@ -1,3 +1,5 @@
+import type { Job } from "../jobs/job.js";
+
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
 export interface NewJob {
@@ -6,26 +8,13 @@ export interface NewJob {
   readonly repoKey: string;
   /** What the job is about inside the repository, e.g. `issue#12`; `/coder cancel` targets it. */
   readonly subject: string;
-  readonly payload: unknown;
+  /** Stored as JSON; written with its kind's contract (`encodePayload`), read back with it when claimed. */
+  readonly payload: Record<string, unknown>;
   /** Idempotency keys (webhook delivery id, comment id): a job whose key exists is not added again. */
   readonly keys: readonly string[];
   /** False for small jobs (cancel) that must not wait behind a long one. */
   readonly exclusive?: boolean;
   readonly maxAttempts?: number;
-}
-
-export interface Job {
-  readonly id: number;
-  readonly kind: string;
-  readonly repoKey: string;
-  readonly subject: string;
-  readonly payload: unknown;
-  readonly exclusive: boolean;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly checkpoint: Readonly<Record<string, unknown>>;
-  readonly cancelRequestedBy: string | null;
-  readonly lastError: string | null;
 }
 
 export interface EnqueueResult {

@@ -1,6 +1,5 @@
 import type { RepoConfig } from "../config/repo-config.js";
-import type { CommandPolicyConfig } from "../safety/command-policy.js";
-import type { SandboxOptions } from "../workspace/docker/sandbox-options.js";
+import type { SandboxOptions } from "./docker/sandbox-options.js";
 
 /** The container settings a repository's coder.yml asks for; the runtime stays the operator's choice. */
 export function sandboxFor(config: RepoConfig, mirror: string): Partial<SandboxOptions> {
@@ -15,8 +14,4 @@ export function sandboxFor(config: RepoConfig, mirror: string): Partial<SandboxO
     // The worktree's git metadata lives in the mirror; the agent may read it, never write it.
     readOnlyMounts: [mirror],
   };
-}
-
-export function policyFor(config: RepoConfig): CommandPolicyConfig {
-  return { allowShell: config.sandbox.allowShell, extraPrograms: config.sandbox.allowedCommands };
 }

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { githubAddressSchema } from "./github/github-address.js";
+
+/**
+ * Which forge a repository lives on, and whatever that forge's adapter needs to act there. Each
+ * adapter owns its part; events and jobs carry it without looking inside.
+ */
+export const forgeAddressSchema = z.discriminatedUnion("forge", [githubAddressSchema]);
+
+export type ForgeAddress = z.infer<typeof forgeAddressSchema>;
+
+export type ForgeId = ForgeAddress["forge"];
