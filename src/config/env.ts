@@ -89,7 +89,9 @@ export interface Env extends Omit<RawEnv, "PRIVATE_KEY" | "PRIVATE_KEY_PATH"> {
   readonly hasCredentials: boolean;
 }
 
+/** The environment cannot start the bot; every problem is listed, each with the variable to fix. */
 export class EnvError extends Error {
+  readonly reason = "invalid-environment";
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super(`The environment has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);

@@ -118,11 +118,14 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** `.github/coder.yml` cannot be used: not YAML at all, or settings that do not fit the schema. */
 export class RepoConfigError extends Error {
+  readonly reason: "invalid-yaml" | "invalid-settings";
   readonly problems: readonly ConfigProblem[];
-  constructor(problems: readonly ConfigProblem[]) {
+  constructor(reason: RepoConfigError["reason"], problems: readonly ConfigProblem[]) {
     super(`${REPO_CONFIG_PATH} is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`);
     this.name = "RepoConfigError";
+    this.reason = reason;
     this.problems = problems;
   }
 }
@@ -135,12 +138,13 @@ export function parseRepoConfig(text: string | null): RepoConfig {
     raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : "";
-    throw new RepoConfigError([{ field: "(file)", message: `not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` }]);
+    throw new RepoConfigError("invalid-yaml", [{ field: "(file)", message: `not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` }]);
   }
   if (raw === null || raw === undefined) return defaultRepoConfig;
   const parsed = repoConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new RepoConfigError(
+    "invalid-settings",
     parsed.error.issues.flatMap((issue) => {
       const base = issue.path.map(String).join(".");
       if (issue.code === "unrecognized_keys") {

@@ -1,8 +1,13 @@
-import type { Worktree } from "../workspace/worktrees.js";
 import { runGit } from "./run-git.js";
 
+/** A checked-out worktree and its administrative directory, read when it was created (never from its `.git` file). */
+export interface PinnedWorktree {
+  readonly dir: string;
+  readonly gitDir: string;
+}
+
 /** git options that pin the repository, so a `.git` the agent planted in the worktree is ignored. */
-function pinned(worktree: Worktree): string[] {
+function pinned(worktree: PinnedWorktree): string[] {
   return [`--git-dir=${worktree.gitDir}`, `--work-tree=${worktree.dir}`];
 }
 
@@ -16,7 +21,7 @@ export interface StagedChanges {
  * own (it has no tool for that, but a command could), they are folded back into the index so
  * that only the bot's single commit, made here, is ever pushed.
  */
-export async function stageChanges(worktree: Worktree, baseSha: string): Promise<StagedChanges> {
+export async function stageChanges(worktree: PinnedWorktree, baseSha: string): Promise<StagedChanges> {
   const git = (args: string[]) => runGit([...pinned(worktree), ...args], { cwd: worktree.dir });
   const head = (await git(["rev-parse", "HEAD"])).stdout.trim();
   if (head !== baseSha) await git(["reset", "--soft", baseSha]);
@@ -34,7 +39,7 @@ export async function stageChanges(worktree: Worktree, baseSha: string): Promise
 }
 
 /** Commits the staged changes as the bot and returns the new commit's sha. */
-export async function commitStaged(worktree: Worktree, params: { message: string; authorName: string; authorEmail: string }): Promise<string> {
+export async function commitStaged(worktree: PinnedWorktree, params: { message: string; authorName: string; authorEmail: string }): Promise<string> {
   const identity = ["-c", `user.name=${params.authorName}`, "-c", `user.email=${params.authorEmail}`, "-c", "commit.gpgsign=false"];
   await runGit([...pinned(worktree), ...identity, "commit", "--quiet", "--no-verify", "--file", "-"], { cwd: worktree.dir, input: params.message });
   return (await runGit([...pinned(worktree), "rev-parse", "HEAD"], { cwd: worktree.dir })).stdout.trim();

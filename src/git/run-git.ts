@@ -3,13 +3,26 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 
+export type GitErrorReason = "not-a-repository" | "unknown-revision" | "unreachable" | "authentication" | "failed";
+
+/** What git's own words say went wrong, for messages and for callers that treat some cases apart. */
+function reasonOf(stderr: string): GitErrorReason {
+  if (/not a git repository/i.test(stderr)) return "not-a-repository";
+  if (/unknown revision|bad revision|needed a single revision|invalid object name|not a valid object name|couldn't find remote ref/i.test(stderr)) return "unknown-revision";
+  if (/authentication failed|could not read username|returned error: 40[13]/i.test(stderr)) return "authentication";
+  if (/could not resolve host|connection refused|unable to access|timed out/i.test(stderr)) return "unreachable";
+  return "failed";
+}
+
 export class GitError extends Error {
+  readonly reason: GitErrorReason;
   readonly args: readonly string[];
   readonly stderr: string;
   readonly exitCode: number | undefined;
   constructor(args: readonly string[], stderr: string, exitCode: number | undefined) {
     super(`git ${args[0] ?? ""} failed (exit ${exitCode ?? "?"}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
     this.name = "GitError";
+    this.reason = reasonOf(stderr);
     this.args = args;
     this.stderr = stderr;
     this.exitCode = exitCode;

@@ -57,7 +57,10 @@ const GRAMMAR_CACHE_LIMIT = 32;
 const CONTEXT_HINT = "raise CODER_CONTEXT_SIZE (up to the model's training context) or lower the step budget";
 
 /** Thrown from the context-shift strategy: dropping history silently would change what the model was asked. */
-class ContextShiftRefused extends Error {}
+/** Thrown from node-llama-cpp's context-shift hook, where dropping history would lose the task; turned into an LlmError. */
+class ContextShiftRefused extends Error {
+  readonly reason = "context-shift-refused";
+}
 
 /**
  * An embedded llama.cpp model through node-llama-cpp: chat with the model's own chat template,

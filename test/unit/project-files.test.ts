@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -34,5 +34,29 @@ describe("deployment files", () => {
     const workflow = parse(read(".github/workflows/ci.yml")) as { jobs: { test: { steps: Array<{ run?: string }> } } };
     expect(workflow.jobs.test.steps.some((s) => s.run?.includes(".ci/run"))).toBe(true);
     expect(read(".ci/run")).toContain("scripts/test.sh");
+  });
+});
+
+describe("source shape", () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const rel = path.join(dir, entry.name);
+      return entry.isDirectory() ? sources(rel) : entry.name.endsWith(".ts") ? [rel] : [];
+    });
+
+  it("keeps every file of src/ under 400 lines", () => {
+    const long = sources("src")
+      .map((file) => ({ file, lines: read(file).split("\n").length - 1 }))
+      .filter(({ lines }) => lines > 400);
+    expect(long).toEqual([]);
+  });
+
+  it("reads job payloads through their contracts, never by a cast", () => {
+    const casts = sources("src").flatMap((file) =>
+      read(file)
+        .split("\n")
+        .flatMap((line, i) => (/\bas\s+(?:[A-Za-z]+\.)?[A-Za-z]*Payload\b/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(casts).toEqual([]);
   });
 });

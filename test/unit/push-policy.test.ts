@@ -39,6 +39,33 @@ describe("push policy", () => {
     expect(branchRefusal("coder/x.lock", rules)).toMatch(/not a branch name/);
   });
 
+  it("reads protected patterns as GitHub's branch protection does: `*` within a level, `**` across levels", () => {
+    const globs = (patterns: string[]) => ({ ...rules, prefix: "", protectedPatterns: patterns });
+    expect(branchRefusal("release/1.0", globs(["release/*"]))).toMatch(/protected/);
+    expect(branchRefusal("release/1.0/hotfix", globs(["release/*"]))).toBeNull();
+    expect(branchRefusal("release-notes", globs(["release/*"]))).toBeNull();
+    expect(branchRefusal("hotfix/a/b", globs(["hotfix/**"]))).toMatch(/protected/);
+    expect(branchRefusal("coder/keep-this", { ...rules, protectedPatterns: ["coder/keep-*"] })).toMatch(/protected/);
+    expect(branchRefusal("coder/other", { ...rules, protectedPatterns: ["coder/keep-*"] })).toBeNull();
+  });
+
+  it("names the rule a refused push broke", () => {
+    const reason = (args: string[]) => {
+      try {
+        checkPushArgs(args, rules);
+        return null;
+      } catch (error) {
+        return (error as PushRefused).reason;
+      }
+    };
+    expect(reason(["push", "--force", url, `${sha}:refs/heads/coder/x`])).toBe("option");
+    expect(reason(["push", url, `+${sha}:refs/heads/coder/x`])).toBe("force");
+    expect(reason(["push", url, ":refs/heads/coder/x"])).toBe("delete");
+    expect(reason(["push", url, `${sha}:refs/heads/main`])).toBe("branch");
+    expect(reason(["fetch", url])).toBe("not-a-push");
+    expect(reason(["push", url, `${sha}:refs/heads/coder/x`])).toBeNull();
+  });
+
   it("allows a pull request's head branch only when it was named, and never the default branch", () => {
     expect(branchRefusal("feature/x", { ...rules, allowedHead: "feature/x" })).toBeNull();
     expect(branchRefusal("main", { ...rules, allowedHead: "main" })).toMatch(/default branch/);

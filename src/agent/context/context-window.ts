@@ -22,6 +22,7 @@ export interface FitReport {
 
 /** The conversation does not fit even with everything old removed. */
 export class ContextOverflowError extends Error {
+  readonly reason = "context-overflow";
   constructor(readonly needed: number, readonly available: number) {
     super(`the system prompt, the task and the latest step need ${needed} tokens, more than the ${available} the context window leaves`);
     this.name = "ContextOverflowError";

@@ -56,7 +56,9 @@ export function parseLenientJsonAt(text: string, start: number): LenientResult {
   return reader.run(() => reader.value());
 }
 
+/** Where the reader gave up on the text; caught inside this module and turned into a result. */
 class ReadError extends Error {
+  readonly reason = "unreadable-json";
   constructor(
     message: string,
     readonly offset: number,
