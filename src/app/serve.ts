@@ -27,7 +27,9 @@ export function githubBaseUrl(env: Env): string | undefined {
  * Starts the webhook server and the workers. Without App credentials, starts Probot's
  * registration flow instead (it reads app.yml and writes the credentials to .env).
  */
-export async function serve(env: Env, overrides: Parameters<typeof buildServices>[1] = {}): Promise<RunningBot | null> {
+export type ServeOverrides = Parameters<typeof buildServices>[1];
+
+export async function serve(env: Env, overrides: ServeOverrides = {}): Promise<RunningBot | null> {
   if (!env.hasCredentials) {
     console.log(`No GitHub App credentials (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET).\nOpen http://${env.HOST ?? "localhost"}:${env.PORT} to register the App from app.yml; the credentials are saved to .env. Then start the bot again.`);
     // Smee (a public webhook relay) is Probot's development default; a self-hosted bot does not

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Env } from "../config/env.js";
+import { fixSteps, type FixSteps } from "../fix/fix-steps.js";
 import { openCodeIndex, type OpenedCodeIndex } from "../index/open-code-index.js";
 import { providerFor } from "../llm/provider-for.js";
 import { ReviewHistory } from "../review/review-history.js";
@@ -27,6 +28,8 @@ export interface Services {
   readonly reviews: ReviewHistory;
   /** The code index; null when switched off (CODER_INDEX=off). */
   readonly codeIndex: OpenedCodeIndex | null;
+  /** The steps of a fix; the same ones `coder-bot fix` runs. */
+  readonly fixSteps: FixSteps;
 }
 
 /** The runner the environment asks for: a container per job by default, the host only on request. */
@@ -43,7 +46,7 @@ export function ownerLabel(dataDir: string): string {
   return createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 16);
 }
 
-export function buildServices(env: Env, overrides: Partial<Pick<Services, "provider" | "runners" | "codeIndex">> = {}): Services {
+export function buildServices(env: Env, overrides: Partial<Pick<Services, "provider" | "runners" | "codeIndex" | "fixSteps">> = {}): Services {
   const db = openDatabase(env.CODER_DATA_DIR);
   return {
     db,
@@ -55,5 +58,6 @@ export function buildServices(env: Env, overrides: Partial<Pick<Services, "provi
     provider: overrides.provider ?? providerFor(env),
     reviews: new ReviewHistory(db),
     codeIndex: overrides.codeIndex !== undefined ? overrides.codeIndex : openCodeIndex(env, db),
+    fixSteps: overrides.fixSteps ?? fixSteps,
   };
 }

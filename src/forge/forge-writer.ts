@@ -17,12 +17,15 @@ import type {
 /**
  * The only way jobs reach a forge. Every text it posts (comments and their edits, pull request
  * titles and bodies, reviews, inline comments, replies) passes the redactor first: the
- * deployment's secrets, every git token this forge handed out, and well-known credential shapes.
- * Jobs are given a writer, never the adapter inside it, so no job can post around it.
+ * deployment's secrets, the token the forge acts with and every git token it handed out, and
+ * well-known credential shapes. Jobs are given a writer, never the adapter inside it, so no job
+ * can post around it.
  */
 export class ForgeWriter {
   readonly #forge: Forge;
   readonly #redactor: Redactor;
+  /** Learned before the first post, even by a job that never asks for git: the text may quote it all the same. */
+  #tokenLearned: Promise<unknown> | null = null;
 
   constructor(forge: Forge, secrets: Iterable<string | null | undefined>) {
     this.#forge = forge;
@@ -36,15 +39,18 @@ export class ForgeWriter {
 
   // ── writes: every text is redacted ─────────────────────────────────────────────────
 
-  createComment(repo: RepoRef, issueNumber: number, body: string): Promise<PostedComment> {
+  async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<PostedComment> {
+    await this.#learnToken();
     return this.#forge.createComment(repo, issueNumber, this.redact(body));
   }
 
-  updateComment(repo: RepoRef, commentId: number, body: string): Promise<void> {
+  async updateComment(repo: RepoRef, commentId: number, body: string): Promise<void> {
+    await this.#learnToken();
     return this.#forge.updateComment(repo, commentId, this.redact(body));
   }
 
-  createReview(repo: RepoRef, number: number, review: NewReview): Promise<number> {
+  async createReview(repo: RepoRef, number: number, review: NewReview): Promise<number> {
+    await this.#learnToken();
     return this.#forge.createReview(repo, number, {
       ...review,
       body: this.redact(review.body),
@@ -52,11 +58,13 @@ export class ForgeWriter {
     });
   }
 
-  replyToReviewComment(repo: RepoRef, number: number, commentId: number, body: string): Promise<PostedComment> {
+  async replyToReviewComment(repo: RepoRef, number: number, commentId: number, body: string): Promise<PostedComment> {
+    await this.#learnToken();
     return this.#forge.replyToReviewComment(repo, number, commentId, this.redact(body));
   }
 
-  createPullRequest(repo: RepoRef, pr: NewPullRequest): Promise<PullRequestInfo> {
+  async createPullRequest(repo: RepoRef, pr: NewPullRequest): Promise<PullRequestInfo> {
+    await this.#learnToken();
     return this.#forge.createPullRequest(repo, { ...pr, title: this.redact(pr.title), body: this.redact(pr.body) });
   }
 
@@ -69,6 +77,12 @@ export class ForgeWriter {
     const token = await this.#forge.gitToken();
     this.#redactor.add(token);
     return token;
+  }
+
+  /** If the token cannot be had, the post goes ahead: it fails or succeeds on its own. */
+  #learnToken(): Promise<unknown> {
+    this.#tokenLearned ??= this.gitToken().catch(() => null);
+    return this.#tokenLearned;
   }
 
   // ── reads ────────────────────────────────────────────────────────────────────────────

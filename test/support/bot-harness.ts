@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { serve, type RunningBot } from "../../src/app/serve.js";
+import { serve, type RunningBot, type ServeOverrides } from "../../src/app/serve.js";
 import { loadEnv } from "../../src/config/env.js";
-import { makeRsaKey, startFakeGitHub, type FakeGitHub, type PullRecord, type RepoPermission, type ReviewCommentRecord, type ReviewRecord } from "./fake-github.js";
+import { makeRsaKey, startFakeGitHub, type FakeGitHub, type FakeGitHubOptions, type PullRecord, type RepoPermission, type ReviewCommentRecord, type ReviewRecord } from "./fake-github.js";
 import { pushFiles, seedRepo, startGitServer, type GitServer } from "./git-server.js";
 import { freePort, waitFor } from "./net.js";
 import { startScriptedOllama, type ScriptedOllama, type ScriptedTurn } from "./scripted-ollama.js";
@@ -60,6 +60,7 @@ export interface HarnessOptions {
   readonly files: Record<string, string>;
   readonly permissions?: Record<string, RepoPermission>;
   readonly env?: Record<string, string>;
+  readonly github?: FakeGitHubOptions;
 }
 
 /**
@@ -81,7 +82,7 @@ export class Harness {
 
   static async start(options: HarnessOptions): Promise<Harness> {
     const h = new Harness();
-    h.github = await startFakeGitHub();
+    h.github = await startFakeGitHub(options.github);
     h.git = await startGitServer({ requireToken: (token) => h.github.isValidToken(token) });
     h.ollama = await startScriptedOllama({ script: options.script });
     h.baseSha = await seedRepo(h.git, FULL_NAME, options.files, { token: h.github.issueToken().token, message: "Initial commit" });
@@ -116,8 +117,9 @@ export class Harness {
     return `http://127.0.0.1:${this.env.PORT}/api/github/webhooks`;
   }
 
-  async startBot(): Promise<RunningBot> {
-    const bot = await serve(loadEnv(this.env));
+  /** Runs the bot in this process; `overrides` replace parts of it (the fix's steps, the model). */
+  async startBot(overrides: ServeOverrides = {}): Promise<RunningBot> {
+    const bot = await serve(loadEnv(this.env), overrides);
     if (!bot) throw new Error("the bot started in setup mode");
     this.bot = bot;
     return bot;

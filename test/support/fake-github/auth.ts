@@ -31,7 +31,7 @@ export function isValidToken(state: FakeGitHubState, token: string): boolean {
 
 export function issueToken(fake: FakeContext, installationId = fake.defaultInstallationId, permissions = fake.options.tokenPermissions ?? {}): TokenRecord {
   const record: TokenRecord = {
-    token: `ghs_${randomAlphanumeric(36)}`,
+    token: fake.options.tokenFactory?.() ?? `ghs_${randomAlphanumeric(36)}`,
     installationId,
     expiresAt: timestamp(new Date(Date.now() + 60 * 60 * 1000)),
     permissions,

@@ -11,6 +11,8 @@ export interface FakeGitHubOptions {
   checkAuth?: boolean;
   /** `permissions` reported for issued installation tokens, unless the request narrows them. */
   tokenPermissions?: Record<string, string>;
+  /** Makes each installation token's value (GitHub's are `ghs_` and 36 characters), so a test can know it in advance. */
+  tokenFactory?: () => string;
 }
 
 export interface AddRepoOptions {
