@@ -1,0 +1,111 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { localFix } from "../../src/cli/local-fix.js";
+import { withLocalModel } from "../../src/cli/local-model.js";
+import { loadEnv } from "../../src/config/env.js";
+import { fixSteps, type FixSteps } from "../../src/fix/fix-steps.js";
+import { RunStore } from "../../src/store/run-store.js";
+import { HostRunnerFactory } from "../../src/workspace/host-runner.js";
+import { Worktrees } from "../../src/workspace/worktrees.js";
+import { Harness } from "../support/bot-harness.js";
+import { brokenAddProject, fixAddScript } from "../support/fixtures.js";
+import { startScriptedOllama, type ScriptedOllama } from "../support/scripted-ollama.js";
+
+let h: Harness | undefined;
+let ollama: ScriptedOllama | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await h?.stop();
+  await ollama?.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+/** The real steps, each noting its name in `calls` before it runs. */
+function recorded(calls: string[]): FixSteps {
+  return {
+    prepare: (ctx) => (calls.push("prepare"), fixSteps.prepare(ctx)),
+    work: (ctx, ws) => (calls.push("work"), fixSteps.work(ctx, ws)),
+    test: (ctx, ws, command) => (calls.push("test"), fixSteps.test(ctx, ws, command)),
+    commit: (ctx, ws, worked, test) => (calls.push("commit"), fixSteps.commit(ctx, ws, worked, test)),
+    publish: (ctx, committed, worktree) => (calls.push("publish"), fixSteps.publish(ctx, committed, worktree)),
+    report: (ctx, outcome) => (calls.push("report"), fixSteps.report(ctx, outcome)),
+  };
+}
+
+function localRepo(files: Record<string, string>): string {
+  const dir = tempDir("coder-bot-local-");
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "init");
+  return dir;
+}
+
+describe("one fix, two front doors", () => {
+  it("the webhook job and coder-bot fix run the same steps, and the local fix searches the code index", { timeout: 180_000 }, async () => {
+    const webhook: string[] = [];
+    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot({ fixSteps: recorded(webhook) });
+    await h.comment({ body: "/coder fix" });
+    await h.waitForComment(/Opened pull request/);
+    await h.settled(1);
+    const branch = h.github.state.pulls[0]!.headRef;
+    const onForge = await h.fileAt(branch, "src/add.js");
+
+    const local: string[] = [];
+    const repo = localRepo(brokenAddProject);
+    ollama = await startScriptedOllama({ script: fixAddScript() });
+    const env = loadEnv({ OLLAMA_HOST: ollama.url, CODER_DATA_DIR: tempDir("coder-bot-data-"), CODER_RUNNER: "host" });
+    const printed: string[] = [];
+    await withLocalModel(env, repo, async ({ repo: checkout, db, code, provider }) => {
+      // The checkout is indexed first, as `coder-bot index` would: the fix then has search_code.
+      const index = code!.index;
+      await index.index({ repoKey: checkout.repoKey, tag: checkout.tag, root: checkout.root, commitSha: checkout.commitSha, include: [], exclude: [], signal: new AbortController().signal });
+      const result = await localFix({
+        repo: checkout,
+        task: "add() subtracts",
+        dryRun: false,
+        deps: {
+          worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
+          runners: new HostRunnerFactory(),
+          provider,
+          codeIndex: index,
+          runs: new RunStore(db),
+          author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
+          log: { info: () => undefined, warn: (o) => printed.push(JSON.stringify(o)), error: (o) => printed.push(JSON.stringify(o)) },
+        },
+        out: (text) => printed.push(text),
+        steps: recorded(local),
+      });
+      expect(result.status).toBe("succeeded");
+    });
+
+    expect(webhook).toEqual(["prepare", "work", "test", "commit", "publish", "report"]);
+    expect(local).toEqual(webhook);
+    // The same model turns made the same change through both doors.
+    const onBranch = execFileSync("git", ["show", "coder/task-add-subtracts:src/add.js"], { cwd: repo, encoding: "utf8" });
+    expect(onBranch.trimEnd()).toBe(onForge.trimEnd());
+    expect(printed.join("\n")).toContain("to the local branch coder/task-add-subtracts.");
+    // Only the local run had an index: its model was offered search_code and shown the code map.
+    const localTools = (ollama.chatRequests()[0]!.tools ?? []).map((t) => (t as { function: { name: string } }).function.name);
+    const forgeTools = (h.ollama.chatRequests()[0]!.tools ?? []).map((t) => (t as { function: { name: string } }).function.name);
+    expect(localTools).toContain("search_code");
+    expect(forgeTools).not.toContain("search_code");
+    expect(ollama.chatRequests()[0]!.messages.find((m) => m.role === "user")?.content).toContain("Repository map");
+    expect(h.github.violations).toEqual([]);
+    expect(await h.remoteBranches()).toContain(branch);
+  });
+});
