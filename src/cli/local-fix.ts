@@ -13,6 +13,15 @@ import { CancelledError } from "../queue/cancelled-error.js";
 import type { LocalRepository } from "./local-repository.js";
 import { TerminalReporter } from "./terminal-reporter.js";
 
+/** Who runs the command, for the recorded run; a container's user may have no name. */
+function localUser(): string {
+  try {
+    return userInfo().username || "you";
+  } catch {
+    return "you";
+  }
+}
+
 export interface LocalFixOptions {
   readonly repo: LocalRepository;
   readonly task: string;
@@ -47,7 +56,7 @@ export async function localFix(options: LocalFixOptions): Promise<FixResult> {
     defaultBranch: repo.tag,
     issue: { number: null, title, body: options.task, isPullRequest: false },
     instructions: "",
-    requestedBy: userInfo().username,
+    requestedBy: localUser(),
     dryRun: options.dryRun,
     base: { kind: "commit", sha: repo.commitSha },
     deliverable: "branch",
