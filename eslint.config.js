@@ -22,6 +22,12 @@ export default defineConfig(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/consistent-type-imports": "error",
+      // Leaving out keys with a rest pattern (`const { a: _a, ...rest } = node`) is how objects are copied without them.
+      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
+      // A `let` read by a closure before its one assignment cannot be a `const`: the read would hit the temporal dead zone.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
+      // Combining marks written as \u escapes cannot be mistaken for one character in the source.
+      "no-misleading-character-class": ["error", { allowEscape: true }],
     },
   },
   {
