@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { runAgent } from "../src/agent/agent-loop.js";
 import { qwenCounter } from "../src/llm/tokens/qwen-counter.js";
-import { boundedCounter, estimateCounter, type TokenCounter } from "../src/llm/tokens/token-counter.js";
+import { estimateCounter, type TokenCounter } from "../src/llm/tokens/token-counter.js";
 import { counterFor } from "../src/llm/tokens/counter-for.js";
 import type { ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelInfo } from "../src/llm/types.js";
 import { PathGuard } from "../src/safety/path-guard.js";
@@ -45,9 +45,9 @@ const outputs = Array.from({ length: STEPS + 1 }, (_, n) => {
 const dump = defineTool("dump_log", {
   description: "Prints a build log.",
   parameters: z.object({ run: z.number().int() }),
-  execute: async ({ run }) => ok(outputs[run] ?? ""),
+  execute: ({ run }) => Promise.resolve(ok(outputs[run] ?? "")),
 });
-const tools = new Map<string, Tool>([["dump_log", dump as Tool], ["finish", defineTool("finish", { description: "Ends the task.", parameters: z.object({ summary: z.string() }), execute: async ({ summary }) => ({ isError: false, output: "Finished.", finished: { summary } }) }) as Tool]]);
+const tools = new Map<string, Tool>([["dump_log", dump], ["finish", defineTool("finish", { description: "Ends the task.", parameters: z.object({ summary: z.string() }), execute: ({ summary }) => Promise.resolve({ isError: false, output: "Finished.", finished: { summary } }) })]]);
 
 /** A model that answers at once and keeps track of the time spent inside it. */
 class InstantModel implements LlmProvider {
@@ -55,10 +55,10 @@ class InstantModel implements LlmProvider {
   modelMs = 0;
   #step = 0;
   constructor(readonly info: ModelInfo) {}
-  async describe(): Promise<ModelInfo> {
-    return this.info;
+  describe(): Promise<ModelInfo> {
+    return Promise.resolve(this.info);
   }
-  async chat(request: ChatRequest): Promise<ChatResult> {
+  chat(request: ChatRequest): Promise<ChatResult> {
     const started = performance.now();
     const summary = request.messages[0]?.content.startsWith("You condense") ?? false;
     const call = summary ? null : this.#step < STEPS ? { name: "dump_log", arguments: { run: this.#step } } : { name: "finish", arguments: { summary: "done" } };
@@ -66,7 +66,7 @@ class InstantModel implements LlmProvider {
     const text = call === null ? "Read the logs so far." : this.info.nativeTools ? "" : `<tool_call>${JSON.stringify(call)}</tool_call>`;
     const result: ChatResult = { message: { content: text, toolCalls: call && this.info.nativeTools ? [{ id: `c${this.#step}`, ...call }] : [] }, usage: { promptTokens: 1, completionTokens: 1 }, doneReason: "stop" };
     this.modelMs += performance.now() - started;
-    return result;
+    return Promise.resolve(result);
   }
 }
 

@@ -66,8 +66,8 @@ function treeOf(parts: ReadonlyArray<{ dir: string; files: RegExp }>): Array<{ p
  */
 export class HashedTermsEmbedder implements Embedder {
   readonly label = "hashed-terms-512";
-  async embed(texts: readonly string[]): Promise<number[][]> {
-    return texts.map((text) => hashedVector(text));
+  embed(texts: readonly string[]): Promise<number[][]> {
+    return Promise.resolve(texts.map((text) => hashedVector(text)));
   }
 }
 

@@ -25,7 +25,7 @@ console.log(`coder-bot benchmarks — Node ${process.version}, ${os.cpus().lengt
 
 const errors: string[] = [];
 
-async function attempt<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+async function attempt<T>(name: string, fn: () => T | Promise<T>): Promise<T | null> {
   if (interrupted()) return null;
   console.log(`\n== ${name} ${"=".repeat(Math.max(0, 70 - name.length))}`);
   try {
@@ -43,9 +43,9 @@ async function attempt<T>(name: string, fn: () => Promise<T>): Promise<T | null>
 const ack: AckResult | null = await attempt("webhook acknowledgement (bench/ack.ts)", () => runAckBench());
 const ws: WorkspaceResult | null = await attempt("workspace preparation (bench/workspace.ts)", () => runWorkspaceBench());
 const sb: SandboxResult | null = await attempt("workspace containers (bench/sandbox.ts)", () => runSandboxBench());
-const calls: ToolCallResult | null = await attempt("tool-call repair on the corpus (bench/tool-calls.ts)", async () => runToolCallBench());
+const calls: ToolCallResult | null = await attempt("tool-call repair on the corpus (bench/tool-calls.ts)", () => runToolCallBench());
 const loop: LoopResult | null = await attempt("agent loop overhead (bench/agent-loop.ts)", () => runLoopBench());
-const review: ReviewDiffResult | null = await attempt("review diff: line mapping and preparation (bench/review-diff.ts)", async () => runReviewDiffBench());
+const review: ReviewDiffResult | null = await attempt("review diff: line mapping and preparation (bench/review-diff.ts)", () => runReviewDiffBench());
 const retrieval: RetrievalResult | null = await attempt("code index retrieval quality (bench/index-retrieval.ts)", () => runIndexRetrievalBench());
 const indexing: ThroughputResult | null = await attempt("code index throughput and latency (bench/index-throughput.ts)", () => runIndexThroughputBench());
 

@@ -143,7 +143,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
     const modelStarted = Date.now();
     let reply: ChatResult;
     try {
-      reply = await withRetry(options, () => options.provider.chat((channel as ToolChannel).request(messages, replyTokens, signal)), signal);
+      reply = await withRetry(options, () => options.provider.chat(channel.request(messages, replyTokens, signal)), signal);
     } catch (error) {
       if (error instanceof LlmError && error.reason === "context-overflow" && tightened < 2) {
         // Our count was too low for this model's tokenizer: compact to a smaller window and ask again.

@@ -55,7 +55,7 @@ export const repoConfigSchema = z
     sandbox: z
       .strictObject({
         /** A Docker image on the bot's host to work in instead of the default workspace image. */
-        image: z.string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/, "must be an image reference such as ghcr.io/acme/builder:1").nullable().default(null),
+        image: z.string().regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be an image reference such as ghcr.io/acme/builder:1").nullable().default(null),
         /** Installs dependencies before the agent starts; the only command that runs with network. */
         setup: z.string().min(1).nullable().default(null),
         setupTimeoutMinutes: z.number().positive().max(60).default(10),

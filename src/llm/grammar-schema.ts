@@ -210,13 +210,18 @@ function flattenAllOf(node: SchemaNode): SchemaNode {
 function mergeNodes(a: SchemaNode, b: SchemaNode): SchemaNode {
   const merged: SchemaNode = { ...a, ...b };
   if (isNode(a.properties) && isNode(b.properties)) merged.properties = { ...a.properties, ...b.properties };
-  if (Array.isArray(a.required) && Array.isArray(b.required)) merged.required = [...new Set([...a.required, ...b.required])];
+  if (isList(a.required) && isList(b.required)) merged.required = [...new Set([...a.required, ...b.required])];
   return merged;
 }
 
 function numberField<K extends string>(node: SchemaNode, key: K): Partial<Record<K, number>> {
   const value = node[key];
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? ({ [key]: value } as Partial<Record<K, number>>) : {};
+}
+
+/** `Array.isArray` narrows `unknown` to `any[]`; this keeps the elements unknown. */
+function isList(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }
 
 function isNode(value: unknown): value is SchemaNode {

@@ -146,7 +146,7 @@ async function collectReply(stream: AsyncIterable<ChatResponse>, watchdog: IdleW
 }
 
 function toOllamaTool(tool: ChatRequest["tools"][number]): OllamaTool {
-  return { type: "function", function: { name: tool.name, description: tool.description, parameters: tool.parameters as OllamaTool["function"]["parameters"] } };
+  return { type: "function", function: { name: tool.name, description: tool.description, parameters: tool.parameters } };
 }
 
 function toOllamaMessage(message: ChatMessage): OllamaMessage {

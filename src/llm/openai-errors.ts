@@ -27,7 +27,7 @@ const TOOLS_REFUSED = /tools? param requires --jinja|--enable-auto-tool-choice|d
 
 /** Turns what the `openai` SDK threw into an `LlmError` whose hint says what to do. */
 export function openAIError(error: unknown, call: OpenAICallContext): LlmError {
-  const { baseURL, model } = call;
+  const { baseURL } = call;
   if (call.aborted) return new LlmError("aborted", "the model call was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: error });
   if (call.silentForMs !== undefined || error instanceof APIConnectionTimeoutError) {
     const waited = call.silentForMs === undefined ? "" : ` for ${call.silentForMs} ms`;
@@ -45,7 +45,7 @@ export function openAIError(error: unknown, call: OpenAICallContext): LlmError {
       cause: error,
     });
   }
-  if (error instanceof APIError) return fromStatus(error, call);
+  if (isAPIError(error)) return fromStatus(error, call);
   if (error instanceof SyntaxError) {
     return new LlmError("bad-response", `the server at ${baseURL} sent a stream that is not JSON: ${error.message}`, {
       hint: "check that baseURL points at an OpenAI-compatible endpoint and not at a proxy's error page",
@@ -58,6 +58,11 @@ export function openAIError(error: unknown, call: OpenAICallContext): LlmError {
     retryable: true,
     cause: error,
   });
+}
+
+/** `instanceof` alone narrows to `APIError<any, any, any>`; the guard keeps the declared field types. */
+function isAPIError(error: unknown): error is APIError {
+  return error instanceof APIError;
 }
 
 function fromStatus(error: APIError, { baseURL, model }: OpenAICallContext): LlmError {

@@ -24,20 +24,20 @@ export class ScriptedProvider implements LlmProvider {
     this.#info = { contextSize: 32768, nativeTools: true, constrainedDecoding: false, ...info };
   }
 
-  async describe(): Promise<ModelInfo> {
-    return this.#info;
+  describe(): Promise<ModelInfo> {
+    return Promise.resolve(this.#info);
   }
 
-  async chat(request: ChatRequest): Promise<ChatResult> {
-    if (request.signal?.aborted) throw new LlmError("aborted", "the model call was aborted", { hint: "" });
+  chat(request: ChatRequest): Promise<ChatResult> {
+    if (request.signal?.aborted) return Promise.reject(new LlmError("aborted", "the model call was aborted", { hint: "" }));
     this.requests.push(request);
     const reply = this.#script[this.#next++] ?? { content: "" };
     const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({ id: `call_${this.#next}_${i}`, name: call.name, arguments: call.arguments }));
     const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
-    return {
+    return Promise.resolve({
       message: { content: reply.content ?? "", toolCalls },
       usage: { promptTokens: Math.ceil(promptChars / 4), completionTokens: Math.ceil(JSON.stringify(reply).length / 4) },
       doneReason: "stop",
-    };
+    });
   }
 }

@@ -82,7 +82,7 @@ function normalizeFinding(raw: unknown): unknown {
     const name = ALIASES[key] ?? key;
     if (!(name in out)) out[name] = value;
   }
-  for (const key of ["line", "startLine"]) if (typeof out[key] === "string" && /^\d+$/.test((out[key] as string).trim())) out[key] = Number(out[key]);
+  for (const key of ["line", "startLine"]) if (typeof out[key] === "string" && /^\d+$/.test(out[key].trim())) out[key] = Number(out[key]);
   if (typeof out.line === "string" && /^\d+\s*-\s*\d+$/.test(out.line)) {
     const [start, end] = out.line.split("-").map((n) => Number(n.trim()));
     out.startLine = start;

@@ -5,7 +5,7 @@ import { defineTool } from "./tool.js";
 export const answerTool = defineTool("answer", {
   description: "Call this once, with your answer in Markdown. Cite the code you rely on as path:line or path:start-end (for example src/app.ts:12-30).",
   parameters: z.object({ answer: z.string().min(1).describe("The answer, in Markdown, citing path:line") }),
-  async execute({ answer }) {
-    return { isError: false, output: "Answered.", finished: { summary: answer } };
+  execute({ answer }) {
+    return Promise.resolve({ isError: false, output: "Answered.", finished: { summary: answer } });
   },
 });

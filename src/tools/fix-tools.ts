@@ -17,4 +17,4 @@ export const fixTools: ReadonlyMap<string, Tool> = new Map(
 );
 
 /** The fix agent's tools plus code search, for repositories with an index. */
-export const fixToolsWithSearch: ReadonlyMap<string, Tool> = new Map([...fixTools, [searchCodeTool.name, searchCodeTool as Tool]]);
+export const fixToolsWithSearch: ReadonlyMap<string, Tool> = new Map([...fixTools, [searchCodeTool.name, searchCodeTool]]);

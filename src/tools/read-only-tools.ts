@@ -11,4 +11,4 @@ import type { Tool } from "./tool.js";
 export const readOnlyTools: ReadonlyMap<string, Tool> = new Map(([readFileTool, listFilesTool, findFilesTool, grepTool, gitStatusTool, answerTool] as Tool[]).map((t) => [t.name, t]));
 
 /** The reading tools plus code search, for repositories with an index: a tool that can only fail is not offered. */
-export const readOnlyToolsWithSearch: ReadonlyMap<string, Tool> = new Map([...readOnlyTools, [searchCodeTool.name, searchCodeTool as Tool]]);
+export const readOnlyToolsWithSearch: ReadonlyMap<string, Tool> = new Map([...readOnlyTools, [searchCodeTool.name, searchCodeTool]]);

@@ -33,7 +33,7 @@ export class HostRunner implements CommandRunner {
   }
 
   run(command: readonly string[] | { readonly shell: string }, options: RunOptions): Promise<RunResult> {
-    const [file, ...args] = Array.isArray(command) ? command : ["/bin/sh", "-c", (command as { shell: string }).shell];
+    const [file, ...args] = "shell" in command ? ["/bin/sh", "-c", command.shell] : command;
     const cwd = path.resolve(this.#root, options.cwd ?? ".");
     if (cwd !== this.#root && !cwd.startsWith(this.#root + path.sep)) {
       return Promise.resolve(notStarted(`working directory ${options.cwd ?? "."} is outside the workspace`));

@@ -230,7 +230,7 @@ describe("index jobs in the running bot", () => {
       const [, file, start, end] = hit;
       expect(tracked).toContain(file);
       const next = hits[i + 1]?.index ?? result!.content!.length;
-      const code = result!.content!.slice(hit.index! + hit[0].length, next).replace(/\n+$/, "");
+      const code = result!.content!.slice(hit.index + hit[0].length, next).replace(/\n+$/, "");
       expect(code).toBe(await linesAt(h.baseSha, file!, Number(start), Number(end)));
     }
     expect(hits.map((hit) => hit[1])).toContain("src/tax.js");

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FULL_NAME, Harness, type CommitSpec } from "../support/bot-harness.js";
-import type { ReviewCommentRecord, ReviewRecord } from "../support/fake-github.js";
+import type { ReviewCommentRecord } from "../support/fake-github.js";
 import { waitFor } from "../support/net.js";
 import { shopCart, shopFormat, shopProject, shopTax } from "../support/shop-fixture.js";
 import type { ScriptedTurn } from "../support/scripted-ollama.js";

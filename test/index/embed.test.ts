@@ -25,10 +25,10 @@ function countingEmbedder(label: string): Embedder & { texts: string[]; calls: n
     label,
     texts: [] as string[],
     calls: 0,
-    async embed(texts: readonly string[]): Promise<number[][]> {
+    embed(texts: readonly string[]): Promise<number[][]> {
       embedder.calls += 1;
       embedder.texts.push(...texts);
-      return texts.map((text) => hashVector(`${label}:${text}`, 8));
+      return Promise.resolve(texts.map((text) => hashVector(`${label}:${text}`, 8)));
     },
   };
   return embedder;

@@ -23,9 +23,9 @@ class RecordingEmbedder implements Embedder {
     this.label = `recording-${size}`;
     this.dimensions = knowsDimensions ? size : undefined;
   }
-  async embed(texts: readonly string[]): Promise<number[][]> {
+  embed(texts: readonly string[]): Promise<number[][]> {
     this.texts.push(...texts);
-    return texts.map((text) => [1, text.length, text.split("\n").length, 0.5, 2, 3].slice(0, this.#size));
+    return Promise.resolve(texts.map((text) => [1, text.length, text.split("\n").length, 0.5, 2, 3].slice(0, this.#size)));
   }
 }
 

@@ -40,7 +40,7 @@ describe("Retriever", () => {
       await store.upsert("a/b", [{ chunk, vector: [1, 0] }], "main");
       const embedded: string[] = [];
       const lexical: string[] = [];
-      const embedder: Embedder = { label: "fixed", embed: async (texts) => (embedded.push(...texts), texts.map(() => [1, 0])) };
+      const embedder: Embedder = { label: "fixed", embed: (texts) => (embedded.push(...texts), Promise.resolve(texts.map(() => [1, 0]))) };
       const recording: IndexStore = {
         open: (...a) => store.open(...a),
         upsert: (...a) => store.upsert(...a),

@@ -21,13 +21,13 @@ afterEach(() => {
   expect(violations, "requests that do not match Qdrant's OpenAPI description").toEqual([]);
 });
 
-defineStoreSuite("QdrantIndexStore against the fake Qdrant (every request checked against the OpenAPI description)", async () => new QdrantIndexStore({ url: fake.url }));
+defineStoreSuite("QdrantIndexStore against the fake Qdrant (every request checked against the OpenAPI description)", () => Promise.resolve(new QdrantIndexStore({ url: fake.url })));
 
 const liveUrl = process.env.QDRANT_URL;
 const livePrefix = `coder-test-${randomBytes(4).toString("hex")}`;
 defineStoreSuite(
   "QdrantIndexStore against a live Qdrant",
-  async () => new QdrantIndexStore({ url: liveUrl ?? "", apiKey: process.env.QDRANT_API_KEY, collectionPrefix: livePrefix }),
+  () => Promise.resolve(new QdrantIndexStore({ url: liveUrl ?? "", apiKey: process.env.QDRANT_API_KEY, collectionPrefix: livePrefix })),
   liveUrl ? {} : { skip: "QDRANT_URL is not set; point it at a Qdrant server (and QDRANT_API_KEY if it needs one) to run the suite live" },
 );
 afterAll(async () => {

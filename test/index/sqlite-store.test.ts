@@ -9,7 +9,7 @@ import { axisVector, defineStoreSuite, makeChunk } from "./store-suite.js";
 const dir = mkdtempSync(path.join(os.tmpdir(), "sqlite-index-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-defineStoreSuite("SqliteIndexStore", async (slot) => new SqliteIndexStore(path.join(dir, `${slot}.db`)));
+defineStoreSuite("SqliteIndexStore", (slot) => Promise.resolve(new SqliteIndexStore(path.join(dir, `${slot}.db`))));
 
 describe("SqliteIndexStore's file", () => {
   it("is in WAL mode with sqlite-vec loaded, one table set per repository space", async () => {

@@ -6,7 +6,6 @@ import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { LlamaCppProvider, toChatHistory } from "../../src/llm/llama-cpp-provider.js";
-import { LlmError } from "../../src/llm/llm-error.js";
 import type { ChatMessage, ChatRequest } from "../../src/llm/types.js";
 import { fixTools } from "../../src/tools/fix-tools.js";
 import { toolSpec } from "../../src/tools/tool.js";

@@ -175,15 +175,15 @@ describe("the changed files whole", () => {
     const read: string[] = [];
     const whole = await fullFilesWithin({
       files: [diff("src/small.js", "M"), diff("src/huge.js", "M"), diff("src/new.js", "A"), diff("src/later.js", "M"), diff("src/gone.js", "M")],
-      read: async (path) => {
+      read: (path) => {
         read.push(path);
-        return contents[path] ?? null;
+        return Promise.resolve(contents[path] ?? null);
       },
       budgetTokens: 400,
     });
     expect(whole.included).toEqual(["src/small.js", "src/later.js"]);
     expect(read).toEqual(["src/small.js", "src/huge.js", "src/later.js", "src/gone.js"]);
     expect(whole.text).toBe("### src/small.js (whole file)\n 1   const a = 1;\n 2   const b = 2;\n\n### src/later.js (whole file)\n 1   export {};");
-    expect((await fullFilesWithin({ files: [diff("src/small.js", "M")], read: async () => contents["src/small.js"]!, budgetTokens: 5 })).included).toEqual([]);
+    expect((await fullFilesWithin({ files: [diff("src/small.js", "M")], read: () => Promise.resolve(contents["src/small.js"]!), budgetTokens: 5 })).included).toEqual([]);
   });
 });

@@ -22,8 +22,8 @@ export class FunctionProvider implements LlmProvider {
     this.label = label;
   }
 
-  async describe(): Promise<ModelInfo> {
-    return this.#info;
+  describe(): Promise<ModelInfo> {
+    return Promise.resolve(this.#info);
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {

@@ -19,7 +19,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
   const started = Date.now();
   for (;;) {
     const value = await check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -154,7 +154,7 @@ function toolCallsOf(reply: ScriptedReply): unknown[] {
 
 function messageChars(message: unknown): number {
   if (!isRecord(message)) return 0;
-  const text = (key: string) => (typeof message[key] === "string" ? (message[key] as string).length : 0);
+  const text = (key: string) => (typeof message[key] === "string" ? message[key].length : 0);
   const calls = message.tool_calls === undefined ? 0 : JSON.stringify(message.tool_calls).length;
   return text("content") + text("thinking") + calls;
 }

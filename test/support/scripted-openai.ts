@@ -347,7 +347,7 @@ async function route(state: ScriptState, req: IncomingMessage, res: ServerRespon
 
 async function handleRequest(state: ScriptState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const text = await readBody(req);
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = text.trim() === "" ? null : (JSON.parse(text) as unknown);
   } catch {

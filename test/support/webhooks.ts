@@ -1,12 +1,11 @@
 import { createRequire } from "node:module";
 import { sign } from "@octokit/webhooks-methods";
+import type { RawJson } from "./raw-json.js";
 
 const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as unknown;
 
-type Json = Record<string, any>;
-
-function example(name: string, action: string, predicate: (p: Json) => boolean = () => true): Json {
-  const group = (examples as Array<{ name: string; examples: Json[] }>).find((e) => e.name === name);
+function example(name: string, action: string, predicate: (p: RawJson) => boolean = () => true): RawJson {
+  const group = (examples as Array<{ name: string; examples: RawJson[] }>).find((e) => e.name === name);
   const found = group?.examples.find((e) => e.action === action && predicate(e));
   if (!found) throw new Error(`no ${name}.${action} example in @octokit/webhooks-examples`);
   return structuredClone(found);
@@ -16,8 +15,8 @@ function example(name: string, action: string, predicate: (p: Json) => boolean =
  * A real `push` payload from @octokit/webhooks-examples (they carry no action), with the ref and
  * repository replaced. `after` (and `before`) default to the example's, which name no real commit.
  */
-export function makePushEvent(o: { ref: string; owner?: string; repo?: string; cloneUrl?: string; defaultBranch?: string; deleted?: boolean; installationId?: number; after?: string; before?: string }): Json {
-  const group = (examples as Array<{ name: string; examples: Json[] }>).find((e) => e.name === "push");
+export function makePushEvent(o: { ref: string; owner?: string; repo?: string; cloneUrl?: string; defaultBranch?: string; deleted?: boolean; installationId?: number; after?: string; before?: string }): RawJson {
+  const group = (examples as Array<{ name: string; examples: RawJson[] }>).find((e) => e.name === "push");
   const found = group?.examples.find((e) => e.deleted === false);
   if (!found) throw new Error("no push example in @octokit/webhooks-examples");
   const payload = structuredClone(found);
@@ -55,7 +54,7 @@ export interface IssueCommentOverrides {
 }
 
 /** A real `issue_comment.created` payload from @octokit/webhooks-examples, with the fields a test cares about replaced. */
-export function makeIssueCommentEvent(o: IssueCommentOverrides): Json {
+export function makeIssueCommentEvent(o: IssueCommentOverrides): RawJson {
   const payload = example("issue_comment", "created", (p) => p.installation !== undefined);
   const owner = o.owner ?? "acme";
   const repo = o.repo ?? "widgets";
@@ -88,7 +87,7 @@ export interface Delivery {
 }
 
 /** POSTs a webhook delivery as GitHub does, signed with `secret` (or with the given signature). */
-export async function deliver(url: string, event: string, payload: Json, options: { secret: string; deliveryId: string; signature?: string | null }): Promise<Delivery> {
+export async function deliver(url: string, event: string, payload: RawJson, options: { secret: string; deliveryId: string; signature?: string | null }): Promise<Delivery> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     "content-type": "application/json",
@@ -135,8 +134,8 @@ export interface PullRequestOverrides {
  * A real `pull_request` payload from @octokit/webhooks-examples for `action`, with the fields a
  * test cares about replaced. Repository names, head and base stay consistent with one another.
  */
-export function makePullRequestEvent(o: PullRequestOverrides): Json {
-  const group = (examples as Array<{ name: string; examples: Json[] }>).find((e) => e.name === "pull_request");
+export function makePullRequestEvent(o: PullRequestOverrides): RawJson {
+  const group = (examples as Array<{ name: string; examples: RawJson[] }>).find((e) => e.name === "pull_request");
   const candidates = group?.examples.filter((e) => e.action === o.action) ?? [];
   const found = candidates.find((e) => e.installation !== undefined) ?? candidates[0];
   if (!found) throw new Error(`no pull_request.${o.action} example in @octokit/webhooks-examples`);
@@ -144,7 +143,7 @@ export function makePullRequestEvent(o: PullRequestOverrides): Json {
   const owner = o.owner ?? "acme";
   const repo = o.repo ?? "widgets";
   const pr = payload.pull_request;
-  const renameRepo = (target: Json, fullName: string, cloneUrl?: string) => {
+  const renameRepo = (target: RawJson, fullName: string, cloneUrl?: string) => {
     const [targetOwner = owner, targetName = repo] = fullName.split("/");
     target.name = targetName;
     target.full_name = fullName;

@@ -235,12 +235,8 @@ describe("the agent loop's tool modes", () => {
   it("a missing model ends the run before the first step with what to do", async () => {
     const provider: LlmProvider = {
       label: "broken",
-      describe: async () => {
-        throw new LlmError("model-not-found", 'Ollama does not have the model "x"', { hint: "run `ollama pull x`" });
-      },
-      chat: async () => {
-        throw new Error("not reached");
-      },
+      describe: () => Promise.reject(new LlmError("model-not-found", 'Ollama does not have the model "x"', { hint: "run `ollama pull x`" })),
+      chat: () => Promise.reject(new Error("not reached")),
     };
     const result = await runAgent(options(provider));
     expect(result).toMatchObject({ stopReason: "model-error", steps: 0, error: { hint: "run `ollama pull x`" } });

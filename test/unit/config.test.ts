@@ -201,7 +201,7 @@ describe("parseRepoConfig", () => {
   });
 
   it("refuses a file that is not a mapping", () => {
-    expect(configProblems("- just\n- a list\n")).toEqual([{ field: "(file)", message: expect.stringMatching(/expected object/) as unknown as string }]);
+    expect(configProblems("- just\n- a list\n")).toEqual([{ field: "(file)", message: expect.stringMatching(/expected object/) }]);
   });
 });
 

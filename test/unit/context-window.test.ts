@@ -96,9 +96,7 @@ describe("ContextWindow", () => {
     ];
   }
   const history = (turns: number, outputChars: number) => [system, task, ...Array.from({ length: turns }, (_, i) => turn(i, outputChars)).flat()];
-  const noSummary = async () => {
-    throw new Error("the summary is not expected here");
-  };
+  const noSummary = () => Promise.reject(new Error("the summary is not expected here"));
 
   it("leaves a conversation that fits untouched", async () => {
     const window = new ContextWindow({ contextSize: 8192, counter: estimateCounter, replyTokens: 512 });
@@ -134,9 +132,9 @@ describe("ContextWindow", () => {
     const messages: ChatMessage[] = [system, task];
     for (let i = 0; i < 40; i++) messages.push({ role: "assistant", content: `Thinking about step ${i}. `.repeat(12), toolCalls: [{ id: `c${i}`, name: "grep", arguments: { pattern: `needle${i}` } }] }, { role: "tool", toolCallId: `c${i}`, toolName: "grep", content: "no match" });
     const asked: Array<{ older: number; maxTokens: number }> = [];
-    const report = await window.fit(messages, async (older, maxTokens) => {
+    const report = await window.fit(messages, (older, maxTokens) => {
       asked.push({ older: older.length, maxTokens });
-      return "Searched for needle0 to needle37; none found.";
+      return Promise.resolve("Searched for needle0 to needle37; none found.");
     });
     expect(asked).toEqual([{ older: 76, maxTokens: expect.any(Number) }]);
     expect(report.events.at(-1)).toBe("summarized 76 older messages");
@@ -150,9 +148,7 @@ describe("ContextWindow", () => {
     const window = new ContextWindow({ contextSize: 4096, counter: estimateCounter, replyTokens: 512, keepTurns: 1 });
     const messages: ChatMessage[] = [system, task];
     for (let i = 0; i < 40; i++) messages.push({ role: "assistant", content: `Looking. `.repeat(40), toolCalls: [{ id: `c${i}`, name: "grep", arguments: { pattern: `needle${i}` } }] }, { role: "tool", toolCallId: `c${i}`, toolName: "grep", content: "no match" });
-    const report = await window.fit(messages, async () => {
-      throw new Error("model down");
-    });
+    const report = await window.fit(messages, () => Promise.reject(new Error("model down")));
     expect(report.events.at(-1)).toBe("listed (the model's summary failed) 78 older messages");
     expect(messages[2]?.content).toContain('- called grep {"pattern":"needle0"}');
   });
@@ -194,9 +190,9 @@ describe("a 200-step run with large tool outputs", () => {
     const dump = defineTool("dump_log", {
       description: "Prints a build log.",
       parameters: z.object({ run: z.number().int() }),
-      execute: async ({ run }) => ok(bigOutput(run)),
+      execute: ({ run }) => Promise.resolve(ok(bigOutput(run))),
     });
-    const tools = new Map<string, Tool>([...fixTools, ["dump_log", dump as Tool]]);
+    const tools = new Map<string, Tool>([...fixTools, ["dump_log", dump]]);
     const contextSize = 8192;
     for (const nativeTools of [true, false]) {
       const store = new RunStore(db);

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeRsaKey, startFakeGitHub, type FakeGitHub } from "../support/fake-github.js";
 import { validateRequest, validateResponse } from "../support/github-openapi.js";
+import type { RawJson } from "../support/raw-json.js";
 
 const FAKE_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIxIn0.c2lnbmF0dXJl";
 
@@ -51,7 +52,7 @@ async function call(method: string, apiPath: string, body?: unknown, headers: Re
   });
   const text = await response.text();
   const json = response.headers.get("content-type")?.startsWith("application/json") === true ? (JSON.parse(text) as unknown) : undefined;
-  return { status: response.status, headers: response.headers, json: json as Record<string, any>, text };
+  return { status: response.status, headers: response.headers, json: json as RawJson, text };
 }
 
 /** The fake's own answers must match GitHub's documented response schemas. */

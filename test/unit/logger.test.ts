@@ -29,9 +29,9 @@ describe("the bot's logger", () => {
     const { lines, logger } = captured(['quote"secret-value']);
     logger.error({ err: new Error('push failed with quote"secret-value') }, "job failed");
     logger.info({ leaked: "-----BEGIN RSA PRIVATE KEY-----\nMIIEow" }, "partial key");
-    const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, any>);
-    expect(first!.err.message).toBe("push failed with [REDACTED]");
-    expect(first!.err.type).toBe("Error");
-    expect(second!.leaked).toBe("[REDACTED]");
+    const [first, second] = lines.map((l) => JSON.parse(l) as { err?: { message?: unknown; type?: unknown }; leaked?: unknown });
+    expect(first?.err?.message).toBe("push failed with [REDACTED]");
+    expect(first?.err?.type).toBe("Error");
+    expect(second?.leaked).toBe("[REDACTED]");
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { LlmError, type LlmErrorReason } from "../../src/llm/llm-error.js";
+import type { LlmErrorReason } from "../../src/llm/llm-error.js";
 import { OllamaProvider, type OllamaProviderOptions } from "../../src/llm/ollama-provider.js";
-import type { ChatMessage, ChatRequest, ToolSpec } from "../../src/llm/types.js";
+import type { ChatRequest } from "../../src/llm/types.js";
 import { freePort } from "../support/net.js";
 import { startScriptedOllama, type ScriptedOllama, type ScriptedTurn } from "../support/scripted-ollama.js";
 import { conversation, llmError, readFileSpec } from "../support/llm-kit.js";
@@ -77,7 +77,7 @@ describe("OllamaProvider", () => {
       const recorded = fixture<StreamFixture>("stream-tool-call-in-done-chunk.json");
       const provider = await start([{ raw: { lines: recorded.lines } }], {}, { model: recorded.model });
       const result = await provider.chat(request());
-      expect(result.message.toolCalls).toEqual([{ id: expect.stringMatching(/^call_[0-9a-f]{8}$/) as unknown as string, name: "get_weather", arguments: { city: "Paris" } }]);
+      expect(result.message.toolCalls).toEqual([{ id: expect.stringMatching(/^call_[0-9a-f]{8}$/), name: "get_weather", arguments: { city: "Paris" } }]);
     });
 
     it("streams several tool calls after some text, each with its own id", async () => {

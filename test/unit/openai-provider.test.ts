@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { LlmError, type LlmErrorReason } from "../../src/llm/llm-error.js";
+import type { LlmErrorReason } from "../../src/llm/llm-error.js";
 import { OpenAICompatibleProvider, type OpenAICompatibleProviderOptions } from "../../src/llm/openai-provider.js";
-import type { ChatMessage, ChatRequest, ToolSpec } from "../../src/llm/types.js";
+import type { ChatRequest } from "../../src/llm/types.js";
 import { freePort } from "../support/net.js";
 import { startScriptedOpenAI, type OpenAIScriptedTurn, type ScriptedOpenAI, type ScriptedOpenAIOptions } from "../support/scripted-openai.js";
 import { conversation, llmError, readFileSpec } from "../support/llm-kit.js";

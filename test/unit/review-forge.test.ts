@@ -12,9 +12,10 @@ import { GitHubForge } from "../../src/forge/github/github-forge.js";
 import { narrowPullRequest } from "../../src/forge/github/narrow.js";
 import { startFakeGitHub, type FakeGitHub, type PullRecord } from "../support/fake-github.js";
 import { validateResponse } from "../support/github-openapi.js";
+import type { RawJson } from "../support/raw-json.js";
 import { makePullRequestEvent } from "../support/webhooks.js";
 
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{ name: string; examples: any[] }>;
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{ name: string; examples: RawJson[] }>;
 const REPO: RepoRef = { owner: "acme", repo: "widgets" };
 const MANY = 120;
 /** The body GitHub answers a review with when a comment's line is not in the diff (see the fake). */
@@ -109,7 +110,7 @@ async function call(method: string, apiPath: string, body?: unknown) {
     headers: { accept: "application/vnd.github+json", authorization: `token ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, link: response.headers.get("link"), json: (await response.json()) as any };
+  return { status: response.status, link: response.headers.get("link"), json: (await response.json()) as RawJson };
 }
 
 /** The fake's own answer must match GitHub's documented response schema. */
@@ -422,7 +423,7 @@ describe("narrowPullRequest", () => {
     const payload = makePullRequestEvent({ action, owner: "Codertocat", repo: "Hello-World" });
     const untouched = examples
       .find((group) => group.name === "pull_request")!
-      .examples.find((example) => example.action === action && example.installation !== undefined);
+      .examples.find((example) => example.action === action && example.installation !== undefined)!;
     const event = narrowPullRequest("d-1", untouched);
     expect(event).toMatchObject({
       type: "pull-request",

@@ -161,7 +161,7 @@ export class ContextWindow {
     // The summary gets what the protected part leaves, down to the low-water mark, within reason.
     const room = Math.floor(this.budget * LOW_WATER) - fixed;
     const maxTokens = Math.max(128, Math.min(1024, room));
-    let text: string | null = null;
+    let text: string | null;
     let how = "summarized";
     try {
       text = await summarize(older, maxTokens);

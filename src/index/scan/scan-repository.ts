@@ -36,7 +36,7 @@ export async function scanRepository(root: string, options: ScanOptions = {}): P
     filter: makePathFilter(options.include, options.exclude),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
   };
-  const results: Classification[] = new Array(tracked.length);
+  const results = new Array<Classification>(tracked.length);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < tracked.length; i = next++) {

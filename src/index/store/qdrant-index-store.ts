@@ -168,8 +168,9 @@ export class QdrantIndexStore implements IndexStore {
     return count;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#collections.clear();
+    return Promise.resolve();
   }
 
   async #createCollection(name: string, dimensions: number): Promise<void> {

@@ -71,206 +71,226 @@ export class SqliteIndexStore implements IndexStore {
     }
   }
 
-  async open(repo: string, model: string, dimensions: number): Promise<boolean> {
-    const db = this.database;
-    return db.transaction(() => {
+  open(repo: string, model: string, dimensions: number): Promise<boolean> {
+    return settled(() => {
+      const db = this.database;
+      return db.transaction(() => {
+        const space = this.#space(repo);
+        if (space !== undefined && space.model === model && space.dimensions === dimensions) return false;
+        if (space !== undefined) {
+          this.#loaded.delete(space.id);
+          dropSpaceTables(db, space.id);
+          this.#statements.clear();
+          db.prepare("DELETE FROM index_spaces WHERE id = ?").run(space.id);
+        }
+        // A new id rather than the old one: statements prepared for the old tables must never be reused.
+        const { lastInsertRowid } = db
+          .prepare("INSERT INTO index_spaces (repo, model, dimensions, created_at) VALUES (?, ?, ?, ?)")
+          .run(repo, model, dimensions, Date.now());
+        createSpaceTables(db, Number(lastInsertRowid), dimensions);
+        return true;
+      }).immediate();
+    });
+  }
+
+  upsert(repo: string, items: ReadonlyArray<{ readonly chunk: Chunk; readonly vector: readonly number[] }>, tag: string): Promise<void> {
+    return settled(() => {
       const space = this.#space(repo);
-      if (space !== undefined && space.model === model && space.dimensions === dimensions) return false;
-      if (space !== undefined) {
-        this.#loaded.delete(space.id);
-        dropSpaceTables(db, space.id);
-        this.#statements.clear();
-        db.prepare("DELETE FROM index_spaces WHERE id = ?").run(space.id);
-      }
-      // A new id rather than the old one: statements prepared for the old tables must never be reused.
-      const { lastInsertRowid } = db
-        .prepare("INSERT INTO index_spaces (repo, model, dimensions, created_at) VALUES (?, ?, ?, ?)")
-        .run(repo, model, dimensions, Date.now());
-      createSpaceTables(db, Number(lastInsertRowid), dimensions);
-      return true;
-    }).immediate();
-  }
-
-  async upsert(repo: string, items: ReadonlyArray<{ readonly chunk: Chunk; readonly vector: readonly number[] }>, tag: string): Promise<void> {
-    const space = this.#space(repo);
-    if (space === undefined) throw notOpenError(repo);
-    for (const { vector } of items) if (vector.length !== space.dimensions) throw dimensionError(repo, space.dimensions, vector.length);
-    const t = space.tables;
-    const upsertChunk = this.#prepare(`
-      INSERT INTO ${t.chunks} (id, path, language, start_line, end_line, kind, symbols, signature, text, content_hash)
-      VALUES (@id, @path, @language, @startLine, @endLine, @kind, @symbols, @signature, @text, @contentHash)
-      ON CONFLICT (id) DO UPDATE SET path = excluded.path, language = excluded.language, start_line = excluded.start_line,
-        end_line = excluded.end_line, kind = excluded.kind, symbols = excluded.symbols, signature = excluded.signature,
-        text = excluded.text, content_hash = excluded.content_hash
-      RETURNING rowid`);
-    const deleteTerms = this.#prepare(`DELETE FROM ${t.fts} WHERE rowid = ?`);
-    const insertTerms = this.#prepare(`INSERT INTO ${t.fts} (rowid, path, symbols, body) VALUES (?, ?, ?, ?)`);
-    const deleteVector = this.#prepare(`DELETE FROM ${t.vectors} WHERE rowid = ?`);
-    const insertVector = this.#prepare(`INSERT INTO ${t.vectors} (rowid, embedding) VALUES (?, ?)`);
-    const insertTag = this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) VALUES (?, ?)`);
-    const written: Array<{ rowid: number; vector: readonly number[] }> = [];
-    this.database.transaction(() => {
-      for (const { chunk, vector } of items) {
-        const { rowid } = upsertChunk.get({
-          id: chunk.id,
-          path: chunk.path,
-          language: chunk.language,
-          startLine: chunk.startLine,
-          endLine: chunk.endLine,
-          kind: chunk.kind,
-          symbols: JSON.stringify(chunk.symbols),
-          signature: chunk.signature,
-          text: chunk.text,
-          contentHash: chunk.contentHash,
-        }) as { rowid: number };
-        const fields = lexicalFields(chunk);
-        // Neither FTS5 nor vec0 has an upsert: a replaced chunk's rows go first.
-        deleteTerms.run(rowid);
-        insertTerms.run(rowid, fields.path, fields.symbols, fields.body);
-        deleteVector.run(BigInt(rowid));
-        // vec0 takes only integer rowids, and better-sqlite3 binds a JS number as a REAL.
-        insertVector.run(BigInt(rowid), toFloat32Blob(vector));
-        insertTag.run(tag, rowid);
-        written.push({ rowid, vector });
-      }
-    }).immediate();
-    this.#follow(space.id, (loaded) => {
-      for (const { rowid, vector } of written) loaded.matrix.set(rowid, vector);
-      const members = loaded.tags.get(tag);
-      if (members !== undefined) for (const { rowid } of written) members.add(rowid);
+      if (space === undefined) throw notOpenError(repo);
+      for (const { vector } of items) if (vector.length !== space.dimensions) throw dimensionError(repo, space.dimensions, vector.length);
+      const t = space.tables;
+      const upsertChunk = this.#prepare(`
+        INSERT INTO ${t.chunks} (id, path, language, start_line, end_line, kind, symbols, signature, text, content_hash)
+        VALUES (@id, @path, @language, @startLine, @endLine, @kind, @symbols, @signature, @text, @contentHash)
+        ON CONFLICT (id) DO UPDATE SET path = excluded.path, language = excluded.language, start_line = excluded.start_line,
+          end_line = excluded.end_line, kind = excluded.kind, symbols = excluded.symbols, signature = excluded.signature,
+          text = excluded.text, content_hash = excluded.content_hash
+        RETURNING rowid`);
+      const deleteTerms = this.#prepare(`DELETE FROM ${t.fts} WHERE rowid = ?`);
+      const insertTerms = this.#prepare(`INSERT INTO ${t.fts} (rowid, path, symbols, body) VALUES (?, ?, ?, ?)`);
+      const deleteVector = this.#prepare(`DELETE FROM ${t.vectors} WHERE rowid = ?`);
+      const insertVector = this.#prepare(`INSERT INTO ${t.vectors} (rowid, embedding) VALUES (?, ?)`);
+      const insertTag = this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) VALUES (?, ?)`);
+      const written: Array<{ rowid: number; vector: readonly number[] }> = [];
+      this.database.transaction(() => {
+        for (const { chunk, vector } of items) {
+          const { rowid } = upsertChunk.get({
+            id: chunk.id,
+            path: chunk.path,
+            language: chunk.language,
+            startLine: chunk.startLine,
+            endLine: chunk.endLine,
+            kind: chunk.kind,
+            symbols: JSON.stringify(chunk.symbols),
+            signature: chunk.signature,
+            text: chunk.text,
+            contentHash: chunk.contentHash,
+          }) as { rowid: number };
+          const fields = lexicalFields(chunk);
+          // Neither FTS5 nor vec0 has an upsert: a replaced chunk's rows go first.
+          deleteTerms.run(rowid);
+          insertTerms.run(rowid, fields.path, fields.symbols, fields.body);
+          deleteVector.run(BigInt(rowid));
+          // vec0 takes only integer rowids, and better-sqlite3 binds a JS number as a REAL.
+          insertVector.run(BigInt(rowid), toFloat32Blob(vector));
+          insertTag.run(tag, rowid);
+          written.push({ rowid, vector });
+        }
+      }).immediate();
+      this.#follow(space.id, (loaded) => {
+        for (const { rowid, vector } of written) loaded.matrix.set(rowid, vector);
+        const members = loaded.tags.get(tag);
+        if (members !== undefined) for (const { rowid } of written) members.add(rowid);
+      });
     });
   }
 
-  async addTag(repo: string, ids: readonly string[], tag: string): Promise<void> {
-    const space = this.#space(repo);
-    if (space === undefined || ids.length === 0) return;
-    const t = space.tables;
-    this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) SELECT ?, rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).run(
-      tag,
-      JSON.stringify(ids),
-    );
-    this.#follow(space.id, (loaded) => loaded.tags.delete(tag));
-  }
-
-  async removeTag(repo: string, ids: readonly string[], tag: string): Promise<void> {
-    const space = this.#space(repo);
-    if (space === undefined || ids.length === 0) return;
-    const t = space.tables;
-    const idsJson = JSON.stringify(ids);
-    const orphans = this.database.transaction(() => {
-      this.#prepare(`DELETE FROM ${t.tags} WHERE tag = ? AND chunk IN (SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?)))`).run(
+  addTag(repo: string, ids: readonly string[], tag: string): Promise<void> {
+    return settled(() => {
+      const space = this.#space(repo);
+      if (space === undefined || ids.length === 0) return;
+      const t = space.tables;
+      this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) SELECT ?, rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).run(
         tag,
-        idsJson,
+        JSON.stringify(ids),
       );
-      const orphans = this.#prepare(
-        `SELECT c.rowid FROM ${t.chunks} c WHERE c.id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.chunk = c.rowid)`,
-      )
+      this.#follow(space.id, (loaded) => loaded.tags.delete(tag));
+    });
+  }
+
+  removeTag(repo: string, ids: readonly string[], tag: string): Promise<void> {
+    return settled(() => {
+      const space = this.#space(repo);
+      if (space === undefined || ids.length === 0) return;
+      const t = space.tables;
+      const idsJson = JSON.stringify(ids);
+      const orphans = this.database.transaction(() => {
+        this.#prepare(`DELETE FROM ${t.tags} WHERE tag = ? AND chunk IN (SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?)))`).run(
+          tag,
+          idsJson,
+        );
+        const orphans = this.#prepare(
+          `SELECT c.rowid FROM ${t.chunks} c WHERE c.id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.chunk = c.rowid)`,
+        )
+          .pluck()
+          .all(idsJson) as number[];
+        this.#deleteRows(t, orphans);
+        return orphans;
+      }).immediate();
+      this.#follow(space.id, (loaded) => {
+        loaded.tags.delete(tag);
+        for (const rowid of orphans) loaded.matrix.remove(rowid);
+      });
+    });
+  }
+
+  delete(repo: string, ids: readonly string[]): Promise<void> {
+    return settled(() => {
+      const space = this.#space(repo);
+      if (space === undefined || ids.length === 0) return;
+      const t = space.tables;
+      const rowids = this.database.transaction(() => {
+        const rowids = this.#prepare(`SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids)) as number[];
+        this.#deleteRows(t, rowids);
+        return rowids;
+      }).immediate();
+      this.#follow(space.id, (loaded) => {
+        for (const rowid of rowids) {
+          loaded.matrix.remove(rowid);
+          for (const members of loaded.tags.values()) members.delete(rowid);
+        }
+      });
+    });
+  }
+
+  lexical(repo: string, query: string, k: number, tag: string): Promise<SearchHit[]> {
+    return settled(() => {
+      const space = this.#space(repo);
+      const match = ftsMatchExpression(query);
+      if (space === undefined || match === null || k < 1) return [];
+      const t = space.tables;
+      // Every chunk has a tag (one left with none is deleted), so when the space holds no other
+      // tag the tag's chunks are all of them, and checking each match's tag (a third of the time
+      // at 50,000 chunks) can be skipped. Two index seeks tell.
+      const alone = this.#prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag < @tag) AND NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag > @tag)`)
         .pluck()
-        .all(idsJson) as number[];
-      this.#deleteRows(t, orphans);
-      return orphans;
-    }).immediate();
-    this.#follow(space.id, (loaded) => {
-      loaded.tags.delete(tag);
-      for (const rowid of orphans) loaded.matrix.remove(rowid);
+        .get({ tag }) === 1;
+      // Materialized first: left to itself, the planner drives the join from the tag's rows and
+      // runs the full-text query once per row. The best k are chosen before any chunk row is read:
+      // a sentence matches most of a large repository, and reading every match's text cost more
+      // than the search.
+      const rows = this.#prepare(`
+        WITH matches AS MATERIALIZED (
+          SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) AS rank FROM ${t.fts} WHERE ${t.fts} MATCH @match
+        ),
+        best AS MATERIALIZED (
+          SELECT m.rowid, m.rank FROM matches m
+          ${alone ? "" : `WHERE EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.tag = @tag AND g.chunk = m.rowid)`}
+          ORDER BY m.rank
+          LIMIT @k
+        )
+        SELECT ${CHUNK_COLUMNS}, -b.rank AS score
+        FROM best b JOIN ${t.chunks} c ON c.rowid = b.rowid
+        ORDER BY b.rank`).all(alone ? { match, k: Math.floor(k) } : { match, tag, k: Math.floor(k) }) as Array<ChunkRow & { score: number }>;
+      return rows.map((row) => ({ chunk: chunkFromRow(row), score: row.score }));
     });
   }
 
-  async delete(repo: string, ids: readonly string[]): Promise<void> {
-    const space = this.#space(repo);
-    if (space === undefined || ids.length === 0) return;
-    const t = space.tables;
-    const rowids = this.database.transaction(() => {
-      const rowids = this.#prepare(`SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids)) as number[];
-      this.#deleteRows(t, rowids);
-      return rowids;
-    }).immediate();
-    this.#follow(space.id, (loaded) => {
-      for (const rowid of rowids) {
-        loaded.matrix.remove(rowid);
-        for (const members of loaded.tags.values()) members.delete(rowid);
+  nearest(repo: string, vector: readonly number[], k: number, tag: string): Promise<SearchHit[]> {
+    return settled(() => {
+      const space = this.#space(repo);
+      if (space === undefined || k < 1) return [];
+      if (vector.length !== space.dimensions) throw dimensionError(repo, space.dimensions, vector.length);
+      const loaded = this.#vectors(space);
+      let members = loaded.tags.get(tag);
+      if (members === undefined) {
+        members = new Set(this.#prepare(`SELECT chunk FROM ${space.tables.tags} WHERE tag = ?`).pluck().all(tag) as number[]);
+        loaded.tags.set(tag, members);
       }
+      if (members.size === 0) return [];
+      const tagged = members;
+      const best = loaded.matrix.nearest(vector, k, (rowid) => tagged.has(rowid));
+      const rows = this.#prepare(`SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.rowid IN (SELECT value FROM json_each(?))`).all(
+        JSON.stringify(best.map((hit) => hit.id)),
+      ) as ChunkRow[];
+      const byRowid = new Map(rows.map((row) => [row.rowid, row]));
+      const hits: SearchHit[] = [];
+      for (const { id, score } of best) {
+        const row = byRowid.get(id);
+        if (row !== undefined) hits.push({ chunk: chunkFromRow(row), score });
+      }
+      return hits;
     });
   }
 
-  async lexical(repo: string, query: string, k: number, tag: string): Promise<SearchHit[]> {
-    const space = this.#space(repo);
-    const match = ftsMatchExpression(query);
-    if (space === undefined || match === null || k < 1) return [];
-    const t = space.tables;
-    // Every chunk has a tag (one left with none is deleted), so when the space holds no other
-    // tag the tag's chunks are all of them, and checking each match's tag (a third of the time
-    // at 50,000 chunks) can be skipped. Two index seeks tell.
-    const alone = this.#prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag < @tag) AND NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag > @tag)`)
-      .pluck()
-      .get({ tag }) === 1;
-    // Materialized first: left to itself, the planner drives the join from the tag's rows and
-    // runs the full-text query once per row. The best k are chosen before any chunk row is read:
-    // a sentence matches most of a large repository, and reading every match's text cost more
-    // than the search.
-    const rows = this.#prepare(`
-      WITH matches AS MATERIALIZED (
-        SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) AS rank FROM ${t.fts} WHERE ${t.fts} MATCH @match
-      ),
-      best AS MATERIALIZED (
-        SELECT m.rowid, m.rank FROM matches m
-        ${alone ? "" : `WHERE EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.tag = @tag AND g.chunk = m.rowid)`}
-        ORDER BY m.rank
-        LIMIT @k
-      )
-      SELECT ${CHUNK_COLUMNS}, -b.rank AS score
-      FROM best b JOIN ${t.chunks} c ON c.rowid = b.rowid
-      ORDER BY b.rank`).all(alone ? { match, k: Math.floor(k) } : { match, tag, k: Math.floor(k) }) as Array<ChunkRow & { score: number }>;
-    return rows.map((row) => ({ chunk: chunkFromRow(row), score: row.score }));
+  get(repo: string, ids: readonly string[]): Promise<Chunk[]> {
+    return settled(() => {
+      const space = this.#space(repo);
+      if (space === undefined || ids.length === 0) return [];
+      const rows = this.#prepare(`SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
+        JSON.stringify(ids),
+      ) as ChunkRow[];
+      return inRequestedOrder(ids, rows.map(chunkFromRow));
+    });
   }
 
-  async nearest(repo: string, vector: readonly number[], k: number, tag: string): Promise<SearchHit[]> {
-    const space = this.#space(repo);
-    if (space === undefined || k < 1) return [];
-    if (vector.length !== space.dimensions) throw dimensionError(repo, space.dimensions, vector.length);
-    const loaded = this.#vectors(space);
-    let members = loaded.tags.get(tag);
-    if (members === undefined) {
-      members = new Set(this.#prepare(`SELECT chunk FROM ${space.tables.tags} WHERE tag = ?`).pluck().all(tag) as number[]);
-      loaded.tags.set(tag, members);
-    }
-    if (members.size === 0) return [];
-    const tagged = members;
-    const best = loaded.matrix.nearest(vector, k, (rowid) => tagged.has(rowid));
-    const rows = this.#prepare(`SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.rowid IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(best.map((hit) => hit.id)),
-    ) as ChunkRow[];
-    const byRowid = new Map(rows.map((row) => [row.rowid, row]));
-    const hits: SearchHit[] = [];
-    for (const { id, score } of best) {
-      const row = byRowid.get(id);
-      if (row !== undefined) hits.push({ chunk: chunkFromRow(row), score });
-    }
-    return hits;
+  count(repo: string, tag?: string): Promise<number> {
+    return settled(() => {
+      const space = this.#space(repo);
+      if (space === undefined) return 0;
+      const t = space.tables;
+      const statement =
+        tag === undefined ? this.#prepare(`SELECT count(*) FROM ${t.chunks}`) : this.#prepare(`SELECT count(*) FROM ${t.tags} WHERE tag = ?`);
+      return (tag === undefined ? statement.pluck().get() : statement.pluck().get(tag)) as number;
+    });
   }
 
-  async get(repo: string, ids: readonly string[]): Promise<Chunk[]> {
-    const space = this.#space(repo);
-    if (space === undefined || ids.length === 0) return [];
-    const rows = this.#prepare(`SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(ids),
-    ) as ChunkRow[];
-    return inRequestedOrder(ids, rows.map(chunkFromRow));
-  }
-
-  async count(repo: string, tag?: string): Promise<number> {
-    const space = this.#space(repo);
-    if (space === undefined) return 0;
-    const t = space.tables;
-    const statement =
-      tag === undefined ? this.#prepare(`SELECT count(*) FROM ${t.chunks}`) : this.#prepare(`SELECT count(*) FROM ${t.tags} WHERE tag = ?`);
-    return (tag === undefined ? statement.pluck().get() : statement.pluck().get(tag)) as number;
-  }
-
-  async close(): Promise<void> {
-    this.#statements.clear();
-    this.#loaded.clear();
-    if (this.database.open) this.database.close();
+  close(): Promise<void> {
+    return settled(() => {
+      this.#statements.clear();
+      this.#loaded.clear();
+      if (this.database.open) this.database.close();
+    });
   }
 
   /** Read on every call: another process (the CLI) may have re-opened the space with another model. */
@@ -344,4 +364,9 @@ export class SqliteIndexStore implements IndexStore {
     }
     return statement;
   }
+}
+
+/** better-sqlite3 works synchronously; the store's promises still carry its errors as rejections, as an async method's would. */
+function settled<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(work()));
 }

@@ -48,7 +48,7 @@ export function callCandidates(value: unknown): CallCandidate[] | null {
 }
 
 function fromObject(object: Record<string, unknown>): CallCandidate {
-  const nameKey = NAME_KEYS.find((k) => typeof object[k] === "string" && (object[k] as string).trim() !== "");
+  const nameKey = NAME_KEYS.find((k) => typeof object[k] === "string" && object[k].trim() !== "");
   const argumentsKey = ARGUMENT_KEYS.find((k) => k in object);
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(object)) if (k !== nameKey && k !== argumentsKey && !BOOKKEEPING_KEYS.has(k)) rest[k] = v;

@@ -49,7 +49,7 @@ export function repairArguments(raw: unknown, tool?: ToolSpec): ArgumentsRepair 
       continue;
     }
     if (Array.isArray(value)) {
-      const [only] = value;
+      const only: unknown = value[0];
       if (value.length === 1 && isPlainObject(only)) {
         repairs.push("took the arguments object out of a one-element list");
         value = only;

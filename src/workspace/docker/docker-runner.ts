@@ -167,7 +167,7 @@ export class DockerRunner implements CommandRunner {
 
   async run(command: readonly string[] | { readonly shell: string }, options: RunOptions): Promise<RunResult> {
     if (options.signal?.aborted) return notStarted("the command was not started: the job is stopping", null);
-    const argv = Array.isArray(command) ? [...command] : ["sh", "-c", (command as { shell: string }).shell];
+    const argv = "shell" in command ? ["sh", "-c", command.shell] : [...command];
     const cwd = path.posix.normalize(path.posix.join(MOUNT, options.cwd ?? "."));
     if (cwd !== MOUNT && !cwd.startsWith(`${MOUNT}/`)) {
       return notStarted(`working directory ${options.cwd ?? "."} is outside the workspace`);
