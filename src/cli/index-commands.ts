@@ -35,7 +35,7 @@ export async function indexCommand(env: Env, repoPath: string, out: NodeJS.Write
       ].join("\n"),
     );
   } catch (error) {
-    if (controller.signal.aborted) throw new Error("indexing was interrupted; run `coder-bot index` again to resume where it stopped");
+    if (controller.signal.aborted) throw new Error("indexing was interrupted; run `coder-bot index` again to resume where it stopped", { cause: error });
     throw error;
   } finally {
     process.off("SIGINT", stop);

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Database } from "../store/database.js";
+import { settled } from "../store/settled.js";
 import type { Job } from "../jobs/job.js";
 import type { CancelResult, EnqueueResult, JobQueue, JobStatus, NewJob } from "./job-queue.js";
 
@@ -56,34 +57,40 @@ export class SqliteQueue implements JobQueue {
     this.#now = now;
   }
 
-  async enqueue(job: NewJob): Promise<EnqueueResult> {
-    return this.#db.transaction((): EnqueueResult => {
-      const existing = this.#findByKeys(job.keys);
-      if (existing !== undefined) return { id: existing, duplicate: true };
-      const { lastInsertRowid } = this
-        .#sql(
-          `INSERT INTO jobs (kind, repo_key, subject, payload, exclusive, max_attempts, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(job.kind, job.repoKey, job.subject, JSON.stringify(job.payload), job.exclusive === false ? 0 : 1, job.maxAttempts ?? 2, this.#now());
-      const id = Number(lastInsertRowid);
-      const addKey = this.#sql("INSERT INTO job_keys (key, job_id) VALUES (?, ?)");
-      for (const key of new Set(job.keys)) addKey.run(key, id);
-      return { id, duplicate: false };
-    }).immediate();
+  enqueue(job: NewJob): Promise<EnqueueResult> {
+    return settled(() => {
+      return this.#db.transaction((): EnqueueResult => {
+        const existing = this.#findByKeys(job.keys);
+        if (existing !== undefined) return { id: existing, duplicate: true };
+        const { lastInsertRowid } = this
+          .#sql(
+            `INSERT INTO jobs (kind, repo_key, subject, payload, exclusive, max_attempts, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(job.kind, job.repoKey, job.subject, JSON.stringify(job.payload), job.exclusive === false ? 0 : 1, job.maxAttempts ?? 2, this.#now());
+        const id = Number(lastInsertRowid);
+        const addKey = this.#sql("INSERT INTO job_keys (key, job_id) VALUES (?, ?)");
+        for (const key of new Set(job.keys)) addKey.run(key, id);
+        return { id, duplicate: false };
+      }).immediate();
+    });
   }
 
-  async queuedFor(repoKey: string, subject: string): Promise<number | null> {
-    const row = this.#sql<[string, string], { id: number }>("SELECT id FROM jobs WHERE repo_key = ? AND subject = ? AND status = 'queued' ORDER BY id LIMIT 1").get(repoKey, subject);
-    return row?.id ?? null;
+  queuedFor(repoKey: string, subject: string): Promise<number | null> {
+    return settled(() => {
+      const row = this.#sql<[string, string], { id: number }>("SELECT id FROM jobs WHERE repo_key = ? AND subject = ? AND status = 'queued' ORDER BY id LIMIT 1").get(repoKey, subject);
+      return row?.id ?? null;
+    });
   }
 
-  async latestPayloads(kind: string): Promise<Array<{ repoKey: string; payload: unknown }>> {
-    return this.#sql<[string, string], { repo_key: string; payload: string }>(
-      "SELECT repo_key, payload FROM jobs WHERE kind = ? AND id IN (SELECT MAX(id) FROM jobs WHERE kind = ? GROUP BY repo_key) ORDER BY repo_key",
-    )
-      .all(kind, kind)
-      .map((r) => ({ repoKey: r.repo_key, payload: JSON.parse(r.payload) as unknown }));
+  latestPayloads(kind: string): Promise<Array<{ repoKey: string; payload: unknown }>> {
+    return settled(() => {
+      return this.#sql<[string, string], { repo_key: string; payload: string }>(
+        "SELECT repo_key, payload FROM jobs WHERE kind = ? AND id IN (SELECT MAX(id) FROM jobs WHERE kind = ? GROUP BY repo_key) ORDER BY repo_key",
+      )
+        .all(kind, kind)
+        .map((r) => ({ repoKey: r.repo_key, payload: JSON.parse(r.payload) as unknown }));
+    });
   }
 
   #findByKeys(keys: readonly string[]): number | undefined {
@@ -95,79 +102,97 @@ export class SqliteQueue implements JobQueue {
     return undefined;
   }
 
-  async claim(owner: string, options: { exclusive: boolean }): Promise<Job | null> {
-    return this.#db.transaction((): Job | null => {
-      const row = this
-        .#sql<[number, number], JobRow>(
-          `SELECT * FROM jobs
-           WHERE status = 'queued' AND run_after <= ? AND exclusive = ? AND cancel_requested_by IS NULL
-             AND (exclusive = 0 OR repo_key NOT IN
-                  (SELECT repo_key FROM jobs WHERE status = 'running' AND exclusive = 1))
-           ORDER BY id LIMIT 1`,
-        )
-        .get(this.#now(), options.exclusive ? 1 : 0);
-      if (!row) return null;
-      this
-        .#sql("UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = ?, started_at = ? WHERE id = ?")
-        .run(owner, this.#now(), row.id);
-      return toJob({ ...row, status: "running", attempts: row.attempts + 1 });
-    }).immediate();
+  claim(owner: string, options: { exclusive: boolean }): Promise<Job | null> {
+    return settled(() => {
+      return this.#db.transaction((): Job | null => {
+        const row = this
+          .#sql<[number, number], JobRow>(
+            `SELECT * FROM jobs
+             WHERE status = 'queued' AND run_after <= ? AND exclusive = ? AND cancel_requested_by IS NULL
+               AND (exclusive = 0 OR repo_key NOT IN
+                    (SELECT repo_key FROM jobs WHERE status = 'running' AND exclusive = 1))
+             ORDER BY id LIMIT 1`,
+          )
+          .get(this.#now(), options.exclusive ? 1 : 0);
+        if (!row) return null;
+        this
+          .#sql("UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = ?, started_at = ? WHERE id = ?")
+          .run(owner, this.#now(), row.id);
+        return toJob({ ...row, status: "running", attempts: row.attempts + 1 });
+      }).immediate();
+    });
   }
 
-  async finish(id: number, status: "succeeded" | "failed" | "cancelled", error?: string): Promise<void> {
-    this.#sql("UPDATE jobs SET status = ?, last_error = coalesce(?, last_error), owner = NULL, finished_at = ? WHERE id = ?")
-      .run(status, error ?? null, this.#now(), id);
+  finish(id: number, status: "succeeded" | "failed" | "cancelled", error?: string): Promise<void> {
+    return settled(() => {
+      this.#sql("UPDATE jobs SET status = ?, last_error = coalesce(?, last_error), owner = NULL, finished_at = ? WHERE id = ?")
+        .run(status, error ?? null, this.#now(), id);
+    });
   }
 
-  async retryLater(id: number, error: string, delayMs: number): Promise<void> {
-    this.#sql("UPDATE jobs SET status = 'queued', owner = NULL, last_error = ?, run_after = ? WHERE id = ?")
-      .run(error, this.#now() + delayMs, id);
+  retryLater(id: number, error: string, delayMs: number): Promise<void> {
+    return settled(() => {
+      this.#sql("UPDATE jobs SET status = 'queued', owner = NULL, last_error = ?, run_after = ? WHERE id = ?")
+        .run(error, this.#now() + delayMs, id);
+    });
   }
 
-  async saveCheckpoint(id: number, checkpoint: Record<string, unknown>): Promise<void> {
-    this.#sql("UPDATE jobs SET checkpoint = ? WHERE id = ?").run(JSON.stringify(checkpoint), id);
+  saveCheckpoint(id: number, checkpoint: Record<string, unknown>): Promise<void> {
+    return settled(() => {
+      this.#sql("UPDATE jobs SET checkpoint = ? WHERE id = ?").run(JSON.stringify(checkpoint), id);
+    });
   }
 
-  async requestCancel(repoKey: string, subject: string, by: string): Promise<CancelResult> {
-    return this.#db.transaction((): CancelResult => {
-      const rows = this
-        .#sql<[string, string], { id: number; status: JobStatus }>(
-          "SELECT id, status FROM jobs WHERE repo_key = ? AND subject = ? AND exclusive = 1 AND status IN ('queued', 'running')",
-        )
-        .all(repoKey, subject);
-      const running = rows.filter((r) => r.status === "running").map((r) => r.id);
-      const queued = rows.filter((r) => r.status === "queued").map((r) => r.id);
-      const flag = this.#sql("UPDATE jobs SET cancel_requested_by = ? WHERE id = ?");
-      for (const id of running) flag.run(by, id);
-      const cancel = this.#sql(
-        "UPDATE jobs SET status = 'cancelled', cancel_requested_by = ?, finished_at = ? WHERE id = ?",
-      );
-      for (const id of queued) cancel.run(by, this.#now(), id);
-      return { running, queued };
-    }).immediate();
+  requestCancel(repoKey: string, subject: string, by: string): Promise<CancelResult> {
+    return settled(() => {
+      return this.#db.transaction((): CancelResult => {
+        const rows = this
+          .#sql<[string, string], { id: number; status: JobStatus }>(
+            "SELECT id, status FROM jobs WHERE repo_key = ? AND subject = ? AND exclusive = 1 AND status IN ('queued', 'running')",
+          )
+          .all(repoKey, subject);
+        const running = rows.filter((r) => r.status === "running").map((r) => r.id);
+        const queued = rows.filter((r) => r.status === "queued").map((r) => r.id);
+        const flag = this.#sql("UPDATE jobs SET cancel_requested_by = ? WHERE id = ?");
+        for (const id of running) flag.run(by, id);
+        const cancel = this.#sql(
+          "UPDATE jobs SET status = 'cancelled', cancel_requested_by = ?, finished_at = ? WHERE id = ?",
+        );
+        for (const id of queued) cancel.run(by, this.#now(), id);
+        return { running, queued };
+      }).immediate();
+    });
   }
 
-  async cancelRequestedBy(id: number): Promise<string | null> {
-    const row = this.#sql<[number], { cancel_requested_by: string | null }>("SELECT cancel_requested_by FROM jobs WHERE id = ?")
-      .get(id);
-    return row?.cancel_requested_by ?? null;
+  cancelRequestedBy(id: number): Promise<string | null> {
+    return settled(() => {
+      const row = this.#sql<[number], { cancel_requested_by: string | null }>("SELECT cancel_requested_by FROM jobs WHERE id = ?")
+        .get(id);
+      return row?.cancel_requested_by ?? null;
+    });
   }
 
-  async recoverInterrupted(): Promise<number> {
-    // A job someone asked to cancel before the crash stays cancelled.
-    this.#sql("UPDATE jobs SET status = 'cancelled', owner = NULL, finished_at = ? WHERE status = 'running' AND cancel_requested_by IS NOT NULL").run(this.#now());
-    return this.#sql("UPDATE jobs SET status = 'queued', owner = NULL WHERE status = 'running'").run().changes;
+  recoverInterrupted(): Promise<number> {
+    return settled(() => {
+      // A job someone asked to cancel before the crash stays cancelled.
+      this.#sql("UPDATE jobs SET status = 'cancelled', owner = NULL, finished_at = ? WHERE status = 'running' AND cancel_requested_by IS NOT NULL").run(this.#now());
+      return this.#sql("UPDATE jobs SET status = 'queued', owner = NULL WHERE status = 'running'").run().changes;
+    });
   }
 
-  async get(id: number): Promise<(Job & { status: JobStatus }) | null> {
-    const row = this.#sql<[number], JobRow>("SELECT * FROM jobs WHERE id = ?").get(id);
-    return row ? toJob(row) : null;
+  get(id: number): Promise<(Job & { status: JobStatus }) | null> {
+    return settled(() => {
+      const row = this.#sql<[number], JobRow>("SELECT * FROM jobs WHERE id = ?").get(id);
+      return row ? toJob(row) : null;
+    });
   }
 
-  async counts(): Promise<Record<JobStatus, number>> {
-    const counts: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
-    const rows = this.#sql<[], { status: JobStatus; n: number }>("SELECT status, count(*) n FROM jobs GROUP BY status").all();
-    for (const row of rows) counts[row.status] = row.n;
-    return counts;
+  counts(): Promise<Record<JobStatus, number>> {
+    return settled(() => {
+      const counts: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+      const rows = this.#sql<[], { status: JobStatus; n: number }>("SELECT status, count(*) n FROM jobs GROUP BY status").all();
+      for (const row of rows) counts[row.status] = row.n;
+      return counts;
+    });
   }
 }

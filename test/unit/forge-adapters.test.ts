@@ -14,10 +14,11 @@ import { LocalForgeError } from "../../src/forge/local/local-forge-error.js";
 import { ReviewRejectedError } from "../../src/forge/review-rejected-error.js";
 import { REDACTED } from "../../src/safety/redact.js";
 import { validateRequest } from "../support/github-openapi.js";
+import type { RawJson } from "../support/raw-json.js";
 
-const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{ name: string; examples: Array<Record<string, any>> }>;
+const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as Array<{ name: string; examples: RawJson[] }>;
 /** A pull request object as GitHub's API sends it, from a real webhook delivery. */
-const realPull = structuredClone(examples.find((g) => g.name === "pull_request")!.examples.find((e) => e.action === "opened")!.pull_request) as Record<string, any>;
+const realPull = structuredClone(examples.find((g) => g.name === "pull_request")!.examples.find((e) => e.action === "opened")!.pull_request) as RawJson;
 
 const origin = "https://ghe.example.com";
 const REPO = { owner: "acme", repo: "widgets" };

@@ -8,7 +8,6 @@ import type {
   Permission,
   PostedComment,
   PullRequestInfo,
-  Reaction,
   RepoRef,
   Review,
   ReviewComment,
@@ -34,7 +33,7 @@ export class LocalForge implements Forge {
     return Promise.resolve("admin");
   }
 
-  addReaction(_repo: RepoRef, _commentId: number, _reaction: Reaction): Promise<void> {
+  addReaction(): Promise<void> {
     return Promise.resolve();
   }
 

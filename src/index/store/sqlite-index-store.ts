@@ -9,6 +9,7 @@ import { lexicalFields } from "./lexical-fields.js";
 import { openIndexDatabase } from "./open-index-database.js";
 import { createSpaceTables, dropSpaceTables, migrateIndexDatabase, spaceTables, type SpaceTables } from "./sqlite-space-tables.js";
 import { VectorMatrix } from "./vector-matrix.js";
+import { settled } from "../../store/settled.js";
 
 interface Space {
   readonly id: number;
@@ -364,9 +365,4 @@ export class SqliteIndexStore implements IndexStore {
     }
     return statement;
   }
-}
-
-/** better-sqlite3 works synchronously; the store's promises still carry its errors as rejections, as an async method's would. */
-function settled<T>(work: () => T): Promise<T> {
-  return new Promise((resolve) => resolve(work()));
 }

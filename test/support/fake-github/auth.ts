@@ -18,7 +18,7 @@ function looksLikeJwt(token: string): boolean {
 function jwtIssuer(token: string): string | undefined {
   try {
     const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { iss?: unknown };
-    return payload.iss === undefined ? undefined : String(payload.iss);
+    return typeof payload.iss === "string" || typeof payload.iss === "number" ? String(payload.iss) : undefined;
   } catch {
     return undefined;
   }

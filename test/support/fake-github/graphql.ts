@@ -33,10 +33,11 @@ export function answerGraphql(body: unknown, source: GraphqlThreadSource): Graph
   }
   const first = Number(/reviewThreads\s*\(\s*first:\s*(\d+)/.exec(query)?.[1] ?? NaN);
   if (!(first >= 1 && first <= PAGE_LIMIT)) return { status: 200, json: { errors: [{ message: "Requesting more than 100 records on the connection is not allowed" }] }, violation: `graphql: first=${first}` };
-  const threads = source.threadsOf(owner, name, number as number);
+  const pullNumber = number as number;
+  const threads = source.threadsOf(owner, name, pullNumber);
   // GitHub answers 200 with the missing object null and an error naming it.
   if (threads === "no-repo") return { status: 200, json: { data: { repository: null }, errors: [{ type: "NOT_FOUND", path: ["repository"], message: `Could not resolve to a Repository with the name '${owner}/${name}'.` }] } };
-  if (threads === "no-pull") return { status: 200, json: { data: { repository: { pullRequest: null } }, errors: [{ type: "NOT_FOUND", path: ["repository", "pullRequest"], message: `Could not resolve to a PullRequest with the number of ${number}.` }] } };
+  if (threads === "no-pull") return { status: 200, json: { data: { repository: { pullRequest: null } }, errors: [{ type: "NOT_FOUND", path: ["repository", "pullRequest"], message: `Could not resolve to a PullRequest with the number of ${pullNumber}.` }] } };
   const start = typeof cursor === "string" ? Number(Buffer.from(cursor, "base64").toString("utf8").replace(/^cursor:/, "")) : 0;
   const page = threads.slice(start, start + first);
   const end = start + page.length;

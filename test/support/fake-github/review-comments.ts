@@ -117,7 +117,7 @@ export async function addReviewComment(fake: FakeContext, options: AddReviewComm
     const review = await recordReview(fake, repo, pull, user, { event: "COMMENT", comments: [comment] });
     return fake.state.reviewComments.find((candidate) => candidate.reviewId === review.id) as ReviewCommentRecord;
   } catch (error) {
-    if (error instanceof HttpError) throw new Error(`fake GitHub refuses the review comment: ${JSON.stringify(error.body)}`);
+    if (error instanceof HttpError) throw new Error(`fake GitHub refuses the review comment: ${JSON.stringify(error.body)}`, { cause: error });
     throw error;
   }
 }

@@ -94,7 +94,7 @@ function reviewObject(fake: FakeContext, review: ReviewRecord): Record<string, u
 async function createReview(fake: FakeContext, context: RouteContext): Promise<Reply> {
   const repo = requireRepo(fake.state, context.params);
   const pull = requirePull(fake.state, repo, Number(context.params.pull_number));
-  const review = await recordReview(fake, repo, pull, fake.botLogin, (context.body ?? {}) as ReviewRequest);
+  const review = await recordReview(fake, repo, pull, fake.botLogin, context.body ?? {});
   return { status: 200, json: reviewObject(fake, review) };
 }
 
