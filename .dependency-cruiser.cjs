@@ -30,15 +30,49 @@ const allowed = {
   fix: ["jobs", "agent", "config", "forge", "git", "index", "llm", "safety", "store", "tools", "workspace"],
   queue: ["jobs", "store"],
   triggers: ["queue", "jobs", "forge"],
-  app: ["triggers", "queue", "notice", "fix", "review", "ask", "reindex", "jobs", "index", "forge", "llm", "workspace", "config", "safety", "store"],
-  cli: ["app", "queue", "fix", "review", "ask", "jobs", "agent", "index", "tools", "forge", "llm", "workspace", "git", "config", "safety", "store"],
+  app: [
+    "triggers",
+    "queue",
+    "notice",
+    "fix",
+    "review",
+    "ask",
+    "reindex",
+    "jobs",
+    "index",
+    "forge",
+    "llm",
+    "workspace",
+    "config",
+    "safety",
+    "store",
+  ],
+  cli: [
+    "app",
+    "queue",
+    "fix",
+    "review",
+    "ask",
+    "jobs",
+    "agent",
+    "index",
+    "tools",
+    "forge",
+    "llm",
+    "workspace",
+    "git",
+    "config",
+    "safety",
+    "store",
+  ],
 };
 
 function assertAcyclic(graph) {
   const state = new Map();
   const visit = (node, trail) => {
     if (state.get(node) === "done") return;
-    if (state.get(node) === "open") throw new Error(`.dependency-cruiser.cjs: the allowed imports form a loop: ${[...trail, node].join(" → ")}`);
+    if (state.get(node) === "open")
+      throw new Error(`.dependency-cruiser.cjs: the allowed imports form a loop: ${[...trail, node].join(" → ")}`);
     state.set(node, "open");
     for (const next of graph[node] ?? []) {
       if (!(next in graph)) throw new Error(`.dependency-cruiser.cjs: ${node} lists ${next}, which is not a folder of src/ in this table`);
@@ -89,6 +123,10 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.build.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".js"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default"],
+      extensions: [".ts", ".js"],
+    },
   },
 };

@@ -22,7 +22,20 @@ import Database from "better-sqlite3";
 import { Harness, SECRET } from "../test/support/bot-harness.js";
 import { freePort, waitFor } from "../test/support/net.js";
 import { makeIssueCommentEvent } from "../test/support/webhooks.js";
-import { installExitHandlers, ms, onCleanup, passFail, percentile, ratio, runCleanups, sleep, spawnTsx, stopChild, table, trackChild } from "./support.js";
+import {
+  installExitHandlers,
+  ms,
+  onCleanup,
+  passFail,
+  percentile,
+  ratio,
+  runCleanups,
+  sleep,
+  spawnTsx,
+  stopChild,
+  table,
+  trackChild,
+} from "./support.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 
@@ -101,7 +114,13 @@ function send(target: Target, delivery: Delivery, dueAt: number): Promise<Sample
     const done = (status: number, error?: string) => {
       if (settled) return;
       settled = true;
-      resolve({ deliveryId: delivery.id, status, latencyMs: performance.now() - sentAt, sendLagMs: sentAt - dueAt, ...(error ? { error } : {}) });
+      resolve({
+        deliveryId: delivery.id,
+        status,
+        latencyMs: performance.now() - sentAt,
+        sendLagMs: sentAt - dueAt,
+        ...(error ? { error } : {}),
+      });
     };
     const req = request(
       {
@@ -161,7 +180,13 @@ function stats(samples: readonly Sample[]): LatencyStats {
   };
 }
 
-async function makeDeliveries(prefix: string, count: number, firstCommentId: number, cloneUrl: string, installationId: number): Promise<Delivery[]> {
+async function makeDeliveries(
+  prefix: string,
+  count: number,
+  firstCommentId: number,
+  cloneUrl: string,
+  installationId: number,
+): Promise<Delivery[]> {
   const template = makeIssueCommentEvent({ body: "/coder fix", cloneUrl, installationId });
   const out: Delivery[] = [];
   for (let i = 0; i < count; i++) {
@@ -184,12 +209,15 @@ function verify(dbFile: string, botSamples: readonly Sample[]): AckVerification 
     );
     const perDelivery = new Map(
       db
-        .prepare<[], { d: string | null; n: number }>("SELECT json_extract(payload, '$.deliveryId') AS d, count(*) AS n FROM jobs GROUP BY d")
+        .prepare<[], { d: string | null; n: number }>(
+          "SELECT json_extract(payload, '$.deliveryId') AS d, count(*) AS n FROM jobs GROUP BY d",
+        )
         .all()
         .map((r) => [r.d ?? "", r.n] as const),
     );
     const jobsInDatabase = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs").get()?.n ?? 0;
-    const queuedJobs = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE status = 'queued' AND kind = 'fix'").get()?.n ?? 0;
+    const queuedJobs =
+      db.prepare<[], { n: number }>("SELECT count(*) AS n FROM jobs WHERE status = 'queued' AND kind = 'fix'").get()?.n ?? 0;
 
     let acknowledged200 = 0;
     let withDeliveryKey = 0;
@@ -210,28 +238,48 @@ function verify(dbFile: string, botSamples: readonly Sample[]): AckVerification 
     if (jobIds.size !== withDeliveryKey) problems.push(`${withDeliveryKey - jobIds.size} deliveries share a job with another delivery`);
     if (jobsInDatabase !== botSamples.length) problems.push(`${jobsInDatabase} jobs in the database for ${botSamples.length} deliveries`);
     if (queuedJobs !== jobsInDatabase) problems.push(`${jobsInDatabase - queuedJobs} jobs are not queued fix jobs`);
-    const ok = acknowledged200 === botSamples.length && withDeliveryKey === botSamples.length && queuedExactlyOnce === botSamples.length && jobsInDatabase === botSamples.length && jobIds.size === botSamples.length && queuedJobs === jobsInDatabase;
+    const ok =
+      acknowledged200 === botSamples.length &&
+      withDeliveryKey === botSamples.length &&
+      queuedExactlyOnce === botSamples.length &&
+      jobsInDatabase === botSamples.length &&
+      jobIds.size === botSamples.length &&
+      queuedJobs === jobsInDatabase;
     return { sent: botSamples.length, acknowledged200, withDeliveryKey, queuedExactlyOnce, jobsInDatabase, problems, ok };
   } finally {
     db.close();
   }
 }
 
-async function startBareApp(env: Record<string, string>): Promise<{ port: number; stop: () => Promise<void>; output: () => string; exited: () => boolean }> {
+async function startBareApp(
+  env: Record<string, string>,
+): Promise<{ port: number; stop: () => Promise<void>; output: () => string; exited: () => boolean }> {
   const port = await freePort();
-  const { child, output } = spawnTsx(path.join(repoRoot, "bench/bare-probot-app.ts"), { ...env, PORT: String(port), HOST: "127.0.0.1" }, repoRoot);
+  const { child, output } = spawnTsx(
+    path.join(repoRoot, "bench/bare-probot-app.ts"),
+    { ...env, PORT: String(port), HOST: "127.0.0.1" },
+    repoRoot,
+  );
   const stop = () => stopChild(child);
   onCleanup(stop);
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`the bare Probot app exited early:\n${output()}`);
-    return fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.ok).catch(() => false);
-  }, "the bare Probot app to listen", 60_000);
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the bare Probot app exited early:\n${output()}`);
+      return fetch(`http://127.0.0.1:${port}/ping`)
+        .then((r) => r.ok)
+        .catch(() => false);
+    },
+    "the bare Probot app to listen",
+    60_000,
+  );
   return { port, stop, output, exited: () => child.exitCode !== null || child.signalCode !== null };
 }
 
 export async function runAckBench(options: AckOptions = defaultAckOptions, log: (line: string) => void = console.log): Promise<AckResult> {
   installExitHandlers();
-  log(`ack: ${options.rate}/s per target, ${options.seconds} s measured per target in ${options.blockSeconds}-s blocks (ABBA), ${options.warmupSeconds} s warm-up each`);
+  log(
+    `ack: ${options.rate}/s per target, ${options.seconds} s measured per target in ${options.blockSeconds}-s blocks (ABBA), ${options.warmupSeconds} s warm-up each`,
+  );
   const h = await Harness.start({
     script: [],
     files: { "README.md": "# widgets\n", "src/add.js": "export const add = (a, b) => a - b;\n" },
@@ -266,7 +314,9 @@ export async function runAckBench(options: AckOptions = defaultAckOptions, log: 
   const prep = performance.now();
   const bareDeliveries = await makeDeliveries("bare", warm + perBlock * blocks, 6_000_000, cloneUrl, h.github.installationId);
   const botDeliveries = await makeDeliveries("bot", warm + perBlock * blocks, 7_000_000, cloneUrl, h.github.installationId);
-  log(`ack: ${bareDeliveries.length + botDeliveries.length} signed deliveries prepared in ${ms(performance.now() - prep, 0)} (${bareDeliveries[0]!.body.length} bytes each)`);
+  log(
+    `ack: ${bareDeliveries.length + botDeliveries.length} signed deliveries prepared in ${ms(performance.now() - prep, 0)} (${bareDeliveries[0]!.body.length} bytes each)`,
+  );
 
   const botAll: Sample[] = [];
   // Warm-up (not in the figures): JIT, lazy imports, first connections.
@@ -288,7 +338,9 @@ export async function runAckBench(options: AckOptions = defaultAckOptions, log: 
     measured[which].push(...samples);
     if (which === "bot") botAll.push(...samples);
     const s = stats(samples);
-    log(`ack: block ${n + 1}/${order.length} ${target.name.padEnd(11)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  non-2xx ${s.non2xx}`);
+    log(
+      `ack: block ${n + 1}/${order.length} ${target.name.padEnd(11)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  non-2xx ${s.non2xx}`,
+    );
     if (bare.exited()) throw new Error(`the bare Probot app died:\n${bare.output()}`);
     if (botChild.exitCode !== null || botChild.signalCode !== null) throw new Error(`coder-bot died:\n${botOutput}`);
     await sleep(250);

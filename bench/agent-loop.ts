@@ -47,7 +47,17 @@ const dump = defineTool("dump_log", {
   parameters: z.object({ run: z.number().int() }),
   execute: ({ run }) => Promise.resolve(ok(outputs[run] ?? "")),
 });
-const tools = new Map<string, Tool>([["dump_log", dump], ["finish", defineTool("finish", { description: "Ends the task.", parameters: z.object({ summary: z.string() }), execute: ({ summary }) => Promise.resolve({ isError: false, output: "Finished.", finished: { summary } }) })]]);
+const tools = new Map<string, Tool>([
+  ["dump_log", dump],
+  [
+    "finish",
+    defineTool("finish", {
+      description: "Ends the task.",
+      parameters: z.object({ summary: z.string() }),
+      execute: ({ summary }) => Promise.resolve({ isError: false, output: "Finished.", finished: { summary } }),
+    }),
+  ],
+]);
 
 /** A model that answers at once and keeps track of the time spent inside it. */
 class InstantModel implements LlmProvider {
@@ -61,10 +71,18 @@ class InstantModel implements LlmProvider {
   chat(request: ChatRequest): Promise<ChatResult> {
     const started = performance.now();
     const summary = request.messages[0]?.content.startsWith("You condense") ?? false;
-    const call = summary ? null : this.#step < STEPS ? { name: "dump_log", arguments: { run: this.#step } } : { name: "finish", arguments: { summary: "done" } };
+    const call = summary
+      ? null
+      : this.#step < STEPS
+        ? { name: "dump_log", arguments: { run: this.#step } }
+        : { name: "finish", arguments: { summary: "done" } };
     if (!summary) this.#step++;
     const text = call === null ? "Read the logs so far." : this.info.nativeTools ? "" : `<tool_call>${JSON.stringify(call)}</tool_call>`;
-    const result: ChatResult = { message: { content: text, toolCalls: call && this.info.nativeTools ? [{ id: `c${this.#step}`, ...call }] : [] }, usage: { promptTokens: 1, completionTokens: 1 }, doneReason: "stop" };
+    const result: ChatResult = {
+      message: { content: text, toolCalls: call && this.info.nativeTools ? [{ id: `c${this.#step}`, ...call }] : [] },
+      usage: { promptTokens: 1, completionTokens: 1 },
+      doneReason: "stop",
+    };
     this.modelMs += performance.now() - started;
     return Promise.resolve(result);
   }
@@ -103,8 +121,17 @@ async function bareLoop(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-bare-"));
   try {
     const model = new InstantModel({ contextSize: 32_768, nativeTools: true, constrainedDecoding: false });
-    const messages: ChatMessage[] = [{ role: "system", content: "You are a careful engineer." }, { role: "user", content: "Read the build logs." }];
-    const context = { root: dir, guard: new PathGuard(dir), runner: new HostRunner(dir), commandTimeoutMs: 10_000, signal: new AbortController().signal };
+    const messages: ChatMessage[] = [
+      { role: "system", content: "You are a careful engineer." },
+      { role: "user", content: "Read the build logs." },
+    ];
+    const context = {
+      root: dir,
+      guard: new PathGuard(dir),
+      runner: new HostRunner(dir),
+      commandTimeoutMs: 10_000,
+      signal: new AbortController().signal,
+    };
     const started = performance.now();
     let steps = 0;
     for (;;) {
@@ -138,11 +165,24 @@ export async function runLoopBench(): Promise<LoopResult> {
   ];
   const exactEverywhere = await productLoop(true, qwenEverywhere);
   const bareMs = await bareLoop();
-  console.log(table(["loop (100 steps, 50 kB outputs)", "per step", "÷ bare loop"], [...rows.map((r) => [r.name, ms(r.perStepMs), `${(r.perStepMs / bareMs).toFixed(1)}×`]), ["native tools, Qwen tokenizer on every size (not the default)", ms(exactEverywhere), `${(exactEverywhere / bareMs).toFixed(1)}×`], ["bare loop (no context management, no trajectory)", ms(bareMs), "1.0×"]]));
+  console.log(
+    table(
+      ["loop (100 steps, 50 kB outputs)", "per step", "÷ bare loop"],
+      [
+        ...rows.map((r) => [r.name, ms(r.perStepMs), `${(r.perStepMs / bareMs).toFixed(1)}×`]),
+        ["native tools, Qwen tokenizer on every size (not the default)", ms(exactEverywhere), `${(exactEverywhere / bareMs).toFixed(1)}×`],
+        ["bare loop (no context management, no trajectory)", ms(bareMs), "1.0×"],
+      ],
+    ),
+  );
   return {
     rows,
     bareMs,
-    targets: rows.map((r) => ({ name: `loop overhead: ${r.name}`, ok: r.perStepMs < STEP_TARGET_MS, detail: `${ms(r.perStepMs)} per step, target < ${STEP_TARGET_MS} ms` })),
+    targets: rows.map((r) => ({
+      name: `loop overhead: ${r.name}`,
+      ok: r.perStepMs < STEP_TARGET_MS,
+      detail: `${ms(r.perStepMs)} per step, target < ${STEP_TARGET_MS} ms`,
+    })),
   };
 }
 

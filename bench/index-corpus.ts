@@ -60,7 +60,13 @@ export interface StrippedFile {
   readonly documented: number;
 }
 
-const FUNCTION_VALUES = new Set(["arrow_function", "function", "function_expression", "generator_function", "generator_function_expression"]);
+const FUNCTION_VALUES = new Set([
+  "arrow_function",
+  "function",
+  "function_expression",
+  "generator_function",
+  "generator_function_expression",
+]);
 const FUNCTION_NODES = new Set([
   "function_declaration",
   "generator_function_declaration",
@@ -79,7 +85,10 @@ const FUNCTION_NODES = new Set([
  */
 function isFunctionLike(node: Node): boolean {
   if (node.type === "export_statement" || node.type === "ambient_declaration") {
-    const inner = node.childForFieldName("declaration") ?? node.namedChildren.find((c) => c !== null && c.type !== "comment" && c.type !== "decorator") ?? null;
+    const inner =
+      node.childForFieldName("declaration") ??
+      node.namedChildren.find((c) => c !== null && c.type !== "comment" && c.type !== "decorator") ??
+      null;
     return inner !== null && isFunctionLike(inner);
   }
   if (FUNCTION_NODES.has(node.type)) return true;
@@ -127,8 +136,14 @@ export function docQuery(comment: string): string | null {
 }
 
 function firstSentence(lines: readonly string[]): string {
-  const text = lines.join("\n").replace(/\{@link(?:code|plain)?\s+([^}|\s]+)(?:[|\s]+([^}]*))?\}/g, (_, target: string, label?: string) => label?.trim() || target);
-  const paragraph = text.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim()).find((p) => p !== "") ?? "";
+  const text = lines
+    .join("\n")
+    .replace(/\{@link(?:code|plain)?\s+([^}|\s]+)(?:[|\s]+([^}]*))?\}/g, (_, target: string, label?: string) => label?.trim() || target);
+  const paragraph =
+    text
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, " ").trim())
+      .find((p) => p !== "") ?? "";
   return (/^(.+?[.!?])(?=\s|$)/.exec(paragraph)?.[1] ?? paragraph).slice(0, 300).trim();
 }
 
@@ -176,7 +191,8 @@ export async function stripDocComments(relativePath: string, text: string): Prom
       at = to;
     }
     stripped += text.slice(at);
-    const shift = (offset: number) => offset - removals.reduce((sum, [from, to]) => sum + (to <= offset ? to - from : from < offset ? offset - from : 0), 0);
+    const shift = (offset: number) =>
+      offset - removals.reduce((sum, [from, to]) => sum + (to <= offset ? to - from : from < offset ? offset - from : 0), 0);
     const lineStarts = [0];
     for (let i = 0; i < stripped.length; i++) if (stripped.charCodeAt(i) === 10) lineStarts.push(i + 1);
     const lineOf = (offset: number) => {
@@ -205,7 +221,8 @@ function removalRange(text: string, start: number, end: number): [number, number
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
   const newline = text.indexOf("\n", end);
   const lineEnd = newline === -1 ? text.length : newline;
-  if (text.slice(lineStart, start).trim() === "" && text.slice(end, lineEnd).trim() === "") return [lineStart, newline === -1 ? lineEnd : newline + 1];
+  if (text.slice(lineStart, start).trim() === "" && text.slice(end, lineEnd).trim() === "")
+    return [lineStart, newline === -1 ? lineEnd : newline + 1];
   return [start, end];
 }
 
@@ -243,7 +260,13 @@ export function listFiles(root: string, pattern: RegExp): string[] {
 /** Reads a codebase from node_modules: paths relative to the package root (`src/…`, `lib/…`). */
 export async function loadCodebase(codebase: Codebase): Promise<StrippedFile[]> {
   const dir = path.join(NODE_MODULES, codebase.dir);
-  const packageRoot = path.join(NODE_MODULES, codebase.dir.split("/").slice(0, codebase.dir.startsWith("@") ? 2 : 1).join("/"));
+  const packageRoot = path.join(
+    NODE_MODULES,
+    codebase.dir
+      .split("/")
+      .slice(0, codebase.dir.startsWith("@") ? 2 : 1)
+      .join("/"),
+  );
   const files: StrippedFile[] = [];
   for (const relative of listFiles(dir, codebase.files)) {
     const full = path.join(dir, relative);

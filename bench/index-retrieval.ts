@@ -23,7 +23,18 @@ import { SqliteIndexStore } from "../src/index/store/sqlite-index-store.js";
 import type { Chunk } from "../src/index/types.js";
 import type { Embedder } from "../src/llm/types.js";
 import { openDatabase } from "../src/store/database.js";
-import { BENCH_DIR, CANDIDATES, distinctTargets, loadCodebase, makeGitRepo, progressPrinter, seededShuffle, type Codebase, type StrippedFile, type Target } from "./index-corpus.js";
+import {
+  BENCH_DIR,
+  CANDIDATES,
+  distinctTargets,
+  loadCodebase,
+  makeGitRepo,
+  progressPrinter,
+  seededShuffle,
+  type Codebase,
+  type StrippedFile,
+  type Target,
+} from "./index-corpus.js";
 import { median, ms, onCleanup, percentile, ratio, table } from "./support.js";
 import { filesAsUnits, reachesContext, unitRank, wholeFiles } from "./context-budget.js";
 import { WholeFileBm25 } from "./whole-file-bm25.js";
@@ -82,11 +93,18 @@ export const HIT_DEFINITION =
 
 function meanScores(all: readonly Scores[]): Scores {
   const avg = (of: (s: Scores) => number) => all.reduce((sum, s) => sum + of(s), 0) / all.length;
-  return { queries: all.reduce((n, s) => n + s.queries, 0), recallAt1: avg((s) => s.recallAt1), recallAt10: avg((s) => s.recallAt10), mrr: avg((s) => s.mrr) };
+  return {
+    queries: all.reduce((n, s) => n + s.queries, 0),
+    recallAt1: avg((s) => s.recallAt1),
+    recallAt10: avg((s) => s.recallAt10),
+    mrr: avg((s) => s.mrr),
+  };
 }
 
 function chunkRank(chunks: readonly Chunk[], target: Target): number {
-  const i = chunks.findIndex((c) => c.path === target.path && target.spans.some((s) => c.startLine <= s.endLine && c.endLine >= s.startLine));
+  const i = chunks.findIndex(
+    (c) => c.path === target.path && target.spans.some((s) => c.startLine <= s.endLine && c.endLine >= s.startLine),
+  );
   return i + 1;
 }
 
@@ -166,15 +184,29 @@ async function prepare(codebase: Codebase, workDir: string): Promise<Prepared> {
   const loaded = await loadCodebase(codebase);
   const scanned = await scanRepository(makeGitRepo(path.join(workDir, "all"), loaded));
   const skippedPaths = new Set(scanned.skipped.map((s) => s.path));
-  const skipped = scanned.skipped.map((s) => ({ path: s.path, reason: s.detail ?? s.reason, queries: loaded.find((f) => f.path === s.path)?.targets.length ?? 0 }));
+  const skipped = scanned.skipped.map((s) => ({
+    path: s.path,
+    reason: s.detail ?? s.reason,
+    queries: loaded.find((f) => f.path === s.path)?.targets.length ?? 0,
+  }));
   const files = loaded.filter((f) => !skippedPaths.has(f.path));
   const chunksByPath = new Map<string, Chunk[]>();
-  for (const f of files) chunksByPath.set(f.path, await chunkFile({ path: f.path, language: detectLanguage(f.path, f.text), text: f.text }));
+  for (const f of files)
+    chunksByPath.set(f.path, await chunkFile({ path: f.path, language: detectLanguage(f.path, f.text), text: f.text }));
   const chunkCounts = new Map([...chunksByPath].map(([p, chunks]) => [p, chunks.length]));
   const targets = distinctTargets(files);
   const chosen = sample(files, chunkCounts, targets);
   const inSample = new Set(chosen.map((f) => f.path));
-  return { codebase, files, skipped, chunkCounts, chunksByPath, targets, sample: chosen, sampleTargets: targets.filter((t) => inSample.has(t.path)) };
+  return {
+    codebase,
+    files,
+    skipped,
+    chunkCounts,
+    chunksByPath,
+    targets,
+    sample: chosen,
+    sampleTargets: targets.filter((t) => inSample.has(t.path)),
+  };
 }
 
 /**
@@ -235,7 +267,21 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
       used ? "used" : missing === null ? "qualifies" : `no: ${missing}`,
     ]);
   }
-  console.log(table(["codebase", "files / chunks", "doc comments", "documented functions", "with a sentence", "distinct queries", "sample: files / chunks / queries", ""], countRows));
+  console.log(
+    table(
+      [
+        "codebase",
+        "files / chunks",
+        "doc comments",
+        "documented functions",
+        "with a sentence",
+        "distinct queries",
+        "sample: files / chunks / queries",
+        "",
+      ],
+      countRows,
+    ),
+  );
   console.log(
     `with a sentence: the description's first sentence (or the @returns text), at least 3 words; tag-only docs such as "@param {string} key" or "@internal" give none. ` +
       `Distinct: a sentence on functions of two files is dropped as ambiguous; on several functions of one file (overloads) it is one query any of them answers. ` +
@@ -243,7 +289,9 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
   );
   if (candidates.length < 3) throw new Error(`only ${candidates.length} codebases qualify`);
   for (const p of candidates.filter((c) => c.skipped.length > 0)) {
-    console.log(`${p.codebase.name}: left out of both corpora, as the scanner skips them: ${p.skipped.map((s) => `${s.path} (${s.reason}; ${s.queries} documented functions)`).join(", ")}`);
+    console.log(
+      `${p.codebase.name}: left out of both corpora, as the scanner skips them: ${p.skipped.map((s) => `${s.path} (${s.reason}; ${s.queries} documented functions)`).join(", ")}`,
+    );
   }
   console.log(`\nhit: ${HIT_DEFINITION}`);
 
@@ -261,14 +309,20 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
     embedder,
     vectors: new EmbeddingCache(store.database),
     catalog,
-    scan: (root, options) => scanRepository(root, { ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }),
+    scan: (root, options) =>
+      scanRepository(root, {
+        ...(options.include ? { include: [...options.include] } : {}),
+        ...(options.exclude ? { exclude: [...options.exclude] } : {}),
+      }),
     chunk: (file) => chunkFile(file),
   });
   onCleanup(async () => {
     await store.close();
     stateDb.close();
   });
-  console.log(`\nvectors are cached in ${path.join(BENCH_DIR, "index.db")}: a rerun embeds only chunk texts it has not seen (delete the directory to measure a cold run).`);
+  console.log(
+    `\nvectors are cached in ${path.join(BENCH_DIR, "index.db")}: a rerun embeds only chunk texts it has not seen (delete the directory to measure a cold run).`,
+  );
 
   const results: CodebaseResult[] = [];
   const allRanks = { ours: [] as number[], baseline: [] as number[] };
@@ -288,11 +342,20 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
     const stats = await index.index({ repoKey, tag: TAG, root: repo, onProgress: progressPrinter(codebase.name) });
     const indexMs = performance.now() - indexStarted;
     const skippedWithQueries = stats.skipped.filter((s) => targets.some((t) => t.path === s.path));
-    console.log(`  indexed in ${(indexMs / 1000).toFixed(1)} s: ${stats.files} files, ${stats.chunks} chunks, ${stats.embedded} embedded, ${stats.cached} from the cache${stats.skipped.length > 0 ? `; scanner skipped ${stats.skipped.length} (${skippedWithQueries.length} holding queries)` : ""}`);
+    console.log(
+      `  indexed in ${(indexMs / 1000).toFixed(1)} s: ${stats.files} files, ${stats.chunks} chunks, ${stats.embedded} embedded, ${stats.cached} from the cache${stats.skipped.length > 0 ? `; scanner skipped ${stats.skipped.length} (${skippedWithQueries.length} holding queries)` : ""}`,
+    );
 
     const baseline = new WholeFileBm25(files);
     const textOf = new Map(files.map((f) => [f.path, f.text]));
-    const ranks = { ours: [] as number[], oursFiles: [] as number[], lexical: [] as number[], nearest: [] as number[], baseline: [] as number[], baselineUnits: [] as number[] };
+    const ranks = {
+      ours: [] as number[],
+      oursFiles: [] as number[],
+      lexical: [] as number[],
+      nearest: [] as number[],
+      baseline: [] as number[],
+      baselineUnits: [] as number[],
+    };
     const answered = BUDGETS.map(() => ({ ours: [] as boolean[], baseline: [] as boolean[] }));
     const latencies: number[] = [];
     for (const target of targets) {
@@ -302,12 +365,30 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
       const chunks = hits.map((h) => h.chunk);
       ranks.ours.push(chunkRank(chunks, target));
       ranks.oursFiles.push(fileRank([...new Set(chunks.map((c) => c.path))], target));
-      ranks.lexical.push(chunkRank((await store.lexical(repoKey, target.query, K, TAG)).map((h) => h.chunk), target));
+      ranks.lexical.push(
+        chunkRank(
+          (await store.lexical(repoKey, target.query, K, TAG)).map((h) => h.chunk),
+          target,
+        ),
+      );
       const vector = embedder.remembered.get(target.query.trim());
-      ranks.nearest.push(vector ? chunkRank((await store.nearest(repoKey, vector, K, TAG)).map((h) => h.chunk), target) : 0);
+      ranks.nearest.push(
+        vector
+          ? chunkRank(
+              (await store.nearest(repoKey, vector, K, TAG)).map((h) => h.chunk),
+              target,
+            )
+          : 0,
+      );
       const baselineFiles = baseline.search(target.query, K);
       ranks.baseline.push(fileRank(baselineFiles, target));
-      ranks.baselineUnits.push(unitRank(filesAsUnits(baselineFiles, (p) => prepared.chunksByPath.get(p)), target, K));
+      ranks.baselineUnits.push(
+        unitRank(
+          filesAsUnits(baselineFiles, (p) => prepared.chunksByPath.get(p)),
+          target,
+          K,
+        ),
+      );
       const deep = (await index.search(repoKey, TAG, target.query, DEEP_K)).map((h) => h.chunk);
       const given = wholeFiles(baselineFiles, (p) => textOf.get(p));
       BUDGETS.forEach((budget, i) => {
@@ -337,7 +418,15 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
       indexMs,
       searchP50Ms: median(latencies),
     });
-    console.log(`  ${targets.length} queries; CodeIndex.search p50 ${ms(median(latencies), 1)}, p95 ${ms(percentile([...latencies].sort((a, b) => a - b), 95), 1)} (sentence encoder included)`);
+    console.log(
+      `  ${targets.length} queries; CodeIndex.search p50 ${ms(median(latencies), 1)}, p95 ${ms(
+        percentile(
+          [...latencies].sort((a, b) => a - b),
+          95,
+        ),
+        1,
+      )} (sentence encoder included)`,
+    );
   }
 
   const pooledOurs = score(allRanks.ours);
@@ -357,7 +446,15 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
   };
   const inContext = contextAt(TARGET_BUDGET);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const row = (name: string, what: string, s: Scores, unit: string) => [name, what, unit, String(s.queries), pct(s.recallAt1), pct(s.recallAt10), s.mrr.toFixed(3)];
+  const row = (name: string, what: string, s: Scores, unit: string) => [
+    name,
+    what,
+    unit,
+    String(s.queries),
+    pct(s.recallAt1),
+    pct(s.recallAt10),
+    s.mrr.toFixed(3),
+  ];
   const ratioRow = (what: string, value: number) => ["", `${what}: ${ratio(value)}`, "", "", "", "", ""];
   const rows: string[][] = [];
   for (const r of results) {
@@ -386,17 +483,24 @@ export async function runIndexRetrievalBench(): Promise<RetrievalResult> {
   );
   console.log(`\n${table(["codebase", "retrieval", "unit", "queries", "recall@1", "recall@10", "MRR"], rows)}`);
 
-  const contextRows = [...results.map((r) => ({ name: r.name, at: (budget: number) => r.inContext.find((c) => c.budget === budget)! })), { name: "mean of 3", at: contextAt }].flatMap(({ name, at }) =>
+  const contextRows = [
+    ...results.map((r) => ({ name: r.name, at: (budget: number) => r.inContext.find((c) => c.budget === budget)! })),
+    { name: "mean of 3", at: contextAt },
+  ].flatMap(({ name, at }) =>
     BUDGETS.map((budget, i) => {
       const { ours, baseline } = at(budget);
       return [i === 0 ? name : "", `${budget.toLocaleString("en")} tokens`, pct(ours), pct(baseline), ratio(ours / baseline)];
     }),
   );
-  console.log(`\nin context: share of queries whose function reaches a model given B tokens of each side's results (view 3 of the definition above)\n${table(["codebase", "budget B", "ours (chunks)", "baseline (whole files)", "ours ÷ baseline"], contextRows)}`);
+  console.log(
+    `\nin context: share of queries whose function reaches a model given B tokens of each side's results (view 3 of the definition above)\n${table(["codebase", "budget B", "ours (chunks)", "baseline (whole files)", "ours ÷ baseline"], contextRows)}`,
+  );
   console.log(
     `\nrecall in ${TARGET_BUDGET.toLocaleString("en")} tokens, ours ÷ whole-file BM25, mean of the codebases: ${pct(inContext.ours)} vs ${pct(inContext.baseline)} = ${ratio(inContext.ratio)} (target ≥ ${RECALL_RATIO_TARGET.toFixed(2)}×)`,
   );
-  console.log(`  as each comes (ours by chunk, the baseline by whole file): recall@10 ${ratio(mean.ratio)}; ours scored by file too: ${ratio(meanOursByFile.recallAt10 / mean.baseline.recallAt10)}; the baseline read as chunks: ${ratio(mean.ours.recallAt10 / meanBaselineUnits.recallAt10)}`);
+  console.log(
+    `  as each comes (ours by chunk, the baseline by whole file): recall@10 ${ratio(mean.ratio)}; ours scored by file too: ${ratio(meanOursByFile.recallAt10 / mean.baseline.recallAt10)}; the baseline read as chunks: ${ratio(mean.ours.recallAt10 / meanBaselineUnits.recallAt10)}`,
+  );
   console.log(`retrieval bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return {
     codebases: results,

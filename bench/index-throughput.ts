@@ -19,7 +19,16 @@ import { SqliteIndexStore } from "../src/index/store/sqlite-index-store.js";
 import type { Chunk } from "../src/index/types.js";
 import type { Embedder } from "../src/llm/types.js";
 import { openDatabase } from "../src/store/database.js";
-import { CANDIDATES, distinctTargets, listFiles, loadCodebase, makeGitRepo, NODE_MODULES, progressPrinter, seededShuffle } from "./index-corpus.js";
+import {
+  CANDIDATES,
+  distinctTargets,
+  listFiles,
+  loadCodebase,
+  makeGitRepo,
+  NODE_MODULES,
+  progressPrinter,
+  seededShuffle,
+} from "./index-corpus.js";
 import { median, ms, onCleanup, percentile, table } from "./support.js";
 
 export const INCREMENTAL_TARGET = 0.02;
@@ -42,20 +51,49 @@ const EMBEDDED_TREE = [
 ];
 
 export interface ThroughputResult {
-  readonly chunkOnly: { readonly files: number; readonly chunks: number; readonly megabytes: number; readonly scanMs: number; readonly chunkMs: number; readonly filesPerSecond: number; readonly chunksPerSecond: number };
-  readonly embedded: { readonly files: number; readonly chunks: number; readonly fullMs: number; readonly filesPerSecond: number; readonly chunksPerSecond: number };
+  readonly chunkOnly: {
+    readonly files: number;
+    readonly chunks: number;
+    readonly megabytes: number;
+    readonly scanMs: number;
+    readonly chunkMs: number;
+    readonly filesPerSecond: number;
+    readonly chunksPerSecond: number;
+  };
+  readonly embedded: {
+    readonly files: number;
+    readonly chunks: number;
+    readonly fullMs: number;
+    readonly filesPerSecond: number;
+    readonly chunksPerSecond: number;
+  };
   readonly incremental: { readonly ms: number; readonly share: number; readonly stats: IndexStats };
-  readonly latency: { readonly chunks: number; readonly insertMs: number; readonly queries: number; readonly hybrid: { readonly p50: number; readonly p95: number; readonly cpuP50: number }; readonly lexicalP50: number; readonly nearestP50: number };
+  readonly latency: {
+    readonly chunks: number;
+    readonly insertMs: number;
+    readonly queries: number;
+    readonly hybrid: { readonly p50: number; readonly p95: number; readonly cpuP50: number };
+    readonly lexicalP50: number;
+    readonly nearestP50: number;
+  };
   readonly targets: readonly { readonly name: string; readonly ok: boolean; readonly detail: string }[];
 }
 
 /** Every JavaScript and TypeScript source of node_modules, under `packages/` so the scanner does not take it for vendored code. */
 function nodeModulesSources(): Array<{ path: string; text: string }> {
-  return listFiles(NODE_MODULES, /\.([cm]?js|[cm]?ts)$/).map((relative) => ({ path: `packages/${relative}`, text: readFileSync(path.join(NODE_MODULES, relative), "utf8") }));
+  return listFiles(NODE_MODULES, /\.([cm]?js|[cm]?ts)$/).map((relative) => ({
+    path: `packages/${relative}`,
+    text: readFileSync(path.join(NODE_MODULES, relative), "utf8"),
+  }));
 }
 
 function treeOf(parts: ReadonlyArray<{ dir: string; files: RegExp }>): Array<{ path: string; text: string }> {
-  return parts.flatMap(({ dir, files }) => listFiles(path.join(NODE_MODULES, dir), files).map((relative) => ({ path: `${dir}/${relative}`, text: readFileSync(path.join(NODE_MODULES, dir, relative), "utf8") })));
+  return parts.flatMap(({ dir, files }) =>
+    listFiles(path.join(NODE_MODULES, dir), files).map((relative) => ({
+      path: `${dir}/${relative}`,
+      text: readFileSync(path.join(NODE_MODULES, dir, relative), "utf8"),
+    })),
+  );
 }
 
 /**
@@ -122,11 +160,15 @@ async function chunkOnlyThroughput(work: string): Promise<{ result: ThroughputRe
   };
   const skipped = new Map<string, number>();
   for (const s of scan.skipped) skipped.set(s.reason, (skipped.get(s.reason) ?? 0) + 1);
-  console.log(`  scan ${(scanMs / 1000).toFixed(1)} s (${scan.files.length} kept; skipped: ${[...skipped].map(([r, n]) => `${n} ${r}`).join(", ") || "none"}), read + chunk ${(chunkMs / 1000).toFixed(1)} s, ${result.megabytes.toFixed(1)} MB`);
+  console.log(
+    `  scan ${(scanMs / 1000).toFixed(1)} s (${scan.files.length} kept; skipped: ${[...skipped].map(([r, n]) => `${n} ${r}`).join(", ") || "none"}), read + chunk ${(chunkMs / 1000).toFixed(1)} s, ${result.megabytes.toFixed(1)} MB`,
+  );
   return { result, chunks };
 }
 
-async function embeddedRuns(work: string): Promise<{ embedded: ThroughputResult["embedded"]; incremental: ThroughputResult["incremental"] }> {
+async function embeddedRuns(
+  work: string,
+): Promise<{ embedded: ThroughputResult["embedded"]; incremental: ThroughputResult["incremental"] }> {
   const tree = treeOf(EMBEDDED_TREE);
   const repo = makeGitRepo(path.join(work, "embedded"), tree);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bench-index-data-"));
@@ -140,7 +182,9 @@ async function embeddedRuns(work: string): Promise<{ embedded: ThroughputResult[
   });
   // The model loads once per process; a running bot has loaded it long before, so neither run pays for it.
   await new UniversalSentenceEncoderEmbedder().embed(["warm up"]);
-  console.log(`\n(b) full index with the built-in sentence encoder (openCodeIndex, fresh data directory, so the embedding cache is empty): ${EMBEDDED_TREE.map((t) => t.dir).join(", ")}`);
+  console.log(
+    `\n(b) full index with the built-in sentence encoder (openCodeIndex, fresh data directory, so the embedding cache is empty): ${EMBEDDED_TREE.map((t) => t.dir).join(", ")}`,
+  );
   const repoKey = "bench/embedded";
   const fullStarted = performance.now();
   const full = await opened.index.index({ repoKey, tag: TAG, root: repo, onProgress: progressPrinter("full") });
@@ -152,22 +196,33 @@ async function embeddedRuns(work: string): Promise<{ embedded: ThroughputResult[
     filesPerSecond: full.files / (fullMs / 1000),
     chunksPerSecond: full.chunks / (fullMs / 1000),
   };
-  const edited = seededShuffle(tree.map((f) => f.path), SEED).slice(0, CHANGED_FILES);
+  const edited = seededShuffle(
+    tree.map((f) => f.path),
+    SEED,
+  ).slice(0, CHANGED_FILES);
   edited.forEach((p, i) => editFile(path.join(repo, p), i));
   console.log(`\n    incremental: one line inserted in each of ${edited.length} files (${edited.join(", ")}), same index`);
   const started = performance.now();
   const stats = await opened.index.index({ repoKey, tag: TAG, root: repo });
   const incrementalMs = performance.now() - started;
-  console.log(`    full ${(fullMs / 1000).toFixed(1)} s (${full.chunks} chunks, ${full.embedded} embedded); incremental ${(incrementalMs / 1000).toFixed(2)} s (${stats.chunked} files re-chunked, ${stats.unchanged} unchanged, ${stats.embedded} chunks embedded, ${stats.cached} from the cache)`);
+  console.log(
+    `    full ${(fullMs / 1000).toFixed(1)} s (${full.chunks} chunks, ${full.embedded} embedded); incremental ${(incrementalMs / 1000).toFixed(2)} s (${stats.chunked} files re-chunked, ${stats.unchanged} unchanged, ${stats.embedded} chunks embedded, ${stats.cached} from the cache)`,
+  );
   return { embedded, incremental: { ms: incrementalMs, share: incrementalMs / fullMs, stats } };
 }
 
 /** Doc sentences (what a person asks) and symbol names (what a model's search tool asks), mixed 70/30. */
 async function realisticQueries(chunks: readonly Chunk[]): Promise<string[]> {
   const sentences: string[] = [];
-  for (const codebase of CANDIDATES.filter((c) => ["node-llama-cpp", "@grpc/grpc-js", "protobufjs"].includes(c.name))) sentences.push(...distinctTargets(await loadCodebase(codebase)).map((t) => t.query));
-  const symbols = [...new Set(chunks.filter((c) => c.kind !== "lines" && (c.symbols.at(-1)?.length ?? 0) > 5).map((c) => c.symbols.at(-1)!))];
-  const picked = [...seededShuffle(sentences, SEED).slice(0, Math.round(QUERIES * 0.7)), ...seededShuffle(symbols, SEED).slice(0, QUERIES - Math.round(QUERIES * 0.7))];
+  for (const codebase of CANDIDATES.filter((c) => ["node-llama-cpp", "@grpc/grpc-js", "protobufjs"].includes(c.name)))
+    sentences.push(...distinctTargets(await loadCodebase(codebase)).map((t) => t.query));
+  const symbols = [
+    ...new Set(chunks.filter((c) => c.kind !== "lines" && (c.symbols.at(-1)?.length ?? 0) > 5).map((c) => c.symbols.at(-1)!)),
+  ];
+  const picked = [
+    ...seededShuffle(sentences, SEED).slice(0, Math.round(QUERIES * 0.7)),
+    ...seededShuffle(symbols, SEED).slice(0, QUERIES - Math.round(QUERIES * 0.7)),
+  ];
   return seededShuffle(picked, SEED + 1);
 }
 
@@ -216,14 +271,20 @@ async function queryLatency(work: string, all: readonly Chunk[]): Promise<Throug
   const store = new SqliteIndexStore(path.join(work, "latency", "index.db"));
   onCleanup(() => store.close());
   const repoKey = "bench/latency";
-  console.log(`\n(c) query latency: ${chunks.length} real chunks (from ${new Set(chunks.map((c) => c.path)).size} files of (a)) in the SQLite store; vectors from ${embedder.label}, a hash of the words, not the sentence encoder (embedding them would take over an hour), the query vector likewise`);
+  console.log(
+    `\n(c) query latency: ${chunks.length} real chunks (from ${new Set(chunks.map((c) => c.path)).size} files of (a)) in the SQLite store; vectors from ${embedder.label}, a hash of the words, not the sentence encoder (embedding them would take over an hour), the query vector likewise`,
+  );
   await store.open(repoKey, embedder.label, 512);
   const insertStarted = performance.now();
   let last = performance.now();
   for (let i = 0; i < chunks.length; i += 1_000) {
     const batch = chunks.slice(i, i + 1_000);
     const vectors = await embedder.embed(batch.map((c) => c.text));
-    await store.upsert(repoKey, batch.map((chunk, j) => ({ chunk, vector: vectors[j]! })), TAG);
+    await store.upsert(
+      repoKey,
+      batch.map((chunk, j) => ({ chunk, vector: vectors[j]! })),
+      TAG,
+    );
     if (performance.now() - last > 10_000) {
       last = performance.now();
       console.log(`  ${i + batch.length} chunks stored, ${((last - insertStarted) / 1000).toFixed(0)} s`);
@@ -231,7 +292,12 @@ async function queryLatency(work: string, all: readonly Chunk[]): Promise<Throug
   }
   const insertMs = performance.now() - insertStarted;
   const queries = await realisticQueries(chunks);
-  console.log(`  stored in ${(insertMs / 1000).toFixed(1)} s; ${queries.length} queries, e.g. ${queries.slice(0, 3).map((q) => JSON.stringify(q)).join(", ")}`);
+  console.log(
+    `  stored in ${(insertMs / 1000).toFixed(1)} s; ${queries.length} queries, e.g. ${queries
+      .slice(0, 3)
+      .map((q) => JSON.stringify(q))
+      .join(", ")}`,
+  );
   const retriever = new Retriever(store, embedder);
   const depth = 40;
   const vectors = new Map(queries.map((q) => [q, hashedVector(q)]));
@@ -245,10 +311,16 @@ async function queryLatency(work: string, all: readonly Chunk[]): Promise<Throug
   console.log(
     table(
       ["query (k = 10; each list read 40 deep, as the retriever does)", "p50", "p95", "p50 CPU time"],
-      [line("hybrid: Retriever.search (lexical + nearest + fusion)", hybrid!), line("lexical only: store.lexical", lexical!), line("nearest only: store.nearest", nearest!)],
+      [
+        line("hybrid: Retriever.search (lexical + nearest + fusion)", hybrid!),
+        line("lexical only: store.lexical", lexical!),
+        line("nearest only: store.nearest", nearest!),
+      ],
     ),
   );
-  console.log(`  load average ${load.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs during the queries; CPU time is this process's own, which other load barely changes`);
+  console.log(
+    `  load average ${load.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs during the queries; CPU time is this process's own, which other load barely changes`,
+  );
   return {
     chunks: chunks.length,
     insertMs,
@@ -271,9 +343,30 @@ export async function runIndexThroughputBench(): Promise<ThroughputResult> {
     `\n${table(
       ["indexing", "files", "chunks", "time", "files/s", "chunks/s"],
       [
-        ["(a) scan + chunk, no embeddings", String(chunkOnly.files), String(chunkOnly.chunks), ms(chunkOnly.scanMs + chunkOnly.chunkMs, 0), chunkOnly.filesPerSecond.toFixed(0), chunkOnly.chunksPerSecond.toFixed(0)],
-        ["(b) full index, sentence encoder, cold cache", String(embedded.files), String(embedded.chunks), ms(embedded.fullMs, 0), embedded.filesPerSecond.toFixed(2), embedded.chunksPerSecond.toFixed(2)],
-        [`    incremental after ${CHANGED_FILES} edited files`, String(incremental.stats.files), String(incremental.stats.embedded), ms(incremental.ms, 0), "", `${pct(incremental.share)} of full`],
+        [
+          "(a) scan + chunk, no embeddings",
+          String(chunkOnly.files),
+          String(chunkOnly.chunks),
+          ms(chunkOnly.scanMs + chunkOnly.chunkMs, 0),
+          chunkOnly.filesPerSecond.toFixed(0),
+          chunkOnly.chunksPerSecond.toFixed(0),
+        ],
+        [
+          "(b) full index, sentence encoder, cold cache",
+          String(embedded.files),
+          String(embedded.chunks),
+          ms(embedded.fullMs, 0),
+          embedded.filesPerSecond.toFixed(2),
+          embedded.chunksPerSecond.toFixed(2),
+        ],
+        [
+          `    incremental after ${CHANGED_FILES} edited files`,
+          String(incremental.stats.files),
+          String(incremental.stats.embedded),
+          ms(incremental.ms, 0),
+          "",
+          `${pct(incremental.share)} of full`,
+        ],
       ],
     )}`,
   );

@@ -67,7 +67,14 @@ interface Tally {
 }
 
 export interface ReviewDiffResult {
-  readonly corpus: { readonly history: number; readonly packages: number; readonly files: number; readonly textFiles: number; readonly hunks: number; readonly changedLines: number };
+  readonly corpus: {
+    readonly history: number;
+    readonly packages: number;
+    readonly files: number;
+    readonly textFiles: number;
+    readonly hunks: number;
+    readonly changedLines: number;
+  };
   readonly content: Tally;
   readonly sets: Tally;
   readonly counts: Tally;
@@ -101,7 +108,9 @@ export function runReviewDiffBench(): ReviewDiffResult {
   const history = corpus.filter((d) => d.kind === "history").length;
   console.log(`corpus: ${history} commits of this repository, ${corpus.length - history} package version pairs from node_modules`);
 
-  const chosen = corpus.reduce((best, d) => (Math.abs(d.changedLines - TARGET_CHANGED_LINES) < Math.abs(best.changedLines - TARGET_CHANGED_LINES) ? d : best));
+  const chosen = corpus.reduce((best, d) =>
+    Math.abs(d.changedLines - TARGET_CHANGED_LINES) < Math.abs(best.changedLines - TARGET_CHANGED_LINES) ? d : best,
+  );
   const preparation = timePreparation(chosen, git);
 
   const content: Tally = { checked: 0, mismatches: 0, examples: [] };
@@ -138,8 +147,13 @@ export function runReviewDiffBench(): ReviewDiffResult {
       changedLines += file.additions + file.deletions;
       const expected = diff.numstat[i] ?? null;
       counts.checked++;
-      if (expected === null ? !file.binary : file.binary || expected.additions !== file.additions || expected.deletions !== file.deletions) {
-        miss(counts, `${file.path}: numstat ${JSON.stringify(expected)}, read +${file.additions} -${file.deletions}${file.binary ? " binary" : ""}`);
+      if (
+        expected === null ? !file.binary : file.binary || expected.additions !== file.additions || expected.deletions !== file.deletions
+      ) {
+        miss(
+          counts,
+          `${file.path}: numstat ${JSON.stringify(expected)}, read +${file.additions} -${file.deletions}${file.binary ? " binary" : ""}`,
+        );
       }
       githubShape.checked++;
       if (!sameAsPullRequestFile(file, raw[i]!)) miss(githubShape, `${file.path}: GitHub's patch reads differently`);
@@ -148,7 +162,8 @@ export function runReviewDiffBench(): ReviewDiffResult {
       const sides = contents[i]!;
       const check = checkAgainstContent(file, sides.old, sides.new);
       content.checked += check.checked;
-      for (const m of check.mismatches) miss(content, `${file.path} ${m.side} ${m.line}: expected ${JSON.stringify(m.expected)}, found ${JSON.stringify(m.actual)}`);
+      for (const m of check.mismatches)
+        miss(content, `${file.path} ${m.side} ${m.line}: expected ${JSON.stringify(m.expected)}, found ${JSON.stringify(m.actual)}`);
       const map = new FileLineMap(file);
       const implied = impliedByGit(changes[i]!, lineCount(sides.old), lineCount(sides.new));
       for (const side of ["LEFT", "RIGHT"] as const satisfies readonly Side[]) {
@@ -156,7 +171,8 @@ export function runReviewDiffBench(): ReviewDiffResult {
         sets.checked += union;
         if (differing > 0) {
           sets.mismatches += differing;
-          if (sets.examples.length < 5) sets.examples.push(`${diff.name}: ${file.path} ${side}: ${differing} lines differ from git's hunks`);
+          if (sets.examples.length < 5)
+            sets.examples.push(`${diff.name}: ${file.path} ${side}: ${differing} lines differ from git's hunks`);
         }
       }
     });
@@ -173,12 +189,16 @@ export function runReviewDiffBench(): ReviewDiffResult {
   report("GitHub's per-file patch", githubShape, "files");
   const p = preparation;
   console.log(`preparation of ${p.source} (${p.files} files, ${p.changedLines} changed lines: +${p.additions} -${p.deletions}):`);
-  console.log(`  first run ${ms(p.coldMs)} (${ratio(p.coldRatio)} of git), then median ${ms(p.medianMs)} (${ratio(p.ratio)} of git); from GitHub's per-file patches: median ${ms(p.githubMedianMs)}`);
+  console.log(
+    `  first run ${ms(p.coldMs)} (${ratio(p.coldRatio)} of git), then median ${ms(p.medianMs)} (${ratio(p.ratio)} of git); from GitHub's per-file patches: median ${ms(p.githubMedianMs)}`,
+  );
   console.log(`  git diff producing it: median ${ms(p.gitMedianMs)}`);
   const corpusStart = performance.now();
   for (const diff of corpus) prepare(parseGitDiff(diff.text));
   const corpusMs = performance.now() - corpusStart;
-  console.log(`whole corpus prepared in ${ms(corpusMs, 0)} (${changedLines} changed lines, ${Math.round(changedLines / (corpusMs / 1000)).toLocaleString("en")} lines/s)`);
+  console.log(
+    `whole corpus prepared in ${ms(corpusMs, 0)} (${changedLines} changed lines, ${Math.round(changedLines / (corpusMs / 1000)).toLocaleString("en")} lines/s)`,
+  );
 
   const slowest = Math.max(p.coldMs, p.medianMs, p.githubMedianMs);
   return {
@@ -190,10 +210,26 @@ export function runReviewDiffBench(): ReviewDiffResult {
     preparation,
     corpusMs,
     targets: [
-      { name: "review diff: every mapped line matches the file contents", ok: content.mismatches === 0 && content.checked > 0, detail: `${content.mismatches} of ${content.checked} lines differ` },
-      { name: "review diff: commentable lines equal git's hunks", ok: sets.mismatches === 0 && sets.checked > 0, detail: `${sets.mismatches} of ${sets.checked} lines differ` },
-      { name: "review diff: counts equal git --numstat, GitHub's patch reads the same", ok: counts.mismatches + githubShape.mismatches === 0, detail: `${counts.mismatches} count and ${githubShape.mismatches} patch mismatches in ${counts.checked} files` },
-      { name: "review diff: preparation of a 2,000-line diff under 1 s", ok: slowest < PREPARATION_TARGET_MS, detail: `slowest ${ms(slowest)} (cold ${ms(p.coldMs)})` },
+      {
+        name: "review diff: every mapped line matches the file contents",
+        ok: content.mismatches === 0 && content.checked > 0,
+        detail: `${content.mismatches} of ${content.checked} lines differ`,
+      },
+      {
+        name: "review diff: commentable lines equal git's hunks",
+        ok: sets.mismatches === 0 && sets.checked > 0,
+        detail: `${sets.mismatches} of ${sets.checked} lines differ`,
+      },
+      {
+        name: "review diff: counts equal git --numstat, GitHub's patch reads the same",
+        ok: counts.mismatches + githubShape.mismatches === 0,
+        detail: `${counts.mismatches} count and ${githubShape.mismatches} patch mismatches in ${counts.checked} files`,
+      },
+      {
+        name: "review diff: preparation of a 2,000-line diff under 1 s",
+        ok: slowest < PREPARATION_TARGET_MS,
+        detail: `slowest ${ms(slowest)} (cold ${ms(p.coldMs)})`,
+      },
     ],
   };
 }
@@ -204,7 +240,13 @@ type Git = (cwd: string, args: readonly string[], input?: string) => Buffer;
 
 /** git without user or system configuration; `--no-index` answers 1 when files differ. */
 function gitRunner(home: string): Git {
-  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", LANG: "C" };
+  const env = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_CONFIG_NOSYSTEM: "1",
+    LANG: "C",
+  };
   return (cwd, args, input) => {
     const result = spawnSync("git", args, { cwd, env, maxBuffer: 1024 * 1024 * 1024, ...(input !== undefined ? { input } : {}) });
     const okStatus = result.status === 0 || (result.status === 1 && args.includes("--no-index"));
@@ -222,7 +264,10 @@ function historyDiffs(git: Git): CorpusDiff[] {
   return commits.map(([commit, parent]) => {
     const args = ["diff", "-M", parent, commit];
     return corpusDiff(git, `commit ${commit.slice(0, 7)}`, "history", projectRoot, args, (files) => {
-      const blobs = readBlobs(git, files.filter((f) => !f.binary).flatMap((f) => [`${parent}:${f.previousPath ?? f.path}`, `${commit}:${f.path}`]));
+      const blobs = readBlobs(
+        git,
+        files.filter((f) => !f.binary).flatMap((f) => [`${parent}:${f.previousPath ?? f.path}`, `${commit}:${f.path}`]),
+      );
       let next = 0;
       return files.map((f) => {
         if (f.binary) return { old: null, new: null };
@@ -235,16 +280,29 @@ function historyDiffs(git: Git): CorpusDiff[] {
 
 function packageDiffs(git: Git): CorpusDiff[] {
   return nestedPackagePairs(nodeModules).map((pair) =>
-    corpusDiff(git, `${pair.name} ${pair.olderVersion} → ${pair.newerVersion}`, "package", nodeModules, ["diff", "--no-index", pair.older, pair.newer], (files) =>
-      files.map((f) => ({
-        old: f.status === "added" || f.binary ? null : readFileSync(path.join(nodeModules, f.previousPath ?? f.path), "utf8"),
-        new: f.status === "removed" || f.binary ? null : readFileSync(path.join(nodeModules, f.path), "utf8"),
-      })),
+    corpusDiff(
+      git,
+      `${pair.name} ${pair.olderVersion} → ${pair.newerVersion}`,
+      "package",
+      nodeModules,
+      ["diff", "--no-index", pair.older, pair.newer],
+      (files) =>
+        files.map((f) => ({
+          old: f.status === "added" || f.binary ? null : readFileSync(path.join(nodeModules, f.previousPath ?? f.path), "utf8"),
+          new: f.status === "removed" || f.binary ? null : readFileSync(path.join(nodeModules, f.path), "utf8"),
+        })),
     ),
   );
 }
 
-function corpusDiff(git: Git, name: string, kind: CorpusDiff["kind"], cwd: string, args: readonly string[], contents: CorpusDiff["contents"]): CorpusDiff {
+function corpusDiff(
+  git: Git,
+  name: string,
+  kind: CorpusDiff["kind"],
+  cwd: string,
+  args: readonly string[],
+  contents: CorpusDiff["contents"],
+): CorpusDiff {
   const [command, ...rest] = args;
   const numstat = git(cwd, [command!, "--numstat", ...rest])
     .toString()
@@ -378,11 +436,22 @@ function compareSets(a: readonly number[], b: readonly number[]): { union: numbe
 function sameAsPullRequestFile(file: DiffFile, raw: string): boolean {
   if (patchText(file) !== raw) return false;
   const fromApi = parsePullRequestFile(pullRequestFile(file, raw));
-  return JSON.stringify(fromApi.hunks) === JSON.stringify(file.hunks) && fromApi.additions === file.additions && fromApi.deletions === file.deletions;
+  return (
+    JSON.stringify(fromApi.hunks) === JSON.stringify(file.hunks) &&
+    fromApi.additions === file.additions &&
+    fromApi.deletions === file.deletions
+  );
 }
 
 function pullRequestFile(file: DiffFile, raw: string): PullRequestFileInput {
-  return { path: file.path, previousPath: file.previousPath, status: file.status, additions: file.additions, deletions: file.deletions, ...(raw === "" ? {} : { patch: raw }) };
+  return {
+    path: file.path,
+    previousPath: file.previousPath,
+    status: file.status,
+    additions: file.additions,
+    deletions: file.deletions,
+    ...(raw === "" ? {} : { patch: raw }),
+  };
 }
 
 // ── review preparation ──────────────────────────────────────────────────────────────────

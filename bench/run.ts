@@ -21,7 +21,12 @@ import { runReviewDiffBench, type ReviewDiffResult } from "./review-diff.js";
 
 installExitHandlers();
 const started = performance.now();
-console.log(`coder-bot benchmarks — Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `coder-bot benchmarks — Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 
 const errors: string[] = [];
 
@@ -45,9 +50,15 @@ const ws: WorkspaceResult | null = await attempt("workspace preparation (bench/w
 const sb: SandboxResult | null = await attempt("workspace containers (bench/sandbox.ts)", () => runSandboxBench());
 const calls: ToolCallResult | null = await attempt("tool-call repair on the corpus (bench/tool-calls.ts)", () => runToolCallBench());
 const loop: LoopResult | null = await attempt("agent loop overhead (bench/agent-loop.ts)", () => runLoopBench());
-const review: ReviewDiffResult | null = await attempt("review diff: line mapping and preparation (bench/review-diff.ts)", () => runReviewDiffBench());
-const retrieval: RetrievalResult | null = await attempt("code index retrieval quality (bench/index-retrieval.ts)", () => runIndexRetrievalBench());
-const indexing: ThroughputResult | null = await attempt("code index throughput and latency (bench/index-throughput.ts)", () => runIndexThroughputBench());
+const review: ReviewDiffResult | null = await attempt("review diff: line mapping and preparation (bench/review-diff.ts)", () =>
+  runReviewDiffBench(),
+);
+const retrieval: RetrievalResult | null = await attempt("code index retrieval quality (bench/index-retrieval.ts)", () =>
+  runIndexRetrievalBench(),
+);
+const indexing: ThroughputResult | null = await attempt("code index throughput and latency (bench/index-throughput.ts)", () =>
+  runIndexThroughputBench(),
+);
 
 const rows: string[][] = [];
 if (ack) {
@@ -57,7 +68,12 @@ if (ack) {
     ["ack: coder-bot p50 / p99", `${ms(ack.bot.p50)} / ${ms(ack.bot.p99)}`, "p99 < 50 ms", passFail(p99Target!.ok)],
     ["ack: coder-bot p99 ÷ bare p99", ratio(ack.p99Ratio), "≤ 1.50×", passFail(ratioTarget!.ok)],
     ["ack: non-2xx (bare / coder-bot)", `${ack.bare.non2xx} / ${ack.bot.non2xx}`, "", ""],
-    ["ack: answered 200 and queued once", `${Math.min(ack.verification.acknowledged200, ack.verification.queuedExactlyOnce)}/${ack.verification.sent}`, "all", passFail(ackTarget!.ok)],
+    [
+      "ack: answered 200 and queued once",
+      `${Math.min(ack.verification.acknowledged200, ack.verification.queuedExactlyOnce)}/${ack.verification.sent}`,
+      "all",
+      passFail(ackTarget!.ok),
+    ],
   );
 } else {
   rows.push(["ack", "did not run", "", "ERROR"]);
@@ -91,13 +107,20 @@ if (calls) {
   rows.push(
     ["tool calls: repaired (ours)", `${calls.ours.repaired}/${calls.repairable}`, "all", passFail(calls.targets[0]!.ok)],
     ["tool calls: read by a strict parser", `${calls.strict.repaired}/${calls.repairable}`, "", ""],
-    ["tool calls: invented from prose (ours / strict)", `${calls.ours.invented} / ${calls.strict.invented}`, "0", passFail(calls.targets[1]!.ok)],
+    [
+      "tool calls: invented from prose (ours / strict)",
+      `${calls.ours.invented} / ${calls.strict.invented}`,
+      "0",
+      passFail(calls.targets[1]!.ok),
+    ],
   );
 } else {
   rows.push(["tool calls", "did not run", "", "ERROR"]);
 }
 if (loop) {
-  loop.rows.forEach((r, i) => rows.push([`loop overhead per step: ${r.name}`, ms(r.perStepMs), `< ${STEP_TARGET_MS} ms`, passFail(loop.targets[i]!.ok)]));
+  loop.rows.forEach((r, i) =>
+    rows.push([`loop overhead per step: ${r.name}`, ms(r.perStepMs), `< ${STEP_TARGET_MS} ms`, passFail(loop.targets[i]!.ok)]),
+  );
 } else {
   rows.push(["loop overhead", "did not run", "", "ERROR"]);
 }
@@ -105,11 +128,36 @@ if (review) {
   const [contentTarget, setsTarget, countsTarget, prepTarget] = review.targets;
   const p = review.preparation;
   rows.push(
-    ["review diff: corpus (diffs / files / changed lines)", `${review.corpus.history + review.corpus.packages} / ${review.corpus.files} / ${review.corpus.changedLines}`, "", ""],
-    ["review diff: mapped lines matching the files", `${review.content.checked - review.content.mismatches}/${review.content.checked}`, "all", passFail(contentTarget!.ok)],
-    ["review diff: commentable lines equal to git's hunks", `${review.sets.checked - review.sets.mismatches}/${review.sets.checked}`, "all", passFail(setsTarget!.ok)],
-    ["review diff: files matching numstat and GitHub's patch", `${review.counts.checked - review.counts.mismatches - review.githubShape.mismatches}/${review.counts.checked}`, "all", passFail(countsTarget!.ok)],
-    [`review diff: prepare ${p.changedLines} lines, first / median`, `${ms(p.coldMs)} / ${ms(p.medianMs)}`, "< 1000 ms", passFail(prepTarget!.ok)],
+    [
+      "review diff: corpus (diffs / files / changed lines)",
+      `${review.corpus.history + review.corpus.packages} / ${review.corpus.files} / ${review.corpus.changedLines}`,
+      "",
+      "",
+    ],
+    [
+      "review diff: mapped lines matching the files",
+      `${review.content.checked - review.content.mismatches}/${review.content.checked}`,
+      "all",
+      passFail(contentTarget!.ok),
+    ],
+    [
+      "review diff: commentable lines equal to git's hunks",
+      `${review.sets.checked - review.sets.mismatches}/${review.sets.checked}`,
+      "all",
+      passFail(setsTarget!.ok),
+    ],
+    [
+      "review diff: files matching numstat and GitHub's patch",
+      `${review.counts.checked - review.counts.mismatches - review.githubShape.mismatches}/${review.counts.checked}`,
+      "all",
+      passFail(countsTarget!.ok),
+    ],
+    [
+      `review diff: prepare ${p.changedLines} lines, first / median`,
+      `${ms(p.coldMs)} / ${ms(p.medianMs)}`,
+      "< 1000 ms",
+      passFail(prepTarget!.ok),
+    ],
     ["review diff: first preparation ÷ git diff", ratio(p.coldRatio), "", ""],
   );
 } else {
@@ -118,7 +166,8 @@ if (review) {
 
 if (retrieval) {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const scores = (s: { recallAt1: number; recallAt10: number; mrr: number }) => `${pct(s.recallAt1)} / ${pct(s.recallAt10)} / ${s.mrr.toFixed(3)}`;
+  const scores = (s: { recallAt1: number; recallAt10: number; mrr: number }) =>
+    `${pct(s.recallAt1)} / ${pct(s.recallAt10)} / ${s.mrr.toFixed(3)}`;
   for (const c of retrieval.codebases) {
     rows.push(
       [`index ${c.name} (${c.queries} queries): ours r@1 / r@10 / MRR`, scores(c.ours), "", ""],
@@ -128,8 +177,18 @@ if (retrieval) {
   const { inContext } = retrieval;
   rows.push(
     ["index retrieval: recall@10 ours (chunks) ÷ BM25 (whole files)", ratio(retrieval.mean.ratio), "", ""],
-    [`index retrieval: in ${inContext.budget} tokens, ours / whole-file BM25`, `${pct(inContext.ours)} / ${pct(inContext.baseline)}`, "", ""],
-    [`index retrieval: in ${inContext.budget} tokens, ours ÷ whole-file BM25`, ratio(inContext.ratio), `≥ ${RECALL_RATIO_TARGET.toFixed(2)}×`, passFail(retrieval.targets[0]!.ok)],
+    [
+      `index retrieval: in ${inContext.budget} tokens, ours / whole-file BM25`,
+      `${pct(inContext.ours)} / ${pct(inContext.baseline)}`,
+      "",
+      "",
+    ],
+    [
+      `index retrieval: in ${inContext.budget} tokens, ours ÷ whole-file BM25`,
+      ratio(inContext.ratio),
+      `≥ ${RECALL_RATIO_TARGET.toFixed(2)}×`,
+      passFail(retrieval.targets[0]!.ok),
+    ],
   );
 } else {
   rows.push(["index retrieval", "did not run", "", "ERROR"]);
@@ -138,9 +197,24 @@ if (indexing) {
   const { chunkOnly, embedded, incremental, latency } = indexing;
   rows.push(
     ["index: scan + chunk, files/s / chunks/s", `${chunkOnly.filesPerSecond.toFixed(0)} / ${chunkOnly.chunksPerSecond.toFixed(0)}`, "", ""],
-    ["index: full with sentence encoder, files/s / chunks/s", `${embedded.filesPerSecond.toFixed(2)} / ${embedded.chunksPerSecond.toFixed(2)}`, "", ""],
-    [`index: incremental (10 files) ÷ full, ${ms(incremental.ms, 0)} of ${ms(embedded.fullMs, 0)}`, `${(incremental.share * 100).toFixed(2)}%`, `≤ ${(INCREMENTAL_TARGET * 100).toFixed(0)}%`, passFail(indexing.targets[0]!.ok)],
-    [`index: hybrid query p50 / p95 at ${latency.chunks} chunks`, `${ms(latency.hybrid.p50, 1)} / ${ms(latency.hybrid.p95, 1)}`, `p50 < ${LATENCY_TARGET_MS} ms`, passFail(indexing.targets[1]!.ok)],
+    [
+      "index: full with sentence encoder, files/s / chunks/s",
+      `${embedded.filesPerSecond.toFixed(2)} / ${embedded.chunksPerSecond.toFixed(2)}`,
+      "",
+      "",
+    ],
+    [
+      `index: incremental (10 files) ÷ full, ${ms(incremental.ms, 0)} of ${ms(embedded.fullMs, 0)}`,
+      `${(incremental.share * 100).toFixed(2)}%`,
+      `≤ ${(INCREMENTAL_TARGET * 100).toFixed(0)}%`,
+      passFail(indexing.targets[0]!.ok),
+    ],
+    [
+      `index: hybrid query p50 / p95 at ${latency.chunks} chunks`,
+      `${ms(latency.hybrid.p50, 1)} / ${ms(latency.hybrid.p95, 1)}`,
+      `p50 < ${LATENCY_TARGET_MS} ms`,
+      passFail(indexing.targets[1]!.ok),
+    ],
     ["index: lexical only / nearest only p50", `${ms(latency.lexicalP50, 1)} / ${ms(latency.nearestP50, 1)}`, "", ""],
   );
 } else {
@@ -163,5 +237,5 @@ console.log("");
 if (misses.length === 0 && errors.length === 0) console.log("All targets met.");
 for (const miss of misses) console.log(`MISSED: ${miss.name} (${miss.detail})`);
 for (const error of errors) console.log(`ERROR:  ${error}`);
-console.log(`\nbench run took ${(((performance.now() - started) / 1000)).toFixed(0)} s`);
+console.log(`\nbench run took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exitCode = errors.length > 0 ? 1 : 0;

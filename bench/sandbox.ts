@@ -41,7 +41,12 @@ export interface SandboxBenchOptions {
   readonly image: string;
 }
 
-export const defaultSandboxOptions: SandboxBenchOptions = { runtimes: ["runc", "runsc"], readyRounds: 8, execRounds: 30, image: DEFAULT_WORKSPACE_IMAGE };
+export const defaultSandboxOptions: SandboxBenchOptions = {
+  runtimes: ["runc", "runsc"],
+  readyRounds: 8,
+  execRounds: 30,
+  image: DEFAULT_WORKSPACE_IMAGE,
+};
 
 export const READY_TARGET = 1.2;
 export const EXEC_TARGET = 1.3;
@@ -105,7 +110,10 @@ function checkInterrupted(): void {
 
 // ── the bench ───────────────────────────────────────────────────────────────────────────
 
-export async function runSandboxBench(options: SandboxBenchOptions = defaultSandboxOptions, log: (line: string) => void = console.log): Promise<SandboxResult> {
+export async function runSandboxBench(
+  options: SandboxBenchOptions = defaultSandboxOptions,
+  log: (line: string) => void = console.log,
+): Promise<SandboxResult> {
   installExitHandlers();
   const owner = `bench-sandbox-${process.pid}-${Date.now().toString(36)}`;
   /** Label of the plain containers; the product's carry the factory's owner label. */
@@ -141,7 +149,9 @@ export async function runSandboxBench(options: SandboxBenchOptions = defaultSand
     mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
     writeFileSync(path.join(workspace, name), text);
   }
-  log(`sandbox: image ${options.image}, workspace of ${Object.keys(files).length} files, ${options.readyRounds} ready rounds and ${options.execRounds} command rounds per runtime, running as uid ${process.getuid?.() ?? "?"}`);
+  log(
+    `sandbox: image ${options.image}, workspace of ${Object.keys(files).length} files, ${options.readyRounds} ready rounds and ${options.execRounds} command rounds per runtime, running as uid ${process.getuid?.() ?? "?"}`,
+  );
 
   const results: RuntimeResult[] = [];
   for (const runtime of options.runtimes) {
@@ -150,19 +160,57 @@ export async function runSandboxBench(options: SandboxBenchOptions = defaultSand
     factories.push(factory);
 
     // ── 1. ready ──
-    const plainRunArgs = ["run", "-d", "--runtime", runtime, "--network", "none", "--label", benchLabel, options.image, "sleep", "infinity"];
+    const plainRunArgs = [
+      "run",
+      "-d",
+      "--runtime",
+      runtime,
+      "--network",
+      "none",
+      "--label",
+      benchLabel,
+      options.image,
+      "sleep",
+      "infinity",
+    ];
     // The product's HostConfig, spelled as CLI flags (src/workspace/docker/docker-runner.ts, create());
     // all but NetworkDisabled, which has no CLI flag.
     const s = defaultSandbox;
     const productFlagArgs = [
-      "run", "-d", "--runtime", runtime, "--network", "none", "--label", benchLabel,
-      "--user", "65534", "--workdir", "/workspace", "-v", `${workspace}:/workspace:rw`,
-      "--read-only", "--tmpfs", `/tmp:rw,nosuid,nodev,exec,size=${s.tmpfsMb}m,mode=1777`,
-      "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-      "--memory", `${s.memoryMb}m`, "--memory-swap", `${s.memoryMb}m`, "--cpus", String(s.cpus),
-      "--pids-limit", String(runtime === "runsc" ? s.pids + 512 : s.pids),
+      "run",
+      "-d",
+      "--runtime",
+      runtime,
+      "--network",
+      "none",
+      "--label",
+      benchLabel,
+      "--user",
+      "65534",
+      "--workdir",
+      "/workspace",
+      "-v",
+      `${workspace}:/workspace:rw`,
+      "--read-only",
+      "--tmpfs",
+      `/tmp:rw,nosuid,nodev,exec,size=${s.tmpfsMb}m,mode=1777`,
+      "--cap-drop",
+      "ALL",
+      "--security-opt",
+      "no-new-privileges",
+      "--memory",
+      `${s.memoryMb}m`,
+      "--memory-swap",
+      `${s.memoryMb}m`,
+      "--cpus",
+      String(s.cpus),
+      "--pids-limit",
+      String(runtime === "runsc" ? s.pids + 512 : s.pids),
       ...(runtime === "runsc" ? ["--ulimit", `nproc=${s.pids}:${s.pids}`] : []),
-      "--init", options.image, "sleep", "infinity",
+      "--init",
+      options.image,
+      "sleep",
+      "infinity",
     ];
 
     const productReady = async (name: string) => {
@@ -190,7 +238,15 @@ export async function runSandboxBench(options: SandboxBenchOptions = defaultSand
     await plainReady(plainRunArgs);
     await plainReady(productFlagArgs);
 
-    const ready = { product: [] as number[], create: [] as number[], firstRun: [] as number[], plain: [] as number[], plainRun: [] as number[], plainExec: [] as number[], flags: [] as number[] };
+    const ready = {
+      product: [] as number[],
+      create: [] as number[],
+      firstRun: [] as number[],
+      plain: [] as number[],
+      plainRun: [] as number[],
+      plainExec: [] as number[],
+      flags: [] as number[],
+    };
     for (let i = 0; i < options.readyRounds; i++) {
       checkInterrupted();
       const line: string[] = [];
@@ -285,7 +341,9 @@ export async function runSandboxBench(options: SandboxBenchOptions = defaultSand
       }
       if ((i + 1) % 10 === 0) {
         const last = (xs: number[]) => median(xs.slice(-10));
-        log(`sandbox ${runtime}: commands ${String(i + 1).padStart(2)}/${options.execRounds}  last 10 medians: product ${ms(last(execTimes.product), 1)}  plain ${ms(last(execTimes.plain), 1)}  (bare dockerode ${ms(last(execTimes.bare), 1)})`);
+        log(
+          `sandbox ${runtime}: commands ${String(i + 1).padStart(2)}/${options.execRounds}  last 10 medians: product ${ms(last(execTimes.product), 1)}  plain ${ms(last(execTimes.plain), 1)}  (bare dockerode ${ms(last(execTimes.bare), 1)})`,
+        );
       }
     }
     await runner.dispose();
@@ -332,7 +390,11 @@ export async function runSandboxBench(options: SandboxBenchOptions = defaultSand
     log(
       table(
         [`sandbox ${runtime}: per command (N=${options.execRounds})`, "median", "min", "max"],
-        [row("product: runner.run(true)", result.exec.product), row("plain: docker exec <id> true", result.exec.plain), row("(info) bare dockerode exec true", result.exec.bareDockerode)],
+        [
+          row("product: runner.run(true)", result.exec.product),
+          row("plain: docker exec <id> true", result.exec.plain),
+          row("(info) bare dockerode exec true", result.exec.bareDockerode),
+        ],
       ),
     );
     log(`product / plain (medians) = ${ratio(result.exec.ratio)}`);
@@ -346,8 +408,16 @@ export async function runSandboxBench(options: SandboxBenchOptions = defaultSand
 
 function readyAndExecTargets(r: RuntimeResult): { name: string; ok: boolean; detail: string }[] {
   return [
-    { name: `sandbox ${r.runtime}: container ready ≤ ${READY_TARGET}× plain docker run + exec (medians)`, ok: r.ready.ratio <= READY_TARGET, detail: ratio(r.ready.ratio) },
-    { name: `sandbox ${r.runtime}: per command ≤ ${EXEC_TARGET}× plain docker exec (medians)`, ok: r.exec.ratio <= EXEC_TARGET, detail: ratio(r.exec.ratio) },
+    {
+      name: `sandbox ${r.runtime}: container ready ≤ ${READY_TARGET}× plain docker run + exec (medians)`,
+      ok: r.ready.ratio <= READY_TARGET,
+      detail: ratio(r.ready.ratio),
+    },
+    {
+      name: `sandbox ${r.runtime}: per command ≤ ${EXEC_TARGET}× plain docker exec (medians)`,
+      ok: r.exec.ratio <= EXEC_TARGET,
+      detail: ratio(r.exec.ratio),
+    },
   ];
 }
 

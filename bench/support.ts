@@ -77,7 +77,12 @@ export function installExitHandlers(): void {
 }
 
 /** Spawns `node --import tsx <script> [args]` with exactly `env` (plus PATH and HOME), the last 20 kB of output kept. */
-export function spawnTsx(script: string, env: Record<string, string>, cwd: string, args: readonly string[] = []): { child: ChildProcess; output: () => string } {
+export function spawnTsx(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+  args: readonly string[] = [],
+): { child: ChildProcess; output: () => string } {
   // Resolved here, not by the child: `--import tsx` is looked up from the child's cwd.
   const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), script, ...args], {
     cwd,

@@ -56,7 +56,58 @@ function prng(seed: number): () => number {
   };
 }
 
-const words = ["account", "adapter", "audit", "batch", "billing", "buffer", "cache", "channel", "client", "config", "cursor", "digest", "event", "export", "filter", "gateway", "handler", "index", "invoice", "job", "ledger", "limit", "loader", "mapper", "merge", "metric", "order", "parser", "payment", "policy", "queue", "quota", "record", "report", "request", "route", "schema", "session", "shard", "signal", "snapshot", "source", "stream", "sync", "task", "tenant", "token", "user", "window", "worker"];
+const words = [
+  "account",
+  "adapter",
+  "audit",
+  "batch",
+  "billing",
+  "buffer",
+  "cache",
+  "channel",
+  "client",
+  "config",
+  "cursor",
+  "digest",
+  "event",
+  "export",
+  "filter",
+  "gateway",
+  "handler",
+  "index",
+  "invoice",
+  "job",
+  "ledger",
+  "limit",
+  "loader",
+  "mapper",
+  "merge",
+  "metric",
+  "order",
+  "parser",
+  "payment",
+  "policy",
+  "queue",
+  "quota",
+  "record",
+  "report",
+  "request",
+  "route",
+  "schema",
+  "session",
+  "shard",
+  "signal",
+  "snapshot",
+  "source",
+  "stream",
+  "sync",
+  "task",
+  "tenant",
+  "token",
+  "user",
+  "window",
+  "worker",
+];
 
 export function generateRepository(count: number, seed = 20_260_101): Record<string, string> {
   const random = prng(seed);
@@ -73,7 +124,7 @@ export function generateRepository(count: number, seed = 20_260_101): Record<str
   let n = 0;
   while (made < count) {
     const pkg = packages[n % packages.length]!;
-    const area = words[Math.floor(n / packages.length) % 10 + (n % 4) * 10]!;
+    const area = words[(Math.floor(n / packages.length) % 10) + (n % 4) * 10]!;
     const sub = pick(["core", "api", "internal", "util", "model", "service"]);
     const a = pick(words);
     const b = pick(words);
@@ -108,7 +159,10 @@ export function generateRepository(count: number, seed = 20_260_101): Record<str
       );
       i++;
     }
-    files[file] = `${lines.join("\n").slice(0, target).replace(/\n[^\n]*$/, "")}\n`;
+    files[file] = `${lines
+      .join("\n")
+      .slice(0, target)
+      .replace(/\n[^\n]*$/, "")}\n`;
     made++;
     n++;
   }
@@ -158,7 +212,9 @@ async function importAndPush(server: GitServer, fullName: string, files: Record<
   const random = prng(7);
   let when = 1_767_225_600;
   const commit = (message: string, changes: Record<string, string>) => {
-    chunks.push(Buffer.from(`commit refs/heads/main\nauthor Dev <dev@example.com> ${when} +0000\ncommitter Dev <dev@example.com> ${when} +0000\n`));
+    chunks.push(
+      Buffer.from(`commit refs/heads/main\nauthor Dev <dev@example.com> ${when} +0000\ncommitter Dev <dev@example.com> ${when} +0000\n`),
+    );
     data(message);
     for (const [name, text] of Object.entries(changes)) {
       chunks.push(Buffer.from(`M 100644 inline ${name}\n`));
@@ -179,10 +235,15 @@ async function importAndPush(server: GitServer, fullName: string, files: Record<
   chunks.push(Buffer.from("done\n"));
   Object.assign(files, edited);
   await new Promise<void>((resolve, reject) => {
-    const child = execFile("git", ["fast-import", "--quiet", "--done"], { cwd: source, env: plainGitEnv(), maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`git fast-import: ${error.message}\n${stderr}`));
-      else resolve();
-    });
+    const child = execFile(
+      "git",
+      ["fast-import", "--quiet", "--done"],
+      { cwd: source, env: plainGitEnv(), maxBuffer: 16 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        if (error) reject(new Error(`git fast-import: ${error.message}\n${stderr}`));
+        else resolve();
+      },
+    );
     child.stdin!.end(Buffer.concat(chunks));
   });
   server.createBareRepo(fullName);
@@ -200,7 +261,10 @@ function countFiles(dir: string): number {
 
 // ── the bench ───────────────────────────────────────────────────────────────────────────
 
-export async function runWorkspaceBench(options: WorkspaceOptions = defaultWorkspaceOptions, log: (line: string) => void = console.log): Promise<WorkspaceResult> {
+export async function runWorkspaceBench(
+  options: WorkspaceOptions = defaultWorkspaceOptions,
+  log: (line: string) => void = console.log,
+): Promise<WorkspaceResult> {
   installExitHandlers();
   const server = await startGitServer({ requireToken: (t) => t === TOKEN });
   onCleanup(() => server.close());
@@ -212,7 +276,9 @@ export async function runWorkspaceBench(options: WorkspaceOptions = defaultWorks
   const repoBytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
   const fullName = `${OWNER}/${REPO}`;
   const sha = await importAndPush(server, fullName, files, dataDir);
-  log(`workspace: ${Object.keys(files).length} files, ${(repoBytes / 1024 / 1024).toFixed(1)} MiB in 4 commits, imported and pushed to the git server in ${ms(performance.now() - t, 0)}`);
+  log(
+    `workspace: ${Object.keys(files).length} files, ${(repoBytes / 1024 / 1024).toFixed(1)} MiB in 4 commits, imported and pushed to the git server in ${ms(performance.now() - t, 0)}`,
+  );
 
   const repoKey = `${OWNER}/${REPO}`.toLowerCase();
   const cloneUrl = server.cloneUrl(fullName);
@@ -304,7 +370,12 @@ export async function runWorkspaceBench(options: WorkspaceOptions = defaultWorks
   const productMedian = median(productTimes);
   const plainMedian = median(plainTimes);
   const r = productMedian / plainMedian;
-  const partMedians = { fetch: median(parts.fetch), revParse: median(parts.revParse), add: median(parts.add), preRemove: median(preRemove) };
+  const partMedians = {
+    fetch: median(parts.fetch),
+    revParse: median(parts.revParse),
+    add: median(parts.add),
+    preRemove: median(preRemove),
+  };
   const targets = [{ name: "workspace: product preparation ≤ 1.5× plain worktree add (medians)", ok: r <= 1.5, detail: ratio(r) }];
 
   log("");
@@ -316,7 +387,12 @@ export async function runWorkspaceBench(options: WorkspaceOptions = defaultWorks
         ["  of which fetch (warm mirror)", ms(partMedians.fetch, 1), ms(Math.min(...parts.fetch), 1), ms(Math.max(...parts.fetch), 1)],
         ["  of which rev-parse", ms(partMedians.revParse, 1), ms(Math.min(...parts.revParse), 1), ms(Math.max(...parts.revParse), 1)],
         ["  of which Worktrees.add", ms(partMedians.add, 1), ms(Math.min(...parts.add), 1), ms(Math.max(...parts.add), 1)],
-        ["    (its remove() of a missing worktree)", ms(median(preRemove), 1), ms(Math.min(...preRemove), 1), ms(Math.max(...preRemove), 1)],
+        [
+          "    (its remove() of a missing worktree)",
+          ms(median(preRemove), 1),
+          ms(Math.min(...preRemove), 1),
+          ms(Math.max(...preRemove), 1),
+        ],
         ["plain git worktree add --detach", ms(plainMedian, 1), ms(Math.min(...plainTimes), 1), ms(Math.max(...plainTimes), 1)],
       ],
     ),
@@ -324,7 +400,18 @@ export async function runWorkspaceBench(options: WorkspaceOptions = defaultWorks
   log(`product / plain (medians) = ${ratio(r)}`);
   for (const target of targets) log(`${passFail(target.ok)}  ${target.name} (${target.detail})`);
 
-  return { options, repoBytes, coldFetchMs, product: productTimes, plain: plainTimes, parts: partMedians, productMedian, plainMedian, ratio: r, targets };
+  return {
+    options,
+    repoBytes,
+    coldFetchMs,
+    product: productTimes,
+    plain: plainTimes,
+    parts: partMedians,
+    productMedian,
+    plainMedian,
+    ratio: r,
+    targets,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -110,7 +110,12 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
   const counter = options.counter ?? (await counterFor(options.provider, options.provider.label));
   const replyTokens = options.maxReplyTokens ?? clamp(Math.floor(info.contextSize / 8), 256, 4096);
   const outputTokens = options.maxToolOutputTokens ?? Math.max(256, Math.floor(info.contextSize / 8));
-  const window = new ContextWindow({ contextSize: info.contextSize, counter, replyTokens, ...(options.keepTurns ? { keepTurns: options.keepTurns } : {}) });
+  const window = new ContextWindow({
+    contextSize: info.contextSize,
+    counter,
+    replyTokens,
+    ...(options.keepTurns ? { keepTurns: options.keepTurns } : {}),
+  });
   window.setToolTokens(channel.toolTokens(counter));
   const summarize = modelSummarizer(options.provider, counter, info.contextSize, signal, (usage) => {
     promptTokens += usage.promptTokens;
@@ -137,7 +142,12 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
       notes.push(...fit.events);
     } catch (error) {
       if (!(error instanceof ContextOverflowError)) throw error;
-      return result("model-error", { error: { message: `the conversation no longer fits the model's context: ${error.message}`, hint: "raise CODER_CONTEXT_SIZE (and the server's context limit), or give the model a smaller task" } });
+      return result("model-error", {
+        error: {
+          message: `the conversation no longer fits the model's context: ${error.message}`,
+          hint: "raise CODER_CONTEXT_SIZE (and the server's context limit), or give the model a smaller task",
+        },
+      });
     }
 
     const modelStarted = Date.now();
@@ -172,23 +182,56 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
     const results: Array<{ call: ToolCall; result: ToolResult }> = [];
     for (const call of decoded.toolCalls) {
       if (signal.aborted) break;
-      const toolResult = call.invalid !== undefined ? fail("invalid-call", call.invalid) : await callTool(options.tools, call.name, call.arguments, { ...options.toolContext, signal }, shorten);
+      const toolResult =
+        call.invalid !== undefined
+          ? fail("invalid-call", call.invalid)
+          : await callTool(options.tools, call.name, call.arguments, { ...options.toolContext, signal }, shorten);
       results.push({ call, result: toolResult });
       // A tool's output was already cut to size inside callTool; only error messages still need it.
-      messages.push({ role: "tool", toolCallId: call.id, toolName: call.name, content: toolResult.isError ? shorten(formatResult(toolResult)) : toolResult.output });
+      messages.push({
+        role: "tool",
+        toolCallId: call.id,
+        toolName: call.name,
+        content: toolResult.isError ? shorten(formatResult(toolResult)) : toolResult.output,
+      });
       if (!toolResult.isError && toolResult.finished) break;
     }
     if (results.length === 0) {
       if (nudged) {
-        record(options, { step, message: reply.message, results, usage: reply.usage, modelMs, toolsMs: 0, contextTokens, notes, mode: channel.mode, doneReason: reply.doneReason });
+        record(options, {
+          step,
+          message: reply.message,
+          results,
+          usage: reply.usage,
+          modelMs,
+          toolsMs: 0,
+          contextTokens,
+          notes,
+          mode: channel.mode,
+          doneReason: reply.doneReason,
+        });
         return result("no-tool-call", { summary: reply.message.content.trim() || null });
       }
       nudged = true;
-      messages.push({ role: "user", content: reply.doneReason === "length" ? `${NUDGE} Your reply was cut off at the length limit: keep it shorter.` : NUDGE });
+      messages.push({
+        role: "user",
+        content: reply.doneReason === "length" ? `${NUDGE} Your reply was cut off at the length limit: keep it shorter.` : NUDGE,
+      });
     } else {
       nudged = false;
     }
-    record(options, { step, message: { content: reply.message.content, toolCalls: decoded.toolCalls }, results, usage: reply.usage, modelMs, toolsMs: Date.now() - toolsStarted, contextTokens, notes, mode: channel.mode, doneReason: reply.doneReason });
+    record(options, {
+      step,
+      message: { content: reply.message.content, toolCalls: decoded.toolCalls },
+      results,
+      usage: reply.usage,
+      modelMs,
+      toolsMs: Date.now() - toolsStarted,
+      contextTokens,
+      notes,
+      mode: channel.mode,
+      doneReason: reply.doneReason,
+    });
     options.onStep?.({ step, tokens: promptTokens + completionTokens, lastTool: results.at(-1)?.call.name ?? null });
 
     const finished = results.find((r) => !r.result.isError && r.result.finished);

@@ -10,7 +10,11 @@ export interface FixTask {
   readonly isPullRequest: boolean;
 }
 
-export function fixSystemPrompt(params: { readonly testCommand: string | null; readonly repoInstructions: string; readonly searchCode?: boolean }): string {
+export function fixSystemPrompt(params: {
+  readonly testCommand: string | null;
+  readonly repoInstructions: string;
+  readonly searchCode?: boolean;
+}): string {
   const lines = [
     "You are coder-bot, a careful software engineer working in a checked-out git repository.",
     "Your job: make the smallest correct change that resolves the task, then call finish with a summary.",
@@ -40,7 +44,9 @@ export function fixSystemPrompt(params: { readonly testCommand: string | null; r
 export function fixTaskPrompt(task: FixTask): string {
   const kind = task.isPullRequest ? "pull request" : "issue";
   const parts = [`Repository: ${task.repoFullName}`, `Task: ${kind}${task.issueNumber !== null ? ` #${task.issueNumber}` : ""}.`];
-  parts.push(fenceAsData(`The ${kind}'s title and description`, `${sanitizeUntrustedText(task.title)}\n\n${sanitizeUntrustedText(task.body)}`));
+  parts.push(
+    fenceAsData(`The ${kind}'s title and description`, `${sanitizeUntrustedText(task.title)}\n\n${sanitizeUntrustedText(task.body)}`),
+  );
   if (task.instructions.trim()) {
     parts.push(fenceAsData("Instructions from the maintainer who asked for this", sanitizeUntrustedText(task.instructions)));
   }

@@ -1,12 +1,5 @@
 export type StopReason =
-  | "finished"
-  | "no-tool-call"
-  | "step-budget"
-  | "time-budget"
-  | "token-budget"
-  | "cancelled"
-  | "stuck"
-  | "model-error";
+  "finished" | "no-tool-call" | "step-budget" | "time-budget" | "token-budget" | "cancelled" | "stuck" | "model-error";
 
 export interface LoopState {
   readonly step: number;
@@ -23,9 +16,18 @@ export interface Budgets {
 /** A stop condition answers with a reason to stop before the next step, or null. */
 export type StopCondition = (state: LoopState) => StopReason | null;
 
-export const stepCountIs = (max: number): StopCondition => (s) => (s.step >= max ? "step-budget" : null);
-export const wallClockIs = (maxMs: number): StopCondition => (s) => (s.elapsedMs >= maxMs ? "time-budget" : null);
-export const tokensAre = (max: number): StopCondition => (s) => (s.tokens >= max ? "token-budget" : null);
+export const stepCountIs =
+  (max: number): StopCondition =>
+  (s) =>
+    s.step >= max ? "step-budget" : null;
+export const wallClockIs =
+  (maxMs: number): StopCondition =>
+  (s) =>
+    s.elapsedMs >= maxMs ? "time-budget" : null;
+export const tokensAre =
+  (max: number): StopCondition =>
+  (s) =>
+    s.tokens >= max ? "token-budget" : null;
 
 export function budgetConditions(budgets: Budgets): StopCondition[] {
   return [stepCountIs(budgets.steps), wallClockIs(budgets.wallMs), tokensAre(budgets.tokens)];

@@ -15,7 +15,20 @@ export function jobHandlers(env: Env, services: Services, forges: Forges, log: L
   const codeIndex = services.codeIndex?.index ?? null;
   const toolMode = env.CODER_TOOL_MODE;
   return {
-    fix: new FixJobHandler({ forges, mirrors, worktrees, runners, provider, toolMode, codeIndex, runs, dryRun: env.CODER_DRY_RUN, author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL }, log, steps: services.fixSteps }),
+    fix: new FixJobHandler({
+      forges,
+      mirrors,
+      worktrees,
+      runners,
+      provider,
+      toolMode,
+      codeIndex,
+      runs,
+      dryRun: env.CODER_DRY_RUN,
+      author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
+      log,
+      steps: services.fixSteps,
+    }),
     notice: new NoticeJobHandler(forges, services.queue),
     ask: new AskJobHandler({ forges, mirrors, worktrees, provider, toolMode, runs, codeIndex, log }),
     review: new ReviewJobHandler({ forges, provider, history: services.reviews, codeIndex, tests: { mirrors, worktrees, runners }, log }),

@@ -31,7 +31,9 @@ export type ServeOverrides = Parameters<typeof buildServices>[1];
 
 export async function serve(env: Env, overrides: ServeOverrides = {}): Promise<RunningBot | null> {
   if (!env.hasCredentials) {
-    console.log(`No GitHub App credentials (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET).\nOpen http://${env.HOST ?? "localhost"}:${env.PORT} to register the App from app.yml; the credentials are saved to .env. Then start the bot again.`);
+    console.log(
+      `No GitHub App credentials (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET).\nOpen http://${env.HOST ?? "localhost"}:${env.PORT} to register the App from app.yml; the credentials are saved to .env. Then start the bot again.`,
+    );
     // Smee (a public webhook relay) is Probot's development default; a self-hosted bot does not
     // send its webhooks through a third party unless asked to with WEBHOOK_PROXY_URL.
     process.env.NO_SMEE_SETUP ??= "true";
@@ -48,7 +50,11 @@ export async function serve(env: Env, overrides: ServeOverrides = {}): Promise<R
   const secrets = deploymentSecrets(env);
   const log = createLogger(env.LOG_LEVEL, secrets);
   let workers: WorkerPool | undefined;
-  const github = createGitHubApp(services.queue, { maxAttempts: env.CODER_MAX_ATTEMPTS, indexing: services.codeIndex !== null, onQueued: () => workers?.wake() });
+  const github = createGitHubApp(services.queue, {
+    maxAttempts: env.CODER_MAX_ATTEMPTS,
+    indexing: services.codeIndex !== null,
+    onQueued: () => workers?.wake(),
+  });
   const server = new Server({
     log,
     port: env.PORT,
@@ -64,11 +70,19 @@ export async function serve(env: Env, overrides: ServeOverrides = {}): Promise<R
   });
   await server.load(github.appFn);
   const forges = new Forges({ github: await github.adapter }, secrets);
-  const pool = new WorkerPool({ queue: services.queue, dispatch: dispatcher(jobHandlers(env, services, forges, log)), concurrency: env.CODER_CONCURRENCY, log });
+  const pool = new WorkerPool({
+    queue: services.queue,
+    dispatch: dispatcher(jobHandlers(env, services, forges, log)),
+    concurrency: env.CODER_CONCURRENCY,
+    log,
+  });
   workers = pool;
   const http = await server.start();
   const address = http.address();
-  const url = typeof address === "object" && address ? `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}` : `http://localhost:${env.PORT}`;
+  const url =
+    typeof address === "object" && address
+      ? `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`
+      : `http://localhost:${env.PORT}`;
   if (env.CODER_CONCURRENCY > 0) await pool.start();
   const stopReconcile = services.codeIndex
     ? startReconcileTimer(services.queue, env.CODER_INDEX_INTERVAL_MINUTES, {

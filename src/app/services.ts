@@ -33,7 +33,9 @@ export interface Services {
 }
 
 /** The runner the environment asks for: a container per job by default, the host only on request. */
-export function runnerFactoryFor(env: Pick<Env, "CODER_RUNNER" | "CODER_SANDBOX_RUNTIME" | "CODER_WORKSPACE_IMAGE" | "CODER_DATA_DIR">): RunnerFactory {
+export function runnerFactoryFor(
+  env: Pick<Env, "CODER_RUNNER" | "CODER_SANDBOX_RUNTIME" | "CODER_WORKSPACE_IMAGE" | "CODER_DATA_DIR">,
+): RunnerFactory {
   if (env.CODER_RUNNER === "host") return new HostRunnerFactory();
   return new DockerRunnerFactory({
     defaults: { runtime: env.CODER_SANDBOX_RUNTIME, image: env.CODER_WORKSPACE_IMAGE },
@@ -46,7 +48,10 @@ export function ownerLabel(dataDir: string): string {
   return createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 16);
 }
 
-export function buildServices(env: Env, overrides: Partial<Pick<Services, "provider" | "runners" | "codeIndex" | "fixSteps">> = {}): Services {
+export function buildServices(
+  env: Env,
+  overrides: Partial<Pick<Services, "provider" | "runners" | "codeIndex" | "fixSteps">> = {},
+): Services {
   const db = openDatabase(env.CODER_DATA_DIR);
   return {
     db,

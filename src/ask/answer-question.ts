@@ -37,7 +37,9 @@ export async function answerQuestion(params: {
 }): Promise<Answer> {
   const guard = new PathGuard(params.root);
   const task = askTaskPrompt({ repoFullName: params.repoFullName, question: params.question, context: params.context ?? "" });
-  const runId = params.runs ? params.runs.store.start({ jobId: params.runs.jobId, repoKey: params.runs.repoKey, task, model: params.provider.label }) : null;
+  const runId = params.runs
+    ? params.runs.store.start({ jobId: params.runs.jobId, repoKey: params.runs.repoKey, task, model: params.provider.label })
+    : null;
   const budgets = params.budgets ?? { steps: 20, minutes: 10, tokens: 200_000 };
   const result = await runAgent({
     provider: params.provider,
@@ -46,12 +48,25 @@ export async function answerQuestion(params: {
     system: askSystemPrompt({ searchCode: params.codeSearch !== undefined }),
     task,
     budgets: { steps: budgets.steps, wallMs: budgets.minutes * 60_000, tokens: budgets.tokens },
-    toolContext: { root: params.root, guard, runner: params.runner, commandTimeoutMs: 60_000, ...(params.codeSearch ? { codeSearch: params.codeSearch } : {}) },
+    toolContext: {
+      root: params.root,
+      guard,
+      runner: params.runner,
+      commandTimeoutMs: 60_000,
+      ...(params.codeSearch ? { codeSearch: params.codeSearch } : {}),
+    },
     signal: params.signal,
     ...(params.runs && runId !== null ? { recorder: { store: params.runs.store, runId } } : {}),
   });
-  if (params.runs && runId !== null) params.runs.store.finish(runId, { stopReason: result.stopReason, steps: result.steps, promptTokens: result.promptTokens, completionTokens: result.completionTokens });
-  if (result.stopReason === "model-error") throw new Error(`${result.error?.message ?? "the model failed"}${result.error?.hint ? ` (${result.error.hint})` : ""}`);
+  if (params.runs && runId !== null)
+    params.runs.store.finish(runId, {
+      stopReason: result.stopReason,
+      steps: result.steps,
+      promptTokens: result.promptTokens,
+      completionTokens: result.completionTokens,
+    });
+  if (result.stopReason === "model-error")
+    throw new Error(`${result.error?.message ?? "the model failed"}${result.error?.hint ? ` (${result.error.hint})` : ""}`);
   const raw = result.summary?.trim() || `I could not find an answer (${result.stopReason}${result.stuck ? `: ${result.stuck}` : ""}).`;
   const checked = await checkCitations(raw, guard, params.link);
   return { text: checked.text, stopReason: result.stopReason, citations: { valid: checked.valid, invalid: checked.invalid }, runId };

@@ -49,7 +49,11 @@ export class AskJobHandler implements JobHandler<AskPayload> {
     if (payload.mode === "explain") {
       const target = parseExplainTarget(question);
       if (!target) {
-        await forge.createComment(repo, issue.number, "Tell me what to explain: `/coder explain path/to/file.ts` or `/coder explain path/to/file.ts:10-40`.");
+        await forge.createComment(
+          repo,
+          issue.number,
+          "Tell me what to explain: `/coder explain path/to/file.ts` or `/coder explain path/to/file.ts:10-40`.",
+        );
         return "succeeded";
       }
       question = explainQuestion(target, target.rest);
@@ -60,7 +64,9 @@ export class AskJobHandler implements JobHandler<AskPayload> {
     const repoKey = repoKeyOf(repo);
     const extraRefs = issue.isPullRequest ? [`refs/pull/${issue.number}/head`] : [];
     const gitDir = await this.#deps.mirrors.fetch({ repoKey, cloneUrl: repo.cloneUrl, token: await forge.gitToken(), extraRefs });
-    const ref = issue.isPullRequest ? (await forge.getPullRequest(repo, issue.number)).head.sha : `refs/remotes/origin/${repo.defaultBranch}`;
+    const ref = issue.isPullRequest
+      ? (await forge.getPullRequest(repo, issue.number)).head.sha
+      : `refs/remotes/origin/${repo.defaultBranch}`;
     const resolved = await runGit(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: gitDir, allowFailure: true });
     if (resolved.exitCode !== 0) throw new Error(`${ref} is not in the repository`);
     const commit = resolved.stdout.trim();
@@ -75,16 +81,25 @@ export class AskJobHandler implements JobHandler<AskPayload> {
         runner: new HostRunner(worktree.dir),
         repoFullName: fullNameOf(repo),
         question,
-        context: searchable ? indexContext(await searchable.contextFor(repoKey, repo.defaultBranch, question, 2_000, context.signal).catch(() => ""), repo.defaultBranch, issue.isPullRequest) : "",
-        ...(searchable
-          ? { codeSearch: searchable.searcher(repoKey, repo.defaultBranch, context.signal) }
-          : {}),
+        context: searchable
+          ? indexContext(
+              await searchable.contextFor(repoKey, repo.defaultBranch, question, 2_000, context.signal).catch(() => ""),
+              repo.defaultBranch,
+              issue.isPullRequest,
+            )
+          : "",
+        ...(searchable ? { codeSearch: searchable.searcher(repoKey, repo.defaultBranch, context.signal) } : {}),
         link: blobLink(repo.cloneUrl, commit),
         signal: context.signal,
         runs: { store: this.#deps.runs, jobId: job.id, repoKey },
       });
-      const header = payload.mode === "ask" ? `> ${payload.text.trim().split("\n")[0]}` : `> /coder explain ${payload.text.trim().split("\n")[0]}`;
-      await forge.createComment(repo, issue.number, `${header}\n\n${answer.text}\n\n<sub>Answered from ${issue.isPullRequest ? "this pull request's head" : `\`${repo.defaultBranch}\``} with ${this.#deps.provider.label}${answer.runId !== null ? ` · run ${answer.runId}` : ""}.</sub>`);
+      const header =
+        payload.mode === "ask" ? `> ${payload.text.trim().split("\n")[0]}` : `> /coder explain ${payload.text.trim().split("\n")[0]}`;
+      await forge.createComment(
+        repo,
+        issue.number,
+        `${header}\n\n${answer.text}\n\n<sub>Answered from ${issue.isPullRequest ? "this pull request's head" : `\`${repo.defaultBranch}\``} with ${this.#deps.provider.label}${answer.runId !== null ? ` · run ${answer.runId}` : ""}.</sub>`,
+      );
       return "succeeded";
     } catch (error) {
       if (context.signal.aborted) return "cancelled";
@@ -110,5 +125,6 @@ function indexContext(text: string, branch: string, pullRequest: boolean): strin
 /** A permanent link to lines of a file at a commit, as the forge shows them (`…/blob/<sha>/<path>#L3-L6`). */
 function blobLink(cloneUrl: string, commit: string): CitationLink {
   const web = cloneUrl.replace(/\.git$/, "");
-  return (path, start, end) => `${web}/blob/${commit}/${path.split("/").map(encodeURIComponent).join("/")}#L${start}${end > start ? `-L${end}` : ""}`;
+  return (path, start, end) =>
+    `${web}/blob/${commit}/${path.split("/").map(encodeURIComponent).join("/")}#L${start}${end > start ? `-L${end}` : ""}`;
 }

@@ -16,7 +16,11 @@ const PROTECTED = /```[\s\S]*?(?:```|$)|`[^`\n]+`|\[[^\]\n]*\]\([^)\n]*\)/g;
  * `link`, every real citation becomes a link to its lines. Citations inside code blocks, inside a
  * longer code span or inside a link are the model's own formatting and are left as written.
  */
-export async function checkCitations(answer: string, guard: PathGuard, link?: CitationLink): Promise<{ text: string; valid: number; invalid: number }> {
+export async function checkCitations(
+  answer: string,
+  guard: PathGuard,
+  link?: CitationLink,
+): Promise<{ text: string; valid: number; invalid: number }> {
   const protectedRanges = [...answer.matchAll(PROTECTED)].map((m) => ({ from: m.index ?? 0, to: (m.index ?? 0) + m[0].length }));
   const lengths = new Map<string, number | null>();
   let valid = 0;

@@ -15,7 +15,7 @@ export interface Check {
 
 async function commandWorks(file: string, args: string[]): Promise<string | null> {
   const result = await execa(file, args, { reject: false, timeout: 10_000 });
-  return result.exitCode === 0 ? String(result.stdout).split("\n")[0] ?? "" : null;
+  return result.exitCode === 0 ? (String(result.stdout).split("\n")[0] ?? "") : null;
 }
 
 /** Asks the configured backend about the model, as the agent does before its first step. */
@@ -23,10 +23,24 @@ async function modelCheck(env: Env): Promise<Check> {
   const provider = providerFor(env);
   try {
     const info = await provider.describe(AbortSignal.timeout(120_000));
-    const mode = env.CODER_TOOL_MODE === "auto" ? (info.nativeTools ? "native tool calls" : "text-mode tool calls") : `${env.CODER_TOOL_MODE} tool calls (set by CODER_TOOL_MODE)`;
-    return { name: "Model", ok: true, detail: `${provider.label}: ${info.contextSize} tokens of context, ${mode}${info.constrainedDecoding ? ", constrained decoding" : ""}` };
+    const mode =
+      env.CODER_TOOL_MODE === "auto"
+        ? info.nativeTools
+          ? "native tool calls"
+          : "text-mode tool calls"
+        : `${env.CODER_TOOL_MODE} tool calls (set by CODER_TOOL_MODE)`;
+    return {
+      name: "Model",
+      ok: true,
+      detail: `${provider.label}: ${info.contextSize} tokens of context, ${mode}${info.constrainedDecoding ? ", constrained decoding" : ""}`,
+    };
   } catch (error) {
-    return { name: "Model", ok: false, detail: `${provider.label}: ${(error as Error).message}`, ...(error instanceof LlmError && error.hint ? { fix: error.hint } : {}) };
+    return {
+      name: "Model",
+      ok: false,
+      detail: `${provider.label}: ${(error as Error).message}`,
+      ...(error instanceof LlmError && error.hint ? { fix: error.hint } : {}),
+    };
   } finally {
     await provider.close?.();
   }
@@ -38,20 +52,43 @@ export async function runDoctor(env: Env): Promise<Check[]> {
   checks.push(await modelCheck(env));
   checks.push(...(await dockerChecks(env)));
   const rg = await commandWorks("rg", ["--version"]).catch(() => null);
-  checks.push(rg ? { name: "ripgrep", ok: true, detail: rg } : { name: "ripgrep", ok: env.CODER_RUNNER !== "host", detail: "rg is not installed (the host runner's grep and find_files need it)", fix: "apt-get install -y ripgrep" });
+  checks.push(
+    rg
+      ? { name: "ripgrep", ok: true, detail: rg }
+      : {
+          name: "ripgrep",
+          ok: env.CODER_RUNNER !== "host",
+          detail: "rg is not installed (the host runner's grep and find_files need it)",
+          fix: "apt-get install -y ripgrep",
+        },
+  );
   const git = await commandWorks("git", ["--version"]).catch(() => null);
-  checks.push(git ? { name: "git", ok: true, detail: git } : { name: "git", ok: false, detail: "git is not installed", fix: "apt-get install -y git" });
+  checks.push(
+    git
+      ? { name: "git", ok: true, detail: git }
+      : { name: "git", ok: false, detail: "git is not installed", fix: "apt-get install -y git" },
+  );
   try {
     await mkdir(env.CODER_DATA_DIR, { recursive: true });
     await access(env.CODER_DATA_DIR, constants.W_OK);
     checks.push({ name: "Data directory", ok: true, detail: `${env.CODER_DATA_DIR} is writable` });
   } catch (error) {
-    checks.push({ name: "Data directory", ok: false, detail: `${env.CODER_DATA_DIR}: ${(error as Error).message}`, fix: "set CODER_DATA_DIR to a writable directory" });
+    checks.push({
+      name: "Data directory",
+      ok: false,
+      detail: `${env.CODER_DATA_DIR}: ${(error as Error).message}`,
+      fix: "set CODER_DATA_DIR to a writable directory",
+    });
   }
   checks.push(
     env.hasCredentials
       ? { name: "GitHub App", ok: true, detail: `App ${env.APP_ID}${env.GHE_HOST ? ` on ${env.GHE_HOST}` : ""}` }
-      : { name: "GitHub App", ok: false, detail: "APP_ID, PRIVATE_KEY(_PATH) or WEBHOOK_SECRET is missing", fix: "run `coder-bot serve` and open http://localhost:3000 to register the App, or copy the values from the App's settings into .env" },
+      : {
+          name: "GitHub App",
+          ok: false,
+          detail: "APP_ID, PRIVATE_KEY(_PATH) or WEBHOOK_SECRET is missing",
+          fix: "run `coder-bot serve` and open http://localhost:3000 to register the App, or copy the values from the App's settings into .env",
+        },
   );
   return checks;
 }
@@ -62,12 +99,25 @@ export function formatChecks(checks: readonly Check[]): string {
 
 async function dockerChecks(env: Env): Promise<Check[]> {
   if (env.CODER_RUNNER === "host") {
-    return [{ name: "Runner", ok: true, detail: "host runner: the agent's commands run on this machine without isolation (trusted repositories only)" }];
+    return [
+      {
+        name: "Runner",
+        ok: true,
+        detail: "host runner: the agent's commands run on this machine without isolation (trusted repositories only)",
+      },
+    ];
   }
   const docker = new Docker();
   const info = (await docker.info().catch(() => null)) as { ServerVersion?: string; Runtimes?: Record<string, unknown> } | null;
   if (!info) {
-    return [{ name: "Docker", ok: false, detail: "no Docker engine answers", fix: "install and start it: `scripts/setup-docker.sh` (or set DOCKER_HOST)" }];
+    return [
+      {
+        name: "Docker",
+        ok: false,
+        detail: "no Docker engine answers",
+        fix: "install and start it: `scripts/setup-docker.sh` (or set DOCKER_HOST)",
+      },
+    ];
   }
   const runtimes = Object.keys(info.Runtimes ?? {});
   const gvisor = runtimes.includes("runsc");
@@ -76,11 +126,16 @@ async function dockerChecks(env: Env): Promise<Check[]> {
     {
       name: "gVisor",
       ok: gvisor || env.CODER_SANDBOX_RUNTIME === "runc",
-      detail: gvisor ? `available (workspaces use ${env.CODER_SANDBOX_RUNTIME}${env.CODER_SANDBOX_RUNTIME === "runc" ? "; set CODER_SANDBOX_RUNTIME=runsc to use it" : ""})` : "not available; workspaces use runc",
+      detail: gvisor
+        ? `available (workspaces use ${env.CODER_SANDBOX_RUNTIME}${env.CODER_SANDBOX_RUNTIME === "runc" ? "; set CODER_SANDBOX_RUNTIME=runsc to use it" : ""})`
+        : "not available; workspaces use runc",
       fix: "`scripts/setup-docker.sh` installs runsc and registers it with Docker",
     },
   ];
-  const image = await docker.getImage(env.CODER_WORKSPACE_IMAGE).inspect().catch(() => null);
+  const image = await docker
+    .getImage(env.CODER_WORKSPACE_IMAGE)
+    .inspect()
+    .catch(() => null);
   checks.push(
     image
       ? { name: "Workspace image", ok: true, detail: `${env.CODER_WORKSPACE_IMAGE} is built` }

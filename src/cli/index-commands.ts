@@ -24,7 +24,16 @@ export async function indexCommand(env: Env, repoPath: string, out: NodeJS.Write
   process.once("SIGINT", stop);
   try {
     out.write(`Indexing ${repo.root} (${repo.tag}) with ${index.embedder.label}…\n`);
-    const stats = await index.index({ repoKey: repo.repoKey, tag: repo.tag, root: repo.root, commitSha: repo.commitSha, include: repo.config.index.include, exclude: repo.config.index.exclude, signal: controller.signal, onProgress: progressLine(out) });
+    const stats = await index.index({
+      repoKey: repo.repoKey,
+      tag: repo.tag,
+      root: repo.root,
+      commitSha: repo.commitSha,
+      include: repo.config.index.include,
+      exclude: repo.config.index.exclude,
+      signal: controller.signal,
+      onProgress: progressLine(out),
+    });
     const seconds = stats.durationMs / 1000;
     out.write(
       [
@@ -35,7 +44,8 @@ export async function indexCommand(env: Env, repoPath: string, out: NodeJS.Write
       ].join("\n"),
     );
   } catch (error) {
-    if (controller.signal.aborted) throw new Error("indexing was interrupted; run `coder-bot index` again to resume where it stopped", { cause: error });
+    if (controller.signal.aborted)
+      throw new Error("indexing was interrupted; run `coder-bot index` again to resume where it stopped", { cause: error });
     throw error;
   } finally {
     process.off("SIGINT", stop);
@@ -44,14 +54,33 @@ export async function indexCommand(env: Env, repoPath: string, out: NodeJS.Write
 }
 
 /** `coder-bot search`: the best chunks of a local checkout's index for a query. */
-export async function searchCommand(env: Env, query: string, options: { repo: string; k: number; json: boolean }, out: NodeJS.WriteStream): Promise<void> {
+export async function searchCommand(
+  env: Env,
+  query: string,
+  options: { repo: string; k: number; json: boolean },
+  out: NodeJS.WriteStream,
+): Promise<void> {
   const repo = await localRepository(options.repo);
   const { index, close } = opened(env);
   try {
-    if (!index.ready(repo.repoKey, repo.tag)) throw new Error(`${repo.root} (${repo.tag}) is not indexed yet: run \`coder-bot index --repo ${options.repo}\` first`);
+    if (!index.ready(repo.repoKey, repo.tag))
+      throw new Error(`${repo.root} (${repo.tag}) is not indexed yet: run \`coder-bot index --repo ${options.repo}\` first`);
     const hits = await index.search(repo.repoKey, repo.tag, query, options.k);
     if (options.json) {
-      out.write(`${JSON.stringify(hits.map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, kind: chunk.kind, symbols: chunk.symbols })), null, 2)}\n`);
+      out.write(
+        `${JSON.stringify(
+          hits.map(({ chunk, score }) => ({
+            path: chunk.path,
+            startLine: chunk.startLine,
+            endLine: chunk.endLine,
+            score,
+            kind: chunk.kind,
+            symbols: chunk.symbols,
+          })),
+          null,
+          2,
+        )}\n`,
+      );
       return;
     }
     if (hits.length === 0) out.write("No matches.\n");

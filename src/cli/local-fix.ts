@@ -45,7 +45,9 @@ export async function localFix(options: LocalFixOptions): Promise<FixResult> {
   const gitDir = path.resolve(repo.root, (await runGit(["rev-parse", "--git-common-dir"], { cwd: repo.root })).stdout.trim());
   const index = deps.codeIndex;
   if (index && repo.config.index.enabled && !index.ready(repo.repoKey, repo.tag)) {
-    options.out(`No code index of ${repo.root} (${repo.tag}) yet: \`coder-bot index --repo ${repo.root}\` gives the agent search_code and a head start.`);
+    options.out(
+      `No code index of ${repo.root} (${repo.tag}) yet: \`coder-bot index --repo ${repo.root}\` gives the agent search_code and a head start.`,
+    );
   }
   const [title = ""] = options.task.trim().split("\n");
   const request: FixRequest = {
@@ -74,7 +76,10 @@ export async function localFix(options: LocalFixOptions): Promise<FixResult> {
     config: repo.config,
     forge: new ForgeWriter(new LocalForge({ root: repo.root, print: options.out }), []),
     source: checkoutSource(repo.root, gitDir),
-    reporter: new TerminalReporter(options.out, `Working in a worktree of ${repo.root} at ${repo.commitSha.slice(0, 7)} with ${deps.provider.label}…`),
+    reporter: new TerminalReporter(
+      options.out,
+      `Working in a worktree of ${repo.root} at ${repo.commitSha.slice(0, 7)} with ${deps.provider.label}…`,
+    ),
     checkpoint: memoryCheckpoint(),
     signal: controller.signal,
     cancelledBy: () => (controller.signal.reason instanceof CancelledError ? controller.signal.reason.by : null),

@@ -111,9 +111,7 @@ program
         runner: new HostRunner(repo.root),
         repoFullName: repo.root,
         question,
-        ...(searchable
-          ? { codeSearch: searchable.searcher(repo.repoKey, repo.tag) }
-          : {}),
+        ...(searchable ? { codeSearch: searchable.searcher(repo.repoKey, repo.tag) } : {}),
         signal: new AbortController().signal,
         runs: { store: new RunStore(db), jobId: null, repoKey: repo.repoKey },
       });
@@ -129,7 +127,15 @@ program
   .option("--head <ref>", "the branch or commit to review", "HEAD")
   .action(async (options: { repo: string; base: string; head: string }) => {
     await withLocalModel(environment(), options.repo, async ({ repo, code, provider }) => {
-      const text = await reviewLocal({ root: repo.root, base: options.base, head: options.head, config: repo.config, provider, index: code ? { codeIndex: code.index, repoKey: repo.repoKey, tag: repo.tag } : null, signal: new AbortController().signal });
+      const text = await reviewLocal({
+        root: repo.root,
+        base: options.base,
+        head: options.head,
+        config: repo.config,
+        provider,
+        index: code ? { codeIndex: code.index, repoKey: repo.repoKey, tag: repo.tag } : null,
+        signal: new AbortController().signal,
+      });
       console.log(text);
     });
   });

@@ -26,7 +26,9 @@ export class TerminalReporter implements FixReporter {
 
   agentStopped(report: AgentReport): void {
     const { figures, error, stuck } = report;
-    this.#out(`Stopped: ${stopReasonText[figures.stopReason]} after ${figures.steps} steps.${error ? ` ${error.message}. ${error.hint}` : ""}${stuck ? ` ${stuck}.` : ""}`);
+    this.#out(
+      `Stopped: ${stopReasonText[figures.stopReason]} after ${figures.steps} steps.${error ? ` ${error.message}. ${error.hint}` : ""}${stuck ? ` ${stuck}.` : ""}`,
+    );
     this.#out(`Run ${report.runId} is recorded: coder-bot trajectory ${report.runId}`);
   }
 

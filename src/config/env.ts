@@ -33,7 +33,11 @@ export const envSchema = z
     OLLAMA_HOST: z.url("must be a URL such as http://127.0.0.1:11434").default("http://127.0.0.1:11434"),
     CODER_PROVIDER: z.enum(["ollama", "openai", "llama-cpp"]).default("ollama"),
     CODER_MODEL: z.string().min(1).default("qwen2.5-coder:7b"),
-    CODER_CONTEXT_SIZE: z.coerce.number().int("must be a whole number").min(2048, "must be at least 2048 tokens: an agent needs room for its tools and a few steps").optional(),
+    CODER_CONTEXT_SIZE: z.coerce
+      .number()
+      .int("must be a whole number")
+      .min(2048, "must be at least 2048 tokens: an agent needs room for its tools and a few steps")
+      .optional(),
     CODER_MAX_CONTEXT_SIZE: positiveInt(32768),
     CODER_TOOL_MODE: z.enum(["auto", "native", "text"]).default("auto"),
     CODER_MODEL_TIMEOUT_SECONDS: positiveInt(300),
@@ -64,19 +68,36 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.CODER_INDEX === "qdrant" && !env.QDRANT_URL) {
-      ctx.addIssue({ code: "custom", path: ["QDRANT_URL"], message: "CODER_INDEX is qdrant but QDRANT_URL is not set: point it at the Qdrant server (http://127.0.0.1:6333)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["QDRANT_URL"],
+        message: "CODER_INDEX is qdrant but QDRANT_URL is not set: point it at the Qdrant server (http://127.0.0.1:6333)",
+      });
     }
     if (env.CODER_PROVIDER === "llama-cpp" && !env.CODER_LLAMA_MODEL) {
-      ctx.addIssue({ code: "custom", path: ["CODER_LLAMA_MODEL"], message: "CODER_PROVIDER is llama-cpp but no model: set CODER_LLAMA_MODEL to a .gguf file (or an hf: model URI on a machine with internet)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["CODER_LLAMA_MODEL"],
+        message:
+          "CODER_PROVIDER is llama-cpp but no model: set CODER_LLAMA_MODEL to a .gguf file (or an hf: model URI on a machine with internet)",
+      });
     }
     if (env.PRIVATE_KEY && env.PRIVATE_KEY_PATH) {
       ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY_PATH"], message: "set PRIVATE_KEY or PRIVATE_KEY_PATH, not both" });
     }
     if (env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
-      ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY"], message: "APP_ID is set but no private key: set PRIVATE_KEY or PRIVATE_KEY_PATH to the App's .pem" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["PRIVATE_KEY"],
+        message: "APP_ID is set but no private key: set PRIVATE_KEY or PRIVATE_KEY_PATH to the App's .pem",
+      });
     }
     if (env.APP_ID && !env.WEBHOOK_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "APP_ID is set but no WEBHOOK_SECRET: deliveries cannot be verified without it" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEBHOOK_SECRET"],
+        message: "APP_ID is set but no WEBHOOK_SECRET: deliveries cannot be verified without it",
+      });
     }
   });
 
@@ -113,7 +134,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     try {
       privateKey = readFileSync(PRIVATE_KEY_PATH, "utf8");
     } catch (error) {
-      throw new EnvError([`PRIVATE_KEY_PATH: cannot read ${PRIVATE_KEY_PATH} (${(error as Error).message}); point it at the App's .pem file`]);
+      throw new EnvError([
+        `PRIVATE_KEY_PATH: cannot read ${PRIVATE_KEY_PATH} (${(error as Error).message}); point it at the App's .pem file`,
+      ]);
     }
   }
   if (privateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {

@@ -55,7 +55,11 @@ export const repoConfigSchema = z
     sandbox: z
       .strictObject({
         /** A Docker image on the bot's host to work in instead of the default workspace image. */
-        image: z.string().regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be an image reference such as ghcr.io/acme/builder:1").nullable().default(null),
+        image: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be an image reference such as ghcr.io/acme/builder:1")
+          .nullable()
+          .default(null),
         /** Installs dependencies before the agent starts; the only command that runs with network. */
         setup: z.string().min(1).nullable().default(null),
         setupTimeoutMinutes: z.number().positive().max(60).default(10),
@@ -138,7 +142,9 @@ export function parseRepoConfig(text: string | null): RepoConfig {
     raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : "";
-    throw new RepoConfigError("invalid-yaml", [{ field: "(file)", message: `not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` }]);
+    throw new RepoConfigError("invalid-yaml", [
+      { field: "(file)", message: `not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` },
+    ]);
   }
   if (raw === null || raw === undefined) return defaultRepoConfig;
   const parsed = repoConfigSchema.safeParse(raw);

@@ -2,7 +2,11 @@
  * `coder/issue-12-fix-the-parser` (`pr-12-…` on a pull request, `task-…` for a task typed on the
  * command line): readable, stable for one issue, safe as a ref name.
  */
-export function branchFor(prefix: string, subject: { readonly number: number | null; readonly isPullRequest: boolean }, title: string): string {
+export function branchFor(
+  prefix: string,
+  subject: { readonly number: number | null; readonly isPullRequest: boolean },
+  title: string,
+): string {
   const slug = title
     .normalize("NFKD")
     .toLowerCase()

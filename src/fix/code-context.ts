@@ -23,7 +23,13 @@ const MAP_BUDGET = 1_200;
 export async function codeContextFor(
   index: CodeIndex | undefined,
   config: RepoConfig,
-  params: { readonly repoKey: string; readonly tag: string; readonly query: string; readonly signal: AbortSignal; readonly onError?: (error: unknown) => void },
+  params: {
+    readonly repoKey: string;
+    readonly tag: string;
+    readonly query: string;
+    readonly signal: AbortSignal;
+    readonly onError?: (error: unknown) => void;
+  },
 ): Promise<CodeContext> {
   const plain: CodeContext = { tools: fixTools, preamble: "" };
   if (!index || !config.index.enabled || !index.ready(params.repoKey, params.tag)) return plain;

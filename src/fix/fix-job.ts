@@ -115,7 +115,10 @@ function fixRequestOf(job: Job<FixPayload>, dryRunEverywhere: boolean): FixReque
  */
 function readCheckpoint(job: Job<FixPayload>): FixCheckpoint {
   const parsed = fixCheckpointSchema.safeParse(job.checkpoint);
-  if (!parsed.success) throw new Error(`the job's checkpoint cannot be read (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); comment \`/coder fix\` again`);
+  if (!parsed.success)
+    throw new Error(
+      `the job's checkpoint cannot be read (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); comment \`/coder fix\` again`,
+    );
   return parsed.data;
 }
 

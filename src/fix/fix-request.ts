@@ -17,7 +17,8 @@ export interface FixRequest {
   readonly requestedBy: string;
   readonly dryRun: boolean;
   /** Where the work starts: the default branch, the pull request's head, or a given commit. */
-  readonly base: { readonly kind: "default-branch" } | { readonly kind: "pull-request" } | { readonly kind: "commit"; readonly sha: string };
+  readonly base:
+    { readonly kind: "default-branch" } | { readonly kind: "pull-request" } | { readonly kind: "commit"; readonly sha: string };
   /** What it ends in: a pull request on the forge, or a branch only (a local repository). */
   readonly deliverable: "pull-request" | "branch";
   /** The code index's tag for this repository's indexed branch. */

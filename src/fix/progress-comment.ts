@@ -2,9 +2,17 @@ import { stopReasonText } from "../agent/stop-conditions.js";
 import type { FileChange, RunFigures, TestOutcome } from "./fix-checkpoint.js";
 import { phaseText, type Phase } from "./phase.js";
 
-const header = (requestedBy: string, dryRun: boolean) => `🛠️ **coder-bot** — \`/coder fix${dryRun ? " --dry-run" : ""}\` requested by @${requestedBy}`;
+const header = (requestedBy: string, dryRun: boolean) =>
+  `🛠️ **coder-bot** — \`/coder fix${dryRun ? " --dry-run" : ""}\` requested by @${requestedBy}`;
 
-export function renderWorking(params: { requestedBy: string; dryRun: boolean; phase: Phase; detail?: string; jobId: number; model: string }): string {
+export function renderWorking(params: {
+  requestedBy: string;
+  dryRun: boolean;
+  phase: Phase;
+  detail?: string;
+  jobId: number;
+  model: string;
+}): string {
   const order: Phase[] = ["prepare", "work", "test", "commit", "publish"];
   const current = order.indexOf(params.phase);
   const lines = order
@@ -14,7 +22,13 @@ export function renderWorking(params: { requestedBy: string; dryRun: boolean; ph
       const suffix = i === current ? ` ⏳${params.detail ? ` ${params.detail}` : ""}` : "";
       return `- [${mark}] ${capitalize(phaseText[p])}${suffix}`;
     });
-  return [header(params.requestedBy, params.dryRun), "", ...lines, "", `<sub>job ${params.jobId} · ${params.model} · this comment updates as the work goes</sub>`].join("\n");
+  return [
+    header(params.requestedBy, params.dryRun),
+    "",
+    ...lines,
+    "",
+    `<sub>job ${params.jobId} · ${params.model} · this comment updates as the work goes</sub>`,
+  ].join("\n");
 }
 
 export function renderQueued(params: { requestedBy: string; dryRun: boolean; jobId: number }): string {
@@ -38,27 +52,56 @@ export function renderDone(params: {
   if (params.pullRequest) rows.push(["Pull request", `#${params.pullRequest.number}${params.pullRequest.draft ? " (draft)" : ""}`]);
   if (params.branch) rows.push(["Branch", `\`${params.branch}\``]);
   rows.push(["Tests", renderTest(params.test)]);
-  rows.push(["Files changed", params.files.length === 0 ? "none" : params.files.map((f) => `\`${f.path}\` (+${f.added} −${f.removed})`).join(", ")]);
+  rows.push([
+    "Files changed",
+    params.files.length === 0 ? "none" : params.files.map((f) => `\`${f.path}\` (+${f.added} −${f.removed})`).join(", "),
+  ]);
   rows.push(["Steps", `${params.figures.steps} of ${params.figures.maxSteps} (${stopReasonText[params.figures.stopReason]})`]);
   rows.push(["Tokens", params.figures.tokens.toLocaleString("en-US")]);
   rows.push(["Time", formatDuration(params.figures.durationMs)]);
-  const parts = [header(params.requestedBy, params.dryRun), "", params.outcome, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+  const parts = [
+    header(params.requestedBy, params.dryRun),
+    "",
+    params.outcome,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+  ];
   if (params.notes?.length) parts.push("", ...params.notes.map((n) => `> ${n}`));
   if (params.summary) parts.push("", "**Summary**", "", params.summary);
-  if (!params.test.passed && params.test.tail) parts.push("", "<details><summary>Test output (end)</summary>", "", fence(params.test.tail), "", "</details>");
-  if (params.diff !== undefined) parts.push("", "<details open><summary>Diff that would have been pushed</summary>", "", fence(params.diff, "diff"), "", "</details>");
+  if (!params.test.passed && params.test.tail)
+    parts.push("", "<details><summary>Test output (end)</summary>", "", fence(params.test.tail), "", "</details>");
+  if (params.diff !== undefined)
+    parts.push("", "<details open><summary>Diff that would have been pushed</summary>", "", fence(params.diff, "diff"), "", "</details>");
   return parts.join("\n");
 }
 
-export function renderFailure(params: { requestedBy: string; dryRun: boolean; phase: Phase; message: string; hint?: string; pushedBranch?: string | null }): string {
+export function renderFailure(params: {
+  requestedBy: string;
+  dryRun: boolean;
+  phase: Phase;
+  message: string;
+  hint?: string;
+  pushedBranch?: string | null;
+}): string {
   const lines = [header(params.requestedBy, params.dryRun), "", `❌ Failed while ${phaseText[params.phase]}: ${params.message}`];
   if (params.hint) lines.push("", `What to do: ${params.hint}`);
-  lines.push("", params.pushedBranch ? `The change was pushed to \`${params.pushedBranch}\` before this failure. Comment \`/coder fix\` again to retry.` : "Nothing was pushed. Comment `/coder fix` again to retry.");
+  lines.push(
+    "",
+    params.pushedBranch
+      ? `The change was pushed to \`${params.pushedBranch}\` before this failure. Comment \`/coder fix\` again to retry.`
+      : "Nothing was pushed. Comment `/coder fix` again to retry.",
+  );
   return lines.join("\n");
 }
 
 export function renderCancelled(params: { requestedBy: string; dryRun: boolean; by: string; phase: Phase }): string {
-  return [header(params.requestedBy, params.dryRun), "", `🛑 Cancelled by @${params.by} while ${phaseText[params.phase]}. Nothing was pushed.`].join("\n");
+  return [
+    header(params.requestedBy, params.dryRun),
+    "",
+    `🛑 Cancelled by @${params.by} while ${phaseText[params.phase]}. Nothing was pushed.`,
+  ].join("\n");
 }
 
 function renderTest(test: TestOutcome): string {

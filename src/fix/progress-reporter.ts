@@ -89,7 +89,17 @@ export class ProgressComment implements FixReporter {
     const requestedBy = this.#requestedBy;
     switch (outcome.kind) {
       case "no-change":
-        return this.#final(renderDone({ requestedBy, dryRun: this.#dryRun(), outcome: "🤷 I finished without changing any file, so there is nothing to push.", test: outcome.test, files: [], figures: outcome.figures, summary: outcome.summary }));
+        return this.#final(
+          renderDone({
+            requestedBy,
+            dryRun: this.#dryRun(),
+            outcome: "🤷 I finished without changing any file, so there is nothing to push.",
+            test: outcome.test,
+            files: [],
+            figures: outcome.figures,
+            summary: outcome.summary,
+          }),
+        );
       case "dry-run":
         return this.#final(
           renderDone({
@@ -110,14 +120,34 @@ export class ProgressComment implements FixReporter {
           ? `✅ Pushed ${committed.sha.slice(0, 7)} on top of \`${outcome.branch}\` (fast-forward).`
           : `✅ Opened ${pr?.draft ? "draft " : ""}pull request #${pr?.number}${pr?.draft ? " as a draft because the tests fail" : ""}.`;
         return this.#final(
-          renderDone({ requestedBy, dryRun: false, outcome: text, pullRequest: pr, branch: outcome.branch, test: committed.test, files: committed.files, figures: committed.figures, summary: committed.summary, notes: outcome.notes }),
+          renderDone({
+            requestedBy,
+            dryRun: false,
+            outcome: text,
+            pullRequest: pr,
+            branch: outcome.branch,
+            test: committed.test,
+            files: committed.files,
+            figures: committed.figures,
+            summary: committed.summary,
+            notes: outcome.notes,
+          }),
         );
       }
     }
   }
 
   failed(failure: FixFailure): Promise<void> {
-    return this.#final(renderFailure({ requestedBy: this.#requestedBy, dryRun: this.#dryRun(), phase: failure.phase, message: failure.message, pushedBranch: failure.pushedBranch, ...(failure.hint ? { hint: failure.hint } : {}) }));
+    return this.#final(
+      renderFailure({
+        requestedBy: this.#requestedBy,
+        dryRun: this.#dryRun(),
+        phase: failure.phase,
+        message: failure.message,
+        pushedBranch: failure.pushedBranch,
+        ...(failure.hint ? { hint: failure.hint } : {}),
+      }),
+    );
   }
 
   cancelled(by: string, phase: Phase): Promise<void> {
@@ -129,7 +159,14 @@ export class ProgressComment implements FixReporter {
   }
 
   #working(phase: Phase, detail: string | null): string {
-    return renderWorking({ requestedBy: this.#requestedBy, dryRun: this.#dryRun(), phase, ...(detail ? { detail } : {}), jobId: this.#jobId, model: this.#model });
+    return renderWorking({
+      requestedBy: this.#requestedBy,
+      dryRun: this.#dryRun(),
+      phase,
+      ...(detail ? { detail } : {}),
+      jobId: this.#jobId,
+      model: this.#model,
+    });
   }
 
   async #final(body: string): Promise<void> {

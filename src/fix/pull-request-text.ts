@@ -35,7 +35,9 @@ export function pullRequestBody(request: FixRequest, committed: Committed, model
     "",
     "## Tests",
     "",
-    test.command === null ? "No test command was found." : `\`${test.command}\`: ${test.passed ? "passed ✅" : `failed ❌ (exit ${test.exitCode ?? "?"})`}`,
+    test.command === null
+      ? "No test command was found."
+      : `\`${test.command}\`: ${test.passed ? "passed ✅" : `failed ❌ (exit ${test.exitCode ?? "?"})`}`,
     "",
     "## Files",
     "",

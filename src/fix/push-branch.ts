@@ -33,7 +33,14 @@ export async function pushToFreeBranch(ctx: PublishContext, branch: string): Pro
     const refusal = branchRefusal(candidate, ctx.rules);
     if (refusal) throw publishError(refusal);
     if (await ctx.forge.isBranchProtected(ctx.repo, candidate)) continue;
-    const outcome = await pushCommit({ cwd: ctx.worktree, remoteUrl: ctx.cloneUrl, sha: ctx.sha, branch: candidate, token: ctx.token, rules: ctx.rules });
+    const outcome = await pushCommit({
+      cwd: ctx.worktree,
+      remoteUrl: ctx.cloneUrl,
+      sha: ctx.sha,
+      branch: candidate,
+      token: ctx.token,
+      rules: ctx.rules,
+    });
     if (outcome.ok) return { branch: candidate, movedAside: n > 1 };
     if (outcome.reason !== "non-fast-forward") throw publishError(`the push to ${candidate} was refused: ${outcome.message}`);
   }
@@ -45,7 +52,11 @@ export async function pushToFreeBranch(ctx: PublishContext, branch: string): Pro
  * not possible (the head moved, lives in a fork, or is protected): the caller opens a pull request
  * against it instead.
  */
-export async function pushOntoPullRequestHead(ctx: PublishContext, pr: PullRequestInfo, baseSha: string): Promise<{ pushed: true } | { pushed: false; why: string }> {
+export async function pushOntoPullRequestHead(
+  ctx: PublishContext,
+  pr: PullRequestInfo,
+  baseSha: string,
+): Promise<{ pushed: true } | { pushed: false; why: string }> {
   if (!headIsInRepository(pr, ctx.repo)) {
     return { pushed: false, why: "the pull request's branch lives in a fork, which I cannot push to" };
   }
@@ -59,14 +70,24 @@ export async function pushOntoPullRequestHead(ctx: PublishContext, pr: PullReque
   const refusal = branchRefusal(pr.head.ref, rules);
   if (refusal) return { pushed: false, why: refusal };
   if (await ctx.forge.isBranchProtected(ctx.repo, pr.head.ref)) return { pushed: false, why: `\`${pr.head.ref}\` is a protected branch` };
-  const outcome = await pushCommit({ cwd: ctx.worktree, remoteUrl: ctx.cloneUrl, sha: ctx.sha, branch: pr.head.ref, token: ctx.token, rules });
+  const outcome = await pushCommit({
+    cwd: ctx.worktree,
+    remoteUrl: ctx.cloneUrl,
+    sha: ctx.sha,
+    branch: pr.head.ref,
+    token: ctx.token,
+    rules,
+  });
   if (outcome.ok) return { pushed: true };
   if (outcome.reason === "non-fast-forward") return { pushed: false, why: `the branch \`${pr.head.ref}\` moved while I worked` };
   throw publishError(`the push to ${pr.head.ref} was refused: ${outcome.message}`);
 }
 
 /** Opens the pull request, or finds the one a previous attempt of this job already opened. */
-export async function openPullRequest(ctx: Pick<PublishContext, "forge" | "repo">, params: { head: string; base: string; title: string; body: string; draft: boolean }): Promise<PullRequestInfo> {
+export async function openPullRequest(
+  ctx: Pick<PublishContext, "forge" | "repo">,
+  params: { head: string; base: string; title: string; body: string; draft: boolean },
+): Promise<PullRequestInfo> {
   const existing = await ctx.forge.findOpenPullRequest(ctx.repo, params.head);
   if (existing) return existing;
   return ctx.forge.createPullRequest(ctx.repo, params);

@@ -6,7 +6,8 @@ import { PhaseError } from "./phase-error.js";
 import type { Prepared } from "./steps/prepare.js";
 
 /** How a fix ended for whoever ran it: the queue records it, the command line turns it into an exit code. */
-export type FixResult = { readonly status: "succeeded"; readonly outcome: FixOutcome } | { readonly status: "failed" } | { readonly status: "cancelled" };
+export type FixResult =
+  { readonly status: "succeeded"; readonly outcome: FixOutcome } | { readonly status: "failed" } | { readonly status: "cancelled" };
 
 /**
  * A fix from start to end: prepare, work, test, commit, publish, report. A checkpointed commit
@@ -23,9 +24,18 @@ export async function runFix(ctx: FixContext, steps: FixSteps = fixSteps): Promi
       const worked = await steps.work(ctx, ws);
       const test = await steps.test(ctx, ws, worked.testCommand);
       const { files, diff } = worked.change;
-      if (files.length === 0) return await finish(ctx, steps, { kind: "no-change", test, figures: worked.figures, summary: worked.summary });
+      if (files.length === 0)
+        return await finish(ctx, steps, { kind: "no-change", test, figures: worked.figures, summary: worked.summary });
       if (ctx.state.dryRun) {
-        return await finish(ctx, steps, { kind: "dry-run", test, files, figures: worked.figures, summary: worked.summary, diff, notes: ctx.state.dryRunReason ? [ctx.state.dryRunReason] : [] });
+        return await finish(ctx, steps, {
+          kind: "dry-run",
+          test,
+          files,
+          figures: worked.figures,
+          summary: worked.summary,
+          diff,
+          notes: ctx.state.dryRunReason ? [ctx.state.dryRunReason] : [],
+        });
       }
       committed = await steps.commit(ctx, ws, worked, test);
     }
@@ -43,7 +53,9 @@ export async function runFix(ctx: FixContext, steps: FixSteps = fixSteps): Promi
     await ctx.reporter.flush().catch(() => undefined);
     if (ws) {
       await ws.runner.dispose().catch(() => undefined);
-      await ctx.deps.worktrees.remove(ws.mirror, ws.dir).catch((e: unknown) => ctx.deps.log.warn({ err: e }, "could not remove a worktree"));
+      await ctx.deps.worktrees
+        .remove(ws.mirror, ws.dir)
+        .catch((e: unknown) => ctx.deps.log.warn({ err: e }, "could not remove a worktree"));
     }
   }
 }
@@ -65,6 +77,11 @@ async function fail(ctx: FixContext, error: unknown): Promise<FixResult> {
   const hint = error instanceof PhaseError ? error.hint : error instanceof LlmError ? error.hint : undefined;
   ctx.deps.log.error({ phase, err: error }, "fix failed");
   await ctx.reporter.flush().catch(() => undefined);
-  await ctx.reporter.failed({ phase, message: error instanceof Error ? error.message : String(error), hint, pushedBranch: ctx.checkpoint.current.pushed?.branch ?? null });
+  await ctx.reporter.failed({
+    phase,
+    message: error instanceof Error ? error.message : String(error),
+    hint,
+    pushedBranch: ctx.checkpoint.current.pushed?.branch ?? null,
+  });
   return { status: "failed" };
 }

@@ -39,8 +39,14 @@ export async function stageChanges(worktree: PinnedWorktree, baseSha: string): P
 }
 
 /** Commits the staged changes as the bot and returns the new commit's sha. */
-export async function commitStaged(worktree: PinnedWorktree, params: { message: string; authorName: string; authorEmail: string }): Promise<string> {
+export async function commitStaged(
+  worktree: PinnedWorktree,
+  params: { message: string; authorName: string; authorEmail: string },
+): Promise<string> {
   const identity = ["-c", `user.name=${params.authorName}`, "-c", `user.email=${params.authorEmail}`, "-c", "commit.gpgsign=false"];
-  await runGit([...pinned(worktree), ...identity, "commit", "--quiet", "--no-verify", "--file", "-"], { cwd: worktree.dir, input: params.message });
+  await runGit([...pinned(worktree), ...identity, "commit", "--quiet", "--no-verify", "--file", "-"], {
+    cwd: worktree.dir,
+    input: params.message,
+  });
   return (await runGit([...pinned(worktree), "rev-parse", "HEAD"], { cwd: worktree.dir })).stdout.trim();
 }

@@ -27,7 +27,8 @@ export class PushRefused extends Error {
   }
 }
 
-const forbiddenFlags = /^(-f|--force|--force-with-lease(=.*)?|--force-if-includes|--no-force-if-includes|-d|--delete|--mirror|--all|--tags|--prune|--follow-tags|--atomic|-o|--push-option(=.*)?|--receive-pack(=.*)?|--exec(=.*)?|--repo(=.*)?|--set-upstream|-u)$/;
+const forbiddenFlags =
+  /^(-f|--force|--force-with-lease(=.*)?|--force-if-includes|--no-force-if-includes|-d|--delete|--mirror|--all|--tags|--prune|--follow-tags|--atomic|-o|--push-option(=.*)?|--receive-pack(=.*)?|--exec(=.*)?|--repo(=.*)?|--set-upstream|-u)$/;
 
 /** Branch globs as GitHub's branch protection reads them: `*` within one level of the name, `**` across levels. */
 function matchesGlob(branch: string, glob: string): boolean {
@@ -36,7 +37,13 @@ function matchesGlob(branch: string, glob: string): boolean {
 
 /** Why `branch` may not receive a push, or null when it may. */
 export function branchRefusal(branch: string, rules: PushRules): string | null {
-  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes("..") || branch.startsWith("/") || branch.endsWith("/") || branch.endsWith(".lock")) {
+  if (
+    !/^[A-Za-z0-9._/-]+$/.test(branch) ||
+    branch.includes("..") ||
+    branch.startsWith("/") ||
+    branch.endsWith("/") ||
+    branch.endsWith(".lock")
+  ) {
     return `"${branch}" is not a branch name the bot pushes to`;
   }
   if (branch === rules.defaultBranch) return `"${branch}" is the default branch; the bot never pushes to it`;
@@ -54,7 +61,11 @@ export function checkPushArgs(args: readonly string[], rules: PushRules): { url:
   if (args[0] !== "push") throw new PushRefused("not-a-push", "only `git push` goes through the push policy");
   const rest = args.slice(1).filter((a) => a !== "--porcelain");
   for (const arg of rest) {
-    if (forbiddenFlags.test(arg) || arg.startsWith("-")) throw new PushRefused("option", `the push option ${arg} is not allowed; the bot never forces, deletes or pushes more than one branch`);
+    if (forbiddenFlags.test(arg) || arg.startsWith("-"))
+      throw new PushRefused(
+        "option",
+        `the push option ${arg} is not allowed; the bot never forces, deletes or pushes more than one branch`,
+      );
   }
   if (rest.length !== 2) throw new PushRefused("refspec", "a push names exactly one remote and one refspec");
   const [url, refspec] = rest as [string, string];

@@ -8,7 +8,12 @@ export type GitErrorReason = "not-a-repository" | "unknown-revision" | "unreacha
 /** What git's own words say went wrong, for messages and for callers that treat some cases apart. */
 function reasonOf(stderr: string): GitErrorReason {
   if (/not a git repository/i.test(stderr)) return "not-a-repository";
-  if (/unknown revision|bad revision|needed a single revision|invalid object name|not a valid object name|couldn't find remote ref/i.test(stderr)) return "unknown-revision";
+  if (
+    /unknown revision|bad revision|needed a single revision|invalid object name|not a valid object name|couldn't find remote ref/i.test(
+      stderr,
+    )
+  )
+    return "unknown-revision";
   if (/authentication failed|could not read username|returned error: 40[13]/i.test(stderr)) return "authentication";
   if (/could not resolve host|connection refused|unable to access|timed out/i.test(stderr)) return "unreachable";
   return "failed";

@@ -68,7 +68,14 @@ export class CodeIndex {
   /** Search bound to one repository's tag, each hit flat (location, symbols, code, score), as the `search_code` tool reads it. */
   searcher(repoKey: string, tag: string, signal?: AbortSignal): (query: string, k: number) => Promise<CodeHit[]> {
     return async (query, k) =>
-      (await this.search(repoKey, tag, query, k, signal)).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, symbols: chunk.symbols, text: chunk.text }));
+      (await this.search(repoKey, tag, query, k, signal)).map(({ chunk, score }) => ({
+        path: chunk.path,
+        startLine: chunk.startLine,
+        endLine: chunk.endLine,
+        score,
+        symbols: chunk.symbols,
+        text: chunk.text,
+      }));
   }
 
   /**
@@ -85,14 +92,15 @@ export class CodeIndex {
   }
 
   /** What a review shows beside a diff (see `related-code.ts`): definitions, callers, then code near in meaning. */
-  relatedCode(
-    repoKey: string,
-    tag: string,
-    change: CodeChange,
-    budgetTokens: number,
-    signal?: AbortSignal,
-  ): Promise<string> {
-    return relatedCode({ store: this.#deps.store, search: (query, k) => this.search(repoKey, tag, query, k, signal), repoKey, tag, ...change, budgetTokens });
+  relatedCode(repoKey: string, tag: string, change: CodeChange, budgetTokens: number, signal?: AbortSignal): Promise<string> {
+    return relatedCode({
+      store: this.#deps.store,
+      search: (query, k) => this.search(repoKey, tag, query, k, signal),
+      repoKey,
+      tag,
+      ...change,
+      budgetTokens,
+    });
   }
 
   /** Files and their main symbols, in path order, within `budgetTokens`. */
@@ -102,12 +110,22 @@ export class CodeIndex {
     let used = 0;
     for (let i = 0; i < entries.length; i += 200) {
       const batch = entries.slice(i, i + 200);
-      const chunks = await this.#deps.store.get(repoKey, batch.flatMap((e) => e.chunkIds));
+      const chunks = await this.#deps.store.get(
+        repoKey,
+        batch.flatMap((e) => e.chunkIds),
+      );
       const byPath = new Map<string, Chunk[]>();
       for (const c of chunks) byPath.set(c.path, [...(byPath.get(c.path) ?? []), c]);
       for (const entry of batch) {
-        const symbols = [...new Set((byPath.get(entry.path) ?? []).filter((c) => MAP_KINDS.has(c.kind) && c.symbols.length > 0 && c.symbols.length <= 2).map((c) => c.symbols.join(".")))];
-        const line = symbols.length > 0 ? `${entry.path}: ${symbols.slice(0, 12).join(", ")}${symbols.length > 12 ? ", …" : ""}` : entry.path;
+        const symbols = [
+          ...new Set(
+            (byPath.get(entry.path) ?? [])
+              .filter((c) => MAP_KINDS.has(c.kind) && c.symbols.length > 0 && c.symbols.length <= 2)
+              .map((c) => c.symbols.join(".")),
+          ),
+        ];
+        const line =
+          symbols.length > 0 ? `${entry.path}: ${symbols.slice(0, 12).join(", ")}${symbols.length > 12 ? ", …" : ""}` : entry.path;
         const cost = estimateCounter.count(line) + 1;
         if (used + cost > budgetTokens) {
           lines.push(`… and ${entries.length - lines.length} more files`);

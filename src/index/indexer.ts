@@ -7,7 +7,11 @@ import type { Chunk, IndexStore, ScanResult, ScannedFile } from "./types.js";
 
 /** Turns chunks into vectors, embedding only what is not cached for the embedder's model (the EmbeddingCache). */
 export interface VectorSource {
-  embedMissing(embedder: Embedder, chunks: readonly Chunk[], options?: { signal?: AbortSignal }): Promise<{ vectors: number[][]; embedded: number; cached: number }>;
+  embedMissing(
+    embedder: Embedder,
+    chunks: readonly Chunk[],
+    options?: { signal?: AbortSignal },
+  ): Promise<{ vectors: number[][]; embedded: number; cached: number }>;
 }
 
 export interface IndexerDeps {
@@ -75,7 +79,14 @@ export async function indexRepository(
   let filesTotal = 0;
   let filesDone = 0;
   const progress = (phase: IndexProgress["phase"]) =>
-    params.onProgress?.({ phase, filesTotal, filesDone, chunks: totals.chunks, embedded: totals.embedded, elapsedMs: Date.now() - started });
+    params.onProgress?.({
+      phase,
+      filesTotal,
+      filesDone,
+      chunks: totals.chunks,
+      embedded: totals.embedded,
+      elapsedMs: Date.now() - started,
+    });
   try {
     progress("scan");
     const scan = await deps.scan(root);
@@ -93,8 +104,16 @@ export async function indexRepository(
     const present = new Set(scan.files.map((f) => f.path));
     const gone = [...known.values()].filter((e) => !present.has(e.path));
     if (gone.length > 0) {
-      await deps.store.removeTag(repoKey, gone.flatMap((e) => e.chunkIds), tag);
-      deps.catalog.remove(repoKey, tag, gone.map((e) => e.path));
+      await deps.store.removeTag(
+        repoKey,
+        gone.flatMap((e) => e.chunkIds),
+        tag,
+      );
+      deps.catalog.remove(
+        repoKey,
+        tag,
+        gone.map((e) => e.path),
+      );
       totals.removed = gone.length;
     }
     const stats: IndexStats = { files: scan.files.length, ...totals, skipped: scan.skipped, durationMs: Date.now() - started };
@@ -145,8 +164,16 @@ async function indexBatch(
   }
   const chunks = fresh.flatMap((f) => f.chunks);
   if (chunks.length > 0) {
-    const { vectors, embedded, cached } = await deps.vectors.embedMissing(deps.embedder, chunks, params.signal ? { signal: params.signal } : {});
-    await deps.store.upsert(repoKey, chunks.map((chunk, i) => ({ chunk, vector: vectors[i] as number[] })), tag);
+    const { vectors, embedded, cached } = await deps.vectors.embedMissing(
+      deps.embedder,
+      chunks,
+      params.signal ? { signal: params.signal } : {},
+    );
+    await deps.store.upsert(
+      repoKey,
+      chunks.map((chunk, i) => ({ chunk, vector: vectors[i] as number[] })),
+      tag,
+    );
     totals.embedded += embedded;
     totals.cached += cached;
     totals.chunks += chunks.length;

@@ -13,7 +13,10 @@ import { QdrantIndexStore } from "./store/qdrant-index-store.js";
 import { SqliteIndexStore } from "./store/sqlite-index-store.js";
 import type { IndexStore } from "./types.js";
 
-export type IndexEnv = Pick<Env, "CODER_INDEX" | "QDRANT_URL" | "QDRANT_API_KEY" | "CODER_EMBEDDINGS" | "CODER_EMBED_MODEL" | "OLLAMA_HOST" | "CODER_DATA_DIR">;
+export type IndexEnv = Pick<
+  Env,
+  "CODER_INDEX" | "QDRANT_URL" | "QDRANT_API_KEY" | "CODER_EMBEDDINGS" | "CODER_EMBED_MODEL" | "OLLAMA_HOST" | "CODER_DATA_DIR"
+>;
 
 export interface OpenedCodeIndex {
   readonly index: CodeIndex;
@@ -30,15 +33,23 @@ export function openCodeIndex(env: IndexEnv, db: Database): OpenedCodeIndex | nu
   if (env.CODER_INDEX === "off") return null;
   const sqlite = new SqliteIndexStore(path.join(env.CODER_DATA_DIR, "index.db"));
   const store: IndexStore =
-    env.CODER_INDEX === "qdrant" ? new QdrantIndexStore({ url: env.QDRANT_URL ?? "", ...(env.QDRANT_API_KEY ? { apiKey: env.QDRANT_API_KEY } : {}) }) : sqlite;
+    env.CODER_INDEX === "qdrant"
+      ? new QdrantIndexStore({ url: env.QDRANT_URL ?? "", ...(env.QDRANT_API_KEY ? { apiKey: env.QDRANT_API_KEY } : {}) })
+      : sqlite;
   const embedder: Embedder =
-    env.CODER_EMBEDDINGS === "ollama" ? new OllamaEmbedder({ host: env.OLLAMA_HOST, model: env.CODER_EMBED_MODEL }) : new UniversalSentenceEncoderEmbedder();
+    env.CODER_EMBEDDINGS === "ollama"
+      ? new OllamaEmbedder({ host: env.OLLAMA_HOST, model: env.CODER_EMBED_MODEL })
+      : new UniversalSentenceEncoderEmbedder();
   const index = new CodeIndex({
     store,
     embedder,
     vectors: new EmbeddingCache(sqlite.database),
     catalog: new IndexCatalog(db),
-    scan: (root, options) => scanRepository(root, { ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }),
+    scan: (root, options) =>
+      scanRepository(root, {
+        ...(options.include ? { include: [...options.include] } : {}),
+        ...(options.exclude ? { exclude: [...options.exclude] } : {}),
+      }),
     chunk: (file) => chunkFile(file),
   });
   return {

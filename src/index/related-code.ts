@@ -44,7 +44,9 @@ export async function relatedCode(
   for (const name of params.changed) {
     const word = new RegExp(`(?<![\\w$])${name.replace(/[$]/g, "\\$")}(?![\\w$])`);
     const hits = await store.lexical(repoKey, name, HITS_PER_NAME, tag);
-    const users = hits.filter((hit) => !params.changedPaths.has(hit.chunk.path) && hit.chunk.symbols.at(-1) !== name && word.test(hit.chunk.text));
+    const users = hits.filter(
+      (hit) => !params.changedPaths.has(hit.chunk.path) && hit.chunk.symbols.at(-1) !== name && word.test(hit.chunk.text),
+    );
     for (const hit of users.slice(0, CALLERS_PER_NAME)) {
       const block = pack.take(hit.chunk);
       if (block) callers.push(block);

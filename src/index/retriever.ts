@@ -53,7 +53,9 @@ export class Retriever {
     add(nearest, VECTOR_WEIGHT);
     const words = queryWords(text);
     for (const entry of fused.values()) entry.score *= 1 + signalBoost(entry.chunk, words);
-    return [...fused.values()].sort((a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine).slice(0, k);
+    return [...fused.values()]
+      .sort((a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine)
+      .slice(0, k);
   }
 }
 

@@ -1,4 +1,11 @@
-import { defaultRepoConfig, describeConfigProblems, parseRepoConfig, REPO_CONFIG_PATH, RepoConfigError, type RepoConfig } from "../config/repo-config.js";
+import {
+  defaultRepoConfig,
+  describeConfigProblems,
+  parseRepoConfig,
+  REPO_CONFIG_PATH,
+  RepoConfigError,
+  type RepoConfig,
+} from "../config/repo-config.js";
 import type { ForgeWriter } from "../forge/forge-writer.js";
 import type { Repository } from "../forge/repository.js";
 import { isAllowed, refusalText } from "./authorize.js";
@@ -26,7 +33,12 @@ export type Gate = { readonly pass: true; readonly config: RepoConfig } | { read
  * reported only to someone allowed to act on it; any other failure (the forge down, a timeout) is
  * thrown, so the queue retries the job instead of recording a wrong answer.
  */
-export async function passGate(forge: ForgeWriter, request: GateRequest, job: Pick<Job, "checkpoint">, context: Pick<JobContext, "checkpoint">): Promise<Gate> {
+export async function passGate(
+  forge: ForgeWriter,
+  request: GateRequest,
+  job: Pick<Job, "checkpoint">,
+  context: Pick<JobContext, "checkpoint">,
+): Promise<Gate> {
   const { repository, comment } = request;
   let config: RepoConfig = defaultRepoConfig;
   let problem: RepoConfigError | null = null;

@@ -53,11 +53,13 @@ export type DecodedPayload<P> = { readonly ok: true; readonly payload: P } | { r
  * @example decodePayload("fix", JSON.parse(row.payload)) // { ok: true, payload: { repository, issue, … } }
  */
 export function decodePayload<K extends JobKind>(kind: K, stored: unknown): DecodedPayload<PayloadOf<K>> {
-  if (stored === null || typeof stored !== "object" || Array.isArray(stored)) return { ok: false, reason: `the ${kind} job's payload is not an object` };
+  if (stored === null || typeof stored !== "object" || Array.isArray(stored))
+    return { ok: false, reason: `the ${kind} job's payload is not an object` };
   const { v, ...fields } = stored as Record<string, unknown>;
   // Payloads written before formats were numbered have no `v`.
   const format = v === undefined ? 1 : v;
-  if (typeof format !== "number" || !Number.isInteger(format)) return { ok: false, reason: `the ${kind} job's payload has an invalid format number (${JSON.stringify(v)})` };
+  if (typeof format !== "number" || !Number.isInteger(format))
+    return { ok: false, reason: `the ${kind} job's payload has an invalid format number (${JSON.stringify(v)})` };
   const reader = readers[kind][format];
   if (!reader) {
     return {

@@ -10,7 +10,9 @@ import type { GbnfJsonSchema } from "node-llama-cpp";
 type SchemaNode = Record<string, unknown>;
 type Defs = Readonly<Record<string, unknown>>;
 
-const ANY_JSON: GbnfJsonSchema = { oneOf: [{ type: ["string", "number", "boolean", "null"] }, { type: "array" }, { type: "object", additionalProperties: true }] };
+const ANY_JSON: GbnfJsonSchema = {
+  oneOf: [{ type: ["string", "number", "boolean", "null"] }, { type: "array" }, { type: "object", additionalProperties: true }],
+};
 const GRAMMAR_FORMATS = new Set(["date-time", "time", "date"]);
 
 /**
@@ -25,7 +27,10 @@ export function toGrammarSchema(schema: Record<string, unknown>): GbnfJsonSchema
   if (names.length === 0) return converted;
   const $defs = Object.fromEntries(names.map((name) => [name, convertNode(defs[name], defs)]));
   // $defs only sit on an object, array, oneOf or $ref node; anything else is wrapped in a oneOf.
-  const carrier = "oneOf" in converted || "$ref" in converted || ("type" in converted && (converted.type === "object" || converted.type === "array")) ? converted : { oneOf: [converted] };
+  const carrier =
+    "oneOf" in converted || "$ref" in converted || ("type" in converted && (converted.type === "object" || converted.type === "array"))
+      ? converted
+      : { oneOf: [converted] };
   return { ...carrier, $defs } as GbnfJsonSchema;
 }
 
@@ -44,7 +49,12 @@ function convertNode(input: unknown, defs: Defs): GbnfJsonSchema {
   const branches = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined;
   if (branches) {
     const { anyOf: _a, oneOf: _o, description: _d, ...siblings } = node;
-    return { oneOf: branches.map((branch) => convertNode(Object.keys(siblings).length > 0 && isNode(branch) ? mergeNodes(siblings, branch) : branch, defs)), ...described };
+    return {
+      oneOf: branches.map((branch) =>
+        convertNode(Object.keys(siblings).length > 0 && isNode(branch) ? mergeNodes(siblings, branch) : branch, defs),
+      ),
+      ...described,
+    };
   }
   if ("const" in node) return isPrimitive(node.const) ? { const: node.const, ...described } : ANY_JSON;
   if (Array.isArray(node.enum)) {
@@ -66,7 +76,11 @@ function convertNode(input: unknown, defs: Defs): GbnfJsonSchema {
       // An absent additionalProperties allows any property; where properties are listed, writing
       // only those still matches, and keeps the model from inventing more.
       const extra = node.additionalProperties;
-      const additionalProperties = isNode(extra) ? convertNode(extra, defs) : extra === true || (extra === undefined && !("properties" in node)) ? true : undefined;
+      const additionalProperties = isNode(extra)
+        ? convertNode(extra, defs)
+        : extra === true || (extra === undefined && !("properties" in node))
+          ? true
+          : undefined;
       return {
         type: "object",
         properties: fields,
@@ -78,7 +92,11 @@ function convertNode(input: unknown, defs: Defs): GbnfJsonSchema {
     }
     case "array": {
       const tuple = Array.isArray(node.prefixItems) ? node.prefixItems : Array.isArray(node.items) ? node.items : undefined;
-      const rest = isNode(node.items) ? node.items : Array.isArray(node.items) && isNode(node.additionalItems) ? node.additionalItems : undefined;
+      const rest = isNode(node.items)
+        ? node.items
+        : Array.isArray(node.items) && isNode(node.additionalItems)
+          ? node.additionalItems
+          : undefined;
       const closed = tuple && (node.items === false || node.additionalItems === false);
       return {
         type: "array",
@@ -90,7 +108,8 @@ function convertNode(input: unknown, defs: Defs): GbnfJsonSchema {
       };
     }
     case "string":
-      if (typeof node.format === "string" && GRAMMAR_FORMATS.has(node.format)) return { type: "string", format: node.format as "date-time" | "time" | "date", ...described };
+      if (typeof node.format === "string" && GRAMMAR_FORMATS.has(node.format))
+        return { type: "string", format: node.format as "date-time" | "time" | "date", ...described };
       return { type: "string", ...numberField(node, "minLength"), ...numberField(node, "maxLength"), ...described };
     case "number":
     case "integer":

@@ -156,7 +156,10 @@ export class LlamaCppProvider implements LlmProvider, Embedder {
     if (this.#loaded === loaded) this.#loaded = undefined;
     await this.#turn;
     await Promise.allSettled(grammars);
-    await embedding?.then(({ context }) => context.dispose(), () => undefined);
+    await embedding?.then(
+      ({ context }) => context.dispose(),
+      () => undefined,
+    );
     loaded.chat.dispose();
     await loaded.context.dispose();
     await loaded.model.dispose();
@@ -181,7 +184,13 @@ export class LlamaCppProvider implements LlmProvider, Embedder {
     let llama: Llama;
     try {
       // "never": use the installed prebuilt binary; never clone or compile llama.cpp at run time.
-      llama = await getLlama({ build: "never", skipDownload: true, gpu: this.#options.gpu ?? "auto", maxThreads: this.#threads, progressLogs: false });
+      llama = await getLlama({
+        build: "never",
+        skipDownload: true,
+        gpu: this.#options.gpu ?? "auto",
+        maxThreads: this.#threads,
+        progressLogs: false,
+      });
     } catch (error) {
       throw new LlmError("server-error", `node-llama-cpp has no working llama.cpp binary here: ${messageOf(error)}`, {
         hint: "install node-llama-cpp with its prebuilt binary for this platform (e.g. @node-llama-cpp/linux-x64), or set CODER_LLAMA_GPU=off",
@@ -199,15 +208,22 @@ export class LlamaCppProvider implements LlmProvider, Embedder {
       });
     }
     try {
-      const context = await model.createContext({ contextSize: Math.min(this.#options.contextSize, model.trainContextSize), threads: this.#threads });
+      const context = await model.createContext({
+        contextSize: Math.min(this.#options.contextSize, model.trainContextSize),
+        threads: this.#threads,
+      });
       const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: "auto" });
       return { llama, model, context, chat, modelPath };
     } catch (error) {
       await llama.dispose();
-      throw new LlmError("server-error", `cannot allocate a ${this.#options.contextSize}-token context for ${basename(modelPath)}: ${messageOf(error)}`, {
-        hint: "lower CODER_CONTEXT_SIZE or use a smaller model",
-        cause: error,
-      });
+      throw new LlmError(
+        "server-error",
+        `cannot allocate a ${this.#options.contextSize}-token context for ${basename(modelPath)}: ${messageOf(error)}`,
+        {
+          hint: "lower CODER_CONTEXT_SIZE or use a smaller model",
+          cause: error,
+        },
+      );
     }
   }
 
@@ -239,7 +255,10 @@ export class LlamaCppProvider implements LlmProvider, Embedder {
     if (!grammar) {
       grammar = llama.createGrammarForJsonSchema<GbnfJsonSchema>(toGrammarSchema(schema)).catch((error: unknown) => {
         this.#grammars.delete(key);
-        throw new LlmError("server-error", `cannot build a grammar for the response schema: ${messageOf(error)}`, { hint: "simplify the tool's parameter schema", cause: error });
+        throw new LlmError("server-error", `cannot build a grammar for the response schema: ${messageOf(error)}`, {
+          hint: "simplify the tool's parameter schema",
+          cause: error,
+        });
       });
       if (this.#grammars.size >= GRAMMAR_CACHE_LIMIT) this.#grammars.delete(this.#grammars.keys().next().value!);
       this.#grammars.set(key, grammar);
@@ -253,7 +272,10 @@ export class LlamaCppProvider implements LlmProvider, Embedder {
       (context) => ({ context, size }),
       (error: unknown) => {
         this.#embedding = undefined;
-        throw new LlmError("server-error", `cannot create an embedding context: ${messageOf(error)}`, { hint: "lower CODER_CONTEXT_SIZE or use a smaller model", cause: error });
+        throw new LlmError("server-error", `cannot create an embedding context: ${messageOf(error)}`, {
+          hint: "lower CODER_CONTEXT_SIZE or use a smaller model",
+          cause: error,
+        });
       },
     );
     return this.#embedding;
@@ -265,7 +287,11 @@ export class LlamaCppProvider implements LlmProvider, Embedder {
     // llama.cpp needs one free cell after the prompt; generation may use the rest and no more.
     const room = context.contextSize - promptTokens - 1;
     const overflow = (cause?: unknown): LlmError =>
-      new LlmError("context-overflow", `the conversation is ${promptTokens} tokens; the context holds ${context.contextSize} (the model was trained on ${model.trainContextSize})`, { hint: CONTEXT_HINT, cause });
+      new LlmError(
+        "context-overflow",
+        `the conversation is ${promptTokens} tokens; the context holds ${context.contextSize} (the model was trained on ${model.trainContextSize})`,
+        { hint: CONTEXT_HINT, cause },
+      );
     if (room < 1) throw overflow();
 
     let completionTokens = 0;
@@ -283,12 +309,16 @@ export class LlamaCppProvider implements LlmProvider, Embedder {
         },
       });
       const doneReason = result.metadata.stopReason === "maxTokens" ? "length" : result.metadata.stopReason === "abort" ? "abort" : "stop";
-      const content = request.responseSchema && doneReason === "stop" ? dropUnsetOptionals(result.response, request.responseSchema) : result.response;
+      const content =
+        request.responseSchema && doneReason === "stop" ? dropUnsetOptionals(result.response, request.responseSchema) : result.response;
       return { message: { content, toolCalls: [] }, usage: { promptTokens, completionTokens }, doneReason };
     } catch (error) {
       if (error instanceof ContextShiftRefused) throw overflow(error);
       if (request.signal?.aborted) throw abortedError(error);
-      throw new LlmError("server-error", `llama.cpp failed while generating: ${messageOf(error)}`, { hint: "see the log above; a smaller CODER_CONTEXT_SIZE helps when memory runs out", cause: error });
+      throw new LlmError("server-error", `llama.cpp failed while generating: ${messageOf(error)}`, {
+        hint: "see the log above; a smaller CODER_CONTEXT_SIZE helps when memory runs out",
+        cause: error,
+      });
     }
   }
 }
@@ -310,7 +340,9 @@ export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem
     }
     toolResults = undefined;
     if (message.role === "assistant") {
-      const calls = message.toolCalls.map((c) => `<tool_call>\n${JSON.stringify({ name: c.name, arguments: c.arguments ?? {} })}\n</tool_call>`);
+      const calls = message.toolCalls.map(
+        (c) => `<tool_call>\n${JSON.stringify({ name: c.name, arguments: c.arguments ?? {} })}\n</tool_call>`,
+      );
       history.push({ type: "model", response: [[message.content, ...calls].filter((part) => part !== "").join("\n")] });
     } else {
       history.push({ type: message.role, text: message.content });
@@ -332,7 +364,10 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 
 async function assertGguf(path: string): Promise<void> {
   const file = await open(path, "r").catch((error: unknown) => {
-    throw new LlmError("model-not-found", `cannot read ${path}: ${messageOf(error)}`, { hint: "make CODER_LLAMA_MODEL point to a .gguf file this process may read", cause: error });
+    throw new LlmError("model-not-found", `cannot read ${path}: ${messageOf(error)}`, {
+      hint: "make CODER_LLAMA_MODEL point to a .gguf file this process may read",
+      cause: error,
+    });
   });
   try {
     const { buffer, bytesRead } = await file.read(Buffer.alloc(4), 0, 4, 0);

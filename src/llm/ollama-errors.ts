@@ -18,12 +18,14 @@ export interface OllamaCallContext {
  */
 const NOT_FOUND = /not found, try pulling it first|^model ['"].*['"] not found/i;
 const TOOLS_UNSUPPORTED = /does not support tools/i;
-const CONTEXT_OVERFLOW = /input length exceeds the context length|exceeds (?:the )?(?:maximum )?context length|exceeds the available context size|context length exceeded|prompt is too long/i;
+const CONTEXT_OVERFLOW =
+  /input length exceeds the context length|exceeds (?:the )?(?:maximum )?context length|exceeds the available context size|context length exceeded|prompt is too long/i;
 
 /** Turns whatever the `ollama` client threw into an `LlmError` whose hint says what to do. */
 export function ollamaError(error: unknown, call: OllamaCallContext): LlmError {
   const { host, model } = call;
-  if (call.aborted) return new LlmError("aborted", "the model call was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: error });
+  if (call.aborted)
+    return new LlmError("aborted", "the model call was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: error });
   if (call.silentForMs !== undefined) {
     return new LlmError("timeout", `Ollama at ${host} sent nothing for ${call.silentForMs} ms`, {
       hint: "the model may still be loading or the host is overloaded; check `ollama ps` and the server log, or raise the provider's timeoutMs",
@@ -53,7 +55,11 @@ export function ollamaError(error: unknown, call: OllamaCallContext): LlmError {
   }
   if (typeof status === "number") {
     if (status === 429 || status >= 500) {
-      return new LlmError("server-error", `Ollama answered ${status}: ${message}`, { hint: "check the Ollama server's log", retryable: true, cause: error });
+      return new LlmError("server-error", `Ollama answered ${status}: ${message}`, {
+        hint: "check the Ollama server's log",
+        retryable: true,
+        cause: error,
+      });
     }
     return new LlmError("bad-response", `Ollama refused the request (${status}): ${message}`, {
       hint: "check CODER_MODEL and the Ollama version (streamed tool calls need Ollama 0.8 or later)",
@@ -68,13 +74,18 @@ export function ollamaError(error: unknown, call: OllamaCallContext): LlmError {
     });
   }
   // An `{"error": …}` line in a stream that had already started, or a stream cut before `done`.
-  return new LlmError("server-error", `Ollama stopped the reply: ${message}`, { hint: "check the Ollama server's log", retryable: true, cause: error });
+  return new LlmError("server-error", `Ollama stopped the reply: ${message}`, {
+    hint: "check the Ollama server's log",
+    retryable: true,
+    cause: error,
+  });
 }
 
 /** Ollama's `{"error": "…"}`; an OpenAI-style `{"error": {"message": …}}` body would otherwise read "[object Object]". */
 function messageOf(error: unknown): string {
   const body = (error as { error?: unknown }).error;
-  if (typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string") return (body as { message: string }).message;
+  if (typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string")
+    return (body as { message: string }).message;
   return error instanceof Error ? error.message : String(error);
 }
 

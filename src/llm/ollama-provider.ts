@@ -83,7 +83,12 @@ export class OllamaProvider implements LlmProvider {
       // Ollama's `format` takes a JSON Schema (0.5 and later), so constrained decoding is always there.
       return { contextSize: size, nativeTools: facts.nativeTools, constrainedDecoding: true, contextSizeSource: source };
     } catch (error) {
-      throw ollamaError(error, { host, model, aborted: signal?.aborted ?? false, ...(watchdog.fired ? { silentForMs: watchdog.idleMs } : {}) });
+      throw ollamaError(error, {
+        host,
+        model,
+        aborted: signal?.aborted ?? false,
+        ...(watchdog.fired ? { silentForMs: watchdog.idleMs } : {}),
+      });
     } finally {
       watchdog.dispose();
     }
@@ -108,7 +113,12 @@ export class OllamaProvider implements LlmProvider {
       });
       return await collectReply(stream, watchdog);
     } catch (error) {
-      throw ollamaError(error, { host, model, aborted: request.signal?.aborted ?? false, ...(watchdog.fired ? { silentForMs: watchdog.idleMs } : {}) });
+      throw ollamaError(error, {
+        host,
+        model,
+        aborted: request.signal?.aborted ?? false,
+        ...(watchdog.fired ? { silentForMs: watchdog.idleMs } : {}),
+      });
     } finally {
       watchdog.dispose();
     }
@@ -134,7 +144,11 @@ async function collectReply(stream: AsyncIterable<ChatResponse>, watchdog: IdleW
     content += chunk.message?.content ?? "";
     for (const call of chunk.message?.tool_calls ?? []) {
       const id = (call as { id?: unknown }).id;
-      toolCalls.push({ id: typeof id === "string" && id !== "" ? id : `call_${randomBytes(4).toString("hex")}`, name: call.function.name, arguments: call.function.arguments });
+      toolCalls.push({
+        id: typeof id === "string" && id !== "" ? id : `call_${randomBytes(4).toString("hex")}`,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      });
     }
     if (chunk.done) final = chunk;
   }

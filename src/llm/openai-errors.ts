@@ -16,19 +16,22 @@ export interface OpenAICallContext {
  * the available context size, try increasing it" with type `exceed_context_size_error`; OpenAI:
  * code `context_length_exceeded`; LM Studio: "… greater than the context length".
  */
-const CONTEXT_OVERFLOW = /maximum context length|exceeds the available context size|exceed_context_size|context_length_exceeded|greater than the context length|context window/i;
+const CONTEXT_OVERFLOW =
+  /maximum context length|exceeds the available context size|exceed_context_size|context_length_exceeded|greater than the context length|context window/i;
 /**
  * How servers refuse tools. llama.cpp without `--jinja`: "tools param requires --jinja flag"
  * (a 500); vLLM without a parser: "\"auto\" tool choice requires --enable-auto-tool-choice and
  * --tool-call-parser to be set"; Ollama's endpoint: "… does not support tools"; older llama.cpp:
  * "Cannot use tools with stream".
  */
-const TOOLS_REFUSED = /tools? param requires --jinja|--enable-auto-tool-choice|does not support tools|tools? (?:are |is )?not supported|cannot use tools|unsupported param: tool/i;
+const TOOLS_REFUSED =
+  /tools? param requires --jinja|--enable-auto-tool-choice|does not support tools|tools? (?:are |is )?not supported|cannot use tools|unsupported param: tool/i;
 
 /** Turns what the `openai` SDK threw into an `LlmError` whose hint says what to do. */
 export function openAIError(error: unknown, call: OpenAICallContext): LlmError {
   const { baseURL } = call;
-  if (call.aborted) return new LlmError("aborted", "the model call was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: error });
+  if (call.aborted)
+    return new LlmError("aborted", "the model call was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: error });
   if (call.silentForMs !== undefined || error instanceof APIConnectionTimeoutError) {
     const waited = call.silentForMs === undefined ? "" : ` for ${call.silentForMs} ms`;
     return new LlmError("timeout", `the server at ${baseURL} sent nothing${waited}`, {
@@ -37,7 +40,8 @@ export function openAIError(error: unknown, call: OpenAICallContext): LlmError {
       cause: error,
     });
   }
-  if (error instanceof APIUserAbortError) return new LlmError("aborted", "the model call was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: error });
+  if (error instanceof APIUserAbortError)
+    return new LlmError("aborted", "the model call was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: error });
   if (error instanceof APIConnectionError) {
     return new LlmError("unreachable", `cannot reach the OpenAI-compatible server at ${baseURL}: ${causeOf(error)}`, {
       hint: `start the server, or fix the provider's baseURL (now ${baseURL}; it usually ends in /v1)`,
@@ -96,10 +100,18 @@ function fromStatus(error: APIError, { baseURL, model }: OpenAICallContext): Llm
     });
   }
   if (status === 429) {
-    return new LlmError("server-error", `the server at ${baseURL} is rate limiting (${said})`, { hint: "wait, or lower the number of concurrent jobs", retryable: true, cause: error });
+    return new LlmError("server-error", `the server at ${baseURL} is rate limiting (${said})`, {
+      hint: "wait, or lower the number of concurrent jobs",
+      retryable: true,
+      cause: error,
+    });
   }
   if (status === undefined || status >= 500) {
-    return new LlmError("server-error", `the server at ${baseURL} failed (${said})`, { hint: "check the server's log", retryable: true, cause: error });
+    return new LlmError("server-error", `the server at ${baseURL} failed (${said})`, {
+      hint: "check the server's log",
+      retryable: true,
+      cause: error,
+    });
   }
   return new LlmError("bad-response", `the server at ${baseURL} refused the request (${said})`, {
     hint: "check the model name and the server's options; the message above is the server's own",
@@ -110,7 +122,8 @@ function fromStatus(error: APIError, { baseURL, model }: OpenAICallContext): Llm
 /** The server's own sentence, without the SDK's "400 " prefix. */
 function messageOf(error: APIError): string {
   const body: unknown = error.error;
-  if (typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string") return (body as { message: string }).message;
+  if (typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string")
+    return (body as { message: string }).message;
   return error.message.replace(/^\d{3} /, "");
 }
 

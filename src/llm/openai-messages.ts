@@ -13,7 +13,10 @@ export function toOpenAIMessage(message: ChatMessage): ChatCompletionMessagePara
               tool_calls: message.toolCalls.map((call) => ({
                 id: call.id,
                 type: "function" as const,
-                function: { name: call.name, arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments ?? {}) },
+                function: {
+                  name: call.name,
+                  arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments ?? {}),
+                },
               })),
             }
           : {}),

@@ -98,13 +98,21 @@ export class OpenAICompatibleProvider implements LlmProvider {
       const listed = entries.slice(0, LISTED_MODELS).map((e) => e.id);
       const more = entries.length > LISTED_MODELS ? `, and ${entries.length - LISTED_MODELS} more` : "";
       throw new LlmError("model-not-found", `the server at ${baseURL} does not serve the model "${model}"`, {
-        hint: listed.length > 0 ? `set the model to one the server has: ${listed.join(", ")}${more}` : `the server lists no models; load "${model}" on it first`,
+        hint:
+          listed.length > 0
+            ? `set the model to one the server has: ${listed.join(", ")}${more}`
+            : `the server lists no models; load "${model}" on it first`,
       });
     }
     const reported = contextSize === undefined ? await this.#serverContextSize(entry, signal) : undefined;
     const contextSizeSource = contextSize !== undefined ? "options" : reported !== undefined ? "server" : "default";
     // Tool support cannot be asked for; a refusal on the first call says so ("tools-unsupported").
-    return { contextSize: contextSize ?? reported ?? DEFAULT_CONTEXT, nativeTools: true, constrainedDecoding: jsonSchema ?? true, contextSizeSource };
+    return {
+      contextSize: contextSize ?? reported ?? DEFAULT_CONTEXT,
+      nativeTools: true,
+      constrainedDecoding: jsonSchema ?? true,
+      contextSizeSource,
+    };
   }
 
   /** The entry's own figure, else LM Studio's native model endpoint; anything failing means "unknown". */
@@ -157,7 +165,12 @@ export class OpenAICompatibleProvider implements LlmProvider {
   }
 
   #error(error: unknown, signal: AbortSignal | undefined, watchdog: IdleWatchdog, cutShort = false): LlmError {
-    const call = { baseURL: this.#options.baseURL, model: this.#options.model, aborted: signal?.aborted ?? false, ...(watchdog.fired ? { silentForMs: watchdog.idleMs } : {}) };
+    const call = {
+      baseURL: this.#options.baseURL,
+      model: this.#options.model,
+      aborted: signal?.aborted ?? false,
+      ...(watchdog.fired ? { silentForMs: watchdog.idleMs } : {}),
+    };
     if (cutShort && !call.aborted && !watchdog.fired) {
       return new LlmError("server-error", `the server at ${call.baseURL} ended the stream before saying why generation stopped`, {
         hint: "check the server's log: it may have crashed or restarted in the middle of the reply",

@@ -28,7 +28,13 @@ export function providerFor(env: ModelEnv): LlmProvider {
   const contextSize = env.CODER_CONTEXT_SIZE !== undefined ? { contextSize: env.CODER_CONTEXT_SIZE } : {};
   switch (env.CODER_PROVIDER) {
     case "ollama":
-      return new OllamaProvider({ host: env.OLLAMA_HOST, model: env.CODER_MODEL, ...contextSize, maxContextSize: env.CODER_MAX_CONTEXT_SIZE, timeoutMs });
+      return new OllamaProvider({
+        host: env.OLLAMA_HOST,
+        model: env.CODER_MODEL,
+        ...contextSize,
+        maxContextSize: env.CODER_MAX_CONTEXT_SIZE,
+        timeoutMs,
+      });
     case "openai":
       return new OpenAICompatibleProvider({
         baseURL: env.CODER_OPENAI_BASE_URL,

@@ -32,7 +32,11 @@ export class ScriptedProvider implements LlmProvider {
     if (request.signal?.aborted) return Promise.reject(new LlmError("aborted", "the model call was aborted", { hint: "" }));
     this.requests.push(request);
     const reply = this.#script[this.#next++] ?? { content: "" };
-    const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({ id: `call_${this.#next}_${i}`, name: call.name, arguments: call.arguments }));
+    const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({
+      id: `call_${this.#next}_${i}`,
+      name: call.name,
+      arguments: call.arguments,
+    }));
     const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
     return Promise.resolve({
       message: { content: reply.content ?? "", toolCalls },

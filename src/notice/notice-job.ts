@@ -8,7 +8,11 @@ import { helpText } from "./help-text.js";
 
 /** What `/coder cancel` asks of the queue: stop the running jobs of a subject, drop the waiting ones. */
 export interface Cancellation {
-  requestCancel(repoKey: string, subject: string, by: string): Promise<{ readonly running: readonly number[]; readonly queued: readonly number[] }>;
+  requestCancel(
+    repoKey: string,
+    subject: string,
+    by: string,
+  ): Promise<{ readonly running: readonly number[]; readonly queued: readonly number[] }>;
 }
 
 /** Answers `/coder cancel`, `/coder help`, unknown commands and commands given in the wrong place; runs beside long jobs, never behind them. */
@@ -40,7 +44,11 @@ export class NoticeJobHandler implements JobHandler<NoticePayload> {
       case "needs-pull-request":
         return `\`/coder ${notice.command}\` works on pull requests; this is an issue.`;
       case "cancel": {
-        const result = await this.#cancellation.requestCancel(repoKeyOf(payload.repository), issueSubject(payload.issueNumber), payload.comment.author);
+        const result = await this.#cancellation.requestCancel(
+          repoKeyOf(payload.repository),
+          issueSubject(payload.issueNumber),
+          payload.comment.author,
+        );
         const parts: string[] = [];
         if (result.running.length) parts.push("I am stopping the running job; its progress comment will say when it has stopped.");
         if (result.queued.length) parts.push(`I cancelled ${result.queued.length} job(s) that had not started yet.`);

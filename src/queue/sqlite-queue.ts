@@ -59,26 +59,36 @@ export class SqliteQueue implements JobQueue {
 
   enqueue(job: NewJob): Promise<EnqueueResult> {
     return settled(() => {
-      return this.#db.transaction((): EnqueueResult => {
-        const existing = this.#findByKeys(job.keys);
-        if (existing !== undefined) return { id: existing, duplicate: true };
-        const { lastInsertRowid } = this
-          .#sql(
+      return this.#db
+        .transaction((): EnqueueResult => {
+          const existing = this.#findByKeys(job.keys);
+          if (existing !== undefined) return { id: existing, duplicate: true };
+          const { lastInsertRowid } = this.#sql(
             `INSERT INTO jobs (kind, repo_key, subject, payload, exclusive, max_attempts, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(job.kind, job.repoKey, job.subject, JSON.stringify(job.payload), job.exclusive === false ? 0 : 1, job.maxAttempts ?? 2, this.#now());
-        const id = Number(lastInsertRowid);
-        const addKey = this.#sql("INSERT INTO job_keys (key, job_id) VALUES (?, ?)");
-        for (const key of new Set(job.keys)) addKey.run(key, id);
-        return { id, duplicate: false };
-      }).immediate();
+          ).run(
+            job.kind,
+            job.repoKey,
+            job.subject,
+            JSON.stringify(job.payload),
+            job.exclusive === false ? 0 : 1,
+            job.maxAttempts ?? 2,
+            this.#now(),
+          );
+          const id = Number(lastInsertRowid);
+          const addKey = this.#sql("INSERT INTO job_keys (key, job_id) VALUES (?, ?)");
+          for (const key of new Set(job.keys)) addKey.run(key, id);
+          return { id, duplicate: false };
+        })
+        .immediate();
     });
   }
 
   queuedFor(repoKey: string, subject: string): Promise<number | null> {
     return settled(() => {
-      const row = this.#sql<[string, string], { id: number }>("SELECT id FROM jobs WHERE repo_key = ? AND subject = ? AND status = 'queued' ORDER BY id LIMIT 1").get(repoKey, subject);
+      const row = this.#sql<[string, string], { id: number }>(
+        "SELECT id FROM jobs WHERE repo_key = ? AND subject = ? AND status = 'queued' ORDER BY id LIMIT 1",
+      ).get(repoKey, subject);
       return row?.id ?? null;
     });
   }
@@ -104,36 +114,45 @@ export class SqliteQueue implements JobQueue {
 
   claim(owner: string, options: { exclusive: boolean }): Promise<Job | null> {
     return settled(() => {
-      return this.#db.transaction((): Job | null => {
-        const row = this
-          .#sql<[number, number], JobRow>(
+      return this.#db
+        .transaction((): Job | null => {
+          const row = this.#sql<[number, number], JobRow>(
             `SELECT * FROM jobs
              WHERE status = 'queued' AND run_after <= ? AND exclusive = ? AND cancel_requested_by IS NULL
                AND (exclusive = 0 OR repo_key NOT IN
                     (SELECT repo_key FROM jobs WHERE status = 'running' AND exclusive = 1))
              ORDER BY id LIMIT 1`,
-          )
-          .get(this.#now(), options.exclusive ? 1 : 0);
-        if (!row) return null;
-        this
-          .#sql("UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = ?, started_at = ? WHERE id = ?")
-          .run(owner, this.#now(), row.id);
-        return toJob({ ...row, status: "running", attempts: row.attempts + 1 });
-      }).immediate();
+          ).get(this.#now(), options.exclusive ? 1 : 0);
+          if (!row) return null;
+          this.#sql("UPDATE jobs SET status = 'running', attempts = attempts + 1, owner = ?, started_at = ? WHERE id = ?").run(
+            owner,
+            this.#now(),
+            row.id,
+          );
+          return toJob({ ...row, status: "running", attempts: row.attempts + 1 });
+        })
+        .immediate();
     });
   }
 
   finish(id: number, status: "succeeded" | "failed" | "cancelled", error?: string): Promise<void> {
     return settled(() => {
-      this.#sql("UPDATE jobs SET status = ?, last_error = coalesce(?, last_error), owner = NULL, finished_at = ? WHERE id = ?")
-        .run(status, error ?? null, this.#now(), id);
+      this.#sql("UPDATE jobs SET status = ?, last_error = coalesce(?, last_error), owner = NULL, finished_at = ? WHERE id = ?").run(
+        status,
+        error ?? null,
+        this.#now(),
+        id,
+      );
     });
   }
 
   retryLater(id: number, error: string, delayMs: number): Promise<void> {
     return settled(() => {
-      this.#sql("UPDATE jobs SET status = 'queued', owner = NULL, last_error = ?, run_after = ? WHERE id = ?")
-        .run(error, this.#now() + delayMs, id);
+      this.#sql("UPDATE jobs SET status = 'queued', owner = NULL, last_error = ?, run_after = ? WHERE id = ?").run(
+        error,
+        this.#now() + delayMs,
+        id,
+      );
     });
   }
 
@@ -145,29 +164,26 @@ export class SqliteQueue implements JobQueue {
 
   requestCancel(repoKey: string, subject: string, by: string): Promise<CancelResult> {
     return settled(() => {
-      return this.#db.transaction((): CancelResult => {
-        const rows = this
-          .#sql<[string, string], { id: number; status: JobStatus }>(
+      return this.#db
+        .transaction((): CancelResult => {
+          const rows = this.#sql<[string, string], { id: number; status: JobStatus }>(
             "SELECT id, status FROM jobs WHERE repo_key = ? AND subject = ? AND exclusive = 1 AND status IN ('queued', 'running')",
-          )
-          .all(repoKey, subject);
-        const running = rows.filter((r) => r.status === "running").map((r) => r.id);
-        const queued = rows.filter((r) => r.status === "queued").map((r) => r.id);
-        const flag = this.#sql("UPDATE jobs SET cancel_requested_by = ? WHERE id = ?");
-        for (const id of running) flag.run(by, id);
-        const cancel = this.#sql(
-          "UPDATE jobs SET status = 'cancelled', cancel_requested_by = ?, finished_at = ? WHERE id = ?",
-        );
-        for (const id of queued) cancel.run(by, this.#now(), id);
-        return { running, queued };
-      }).immediate();
+          ).all(repoKey, subject);
+          const running = rows.filter((r) => r.status === "running").map((r) => r.id);
+          const queued = rows.filter((r) => r.status === "queued").map((r) => r.id);
+          const flag = this.#sql("UPDATE jobs SET cancel_requested_by = ? WHERE id = ?");
+          for (const id of running) flag.run(by, id);
+          const cancel = this.#sql("UPDATE jobs SET status = 'cancelled', cancel_requested_by = ?, finished_at = ? WHERE id = ?");
+          for (const id of queued) cancel.run(by, this.#now(), id);
+          return { running, queued };
+        })
+        .immediate();
     });
   }
 
   cancelRequestedBy(id: number): Promise<string | null> {
     return settled(() => {
-      const row = this.#sql<[number], { cancel_requested_by: string | null }>("SELECT cancel_requested_by FROM jobs WHERE id = ?")
-        .get(id);
+      const row = this.#sql<[number], { cancel_requested_by: string | null }>("SELECT cancel_requested_by FROM jobs WHERE id = ?").get(id);
       return row?.cancel_requested_by ?? null;
     });
   }
@@ -175,7 +191,9 @@ export class SqliteQueue implements JobQueue {
   recoverInterrupted(): Promise<number> {
     return settled(() => {
       // A job someone asked to cancel before the crash stays cancelled.
-      this.#sql("UPDATE jobs SET status = 'cancelled', owner = NULL, finished_at = ? WHERE status = 'running' AND cancel_requested_by IS NOT NULL").run(this.#now());
+      this.#sql(
+        "UPDATE jobs SET status = 'cancelled', owner = NULL, finished_at = ? WHERE status = 'running' AND cancel_requested_by IS NOT NULL",
+      ).run(this.#now());
       return this.#sql("UPDATE jobs SET status = 'queued', owner = NULL WHERE status = 'running'").run().changes;
     });
   }

@@ -49,30 +49,56 @@ export class IndexJobHandler implements JobHandler<IndexPayload> {
       return "succeeded";
     }
     if (!config.index.enabled) {
-      if (comment) await forge.createComment(repo, comment.issueNumber, `The code index is switched off for this repository (\`index.enabled: false\` in \`${REPO_CONFIG_PATH}\`).`);
+      if (comment)
+        await forge.createComment(
+          repo,
+          comment.issueNumber,
+          `The code index is switched off for this repository (\`index.enabled: false\` in \`${REPO_CONFIG_PATH}\`).`,
+        );
       return "succeeded";
     }
     const repoKey = repoKeyOf(repo);
     const before = this.#running.get(repoKey) ?? Promise.resolve();
     const turn = before.then(() => this.#indexOnce(job, context, payload, forge, config.index.include, config.index.exclude, codeIndex));
-    const settled: Promise<unknown> = turn.catch(() => undefined).then(() => {
-      if (this.#running.get(repoKey) === settled) this.#running.delete(repoKey);
-    });
+    const settled: Promise<unknown> = turn
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#running.get(repoKey) === settled) this.#running.delete(repoKey);
+      });
     this.#running.set(repoKey, settled);
     return turn;
   }
 
-  async #indexOnce(job: Job<IndexPayload>, context: JobContext, payload: IndexPayload, forge: ForgeWriter, include: readonly string[], exclude: readonly string[], codeIndex: CodeIndex): Promise<"succeeded" | "cancelled"> {
+  async #indexOnce(
+    job: Job<IndexPayload>,
+    context: JobContext,
+    payload: IndexPayload,
+    forge: ForgeWriter,
+    include: readonly string[],
+    exclude: readonly string[],
+    codeIndex: CodeIndex,
+  ): Promise<"succeeded" | "cancelled"> {
     const { repository: repo, comment } = payload;
     const repoKey = repoKeyOf(repo);
     const gitDir = await this.#deps.mirrors.fetch({ repoKey, cloneUrl: repo.cloneUrl, token: await forge.gitToken(), extraRefs: [] });
-    const head = await runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${repo.defaultBranch}^{commit}`], { cwd: gitDir, allowFailure: true });
+    const head = await runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${repo.defaultBranch}^{commit}`], {
+      cwd: gitDir,
+      allowFailure: true,
+    });
     if (head.exitCode !== 0) throw new Error(`the default branch ${repo.defaultBranch} is not in the repository`);
     const sha = head.stdout.trim();
     const worktree = await this.#deps.worktrees.add(gitDir, sha, `index-${job.id}`);
     let stats: IndexStats;
     try {
-      stats = await codeIndex.index({ repoKey, tag: repo.defaultBranch, root: worktree.dir, commitSha: sha, include, exclude, signal: context.signal });
+      stats = await codeIndex.index({
+        repoKey,
+        tag: repo.defaultBranch,
+        root: worktree.dir,
+        commitSha: sha,
+        include,
+        exclude,
+        signal: context.signal,
+      });
     } catch (error) {
       if (context.signal.aborted) return "cancelled";
       throw error;
@@ -93,7 +119,15 @@ export class IndexJobHandler implements JobHandler<IndexPayload> {
 }
 
 function summaryFigures(stats: IndexStats): Record<string, number> {
-  return { files: stats.files, chunked: stats.chunked, unchanged: stats.unchanged, removed: stats.removed, chunks: stats.chunks, embedded: stats.embedded, ms: stats.durationMs };
+  return {
+    files: stats.files,
+    chunked: stats.chunked,
+    unchanged: stats.unchanged,
+    removed: stats.removed,
+    chunks: stats.chunks,
+    embedded: stats.embedded,
+    ms: stats.durationMs,
+  };
 }
 
 export function indexReport(branch: string, sha: string, stats: IndexStats): string {

@@ -44,7 +44,12 @@ export const reviewSchema: Record<string, unknown> = {
  * Asks the model for a review and reads it, asking once more with the problem spelled out when the
  * reply cannot be read. Decoding is held to the review's schema where the backend can do that.
  */
-export async function askForReview(provider: LlmProvider, system: string, task: string, options: { readonly maxTokens: number; readonly signal: AbortSignal; readonly attempts?: number }): Promise<ModelReview> {
+export async function askForReview(
+  provider: LlmProvider,
+  system: string,
+  task: string,
+  options: { readonly maxTokens: number; readonly signal: AbortSignal; readonly attempts?: number },
+): Promise<ModelReview> {
   const info = await provider.describe(options.signal);
   const messages: ChatMessage[] = [
     { role: "system", content: system },
@@ -54,11 +59,24 @@ export async function askForReview(provider: LlmProvider, system: string, task: 
   let completionTokens = 0;
   let problem = "no reply";
   for (let attempt = 0; attempt < (options.attempts ?? 2); attempt++) {
-    const reply = await provider.chat({ messages, tools: [], maxTokens: options.maxTokens, signal: options.signal, ...(info.constrainedDecoding ? { responseSchema: reviewSchema } : {}) });
+    const reply = await provider.chat({
+      messages,
+      tools: [],
+      maxTokens: options.maxTokens,
+      signal: options.signal,
+      ...(info.constrainedDecoding ? { responseSchema: reviewSchema } : {}),
+    });
     promptTokens += reply.usage.promptTokens;
     completionTokens += reply.usage.completionTokens;
     const parsed = parseReview(reply.message.content);
-    if (parsed.ok) return { summary: parsed.summary, findings: parsed.findings, dropped: parsed.dropped, unreadable: null, usage: { promptTokens, completionTokens } };
+    if (parsed.ok)
+      return {
+        summary: parsed.summary,
+        findings: parsed.findings,
+        dropped: parsed.dropped,
+        unreadable: null,
+        usage: { promptTokens, completionTokens },
+      };
     problem = parsed.message;
     messages.push({ role: "assistant", content: reply.message.content, toolCalls: [] }, { role: "user", content: parsed.message });
   }

@@ -67,7 +67,11 @@ export async function conductReview(params: {
 }): Promise<ConductedReview> {
   const { provider, config, signal } = params;
   const info = await provider.describe(signal);
-  const planned = planReview(params.files, { include: config.review.include, exclude: config.review.exclude, budgetTokens: Math.floor(info.contextSize * DIFF_SHARE) });
+  const planned = planReview(params.files, {
+    include: config.review.include,
+    exclude: config.review.exclude,
+    budgetTokens: Math.floor(info.contextSize * DIFF_SHARE),
+  });
   const plan: ReviewPlan = { ...planned, skipped: [...planned.skipped, ...(params.unreadable ?? [])] };
   if (plan.reviewed.length === 0) return { plan, review: null, wholeFiles: [], codeAt: () => null };
   const reviewed = plan.reviewed.map((r) => r.file);
@@ -79,14 +83,26 @@ export async function conductReview(params: {
   });
   const system = reviewSystemPrompt({ maxFindings: config.review.maxFindings, instructions: params.guidance });
   const task = (wholeFiles: string) =>
-    reviewTaskPrompt({ repoFullName: params.repoFullName, number: params.number, title: params.title, body: params.body, plan, incrementalFrom: params.incrementalFrom, context: related, wholeFiles });
+    reviewTaskPrompt({
+      repoFullName: params.repoFullName,
+      number: params.number,
+      title: params.title,
+      body: params.body,
+      plan,
+      incrementalFrom: params.incrementalFrom,
+      context: related,
+      wholeFiles,
+    });
   const maxTokens = Math.min(4_096, Math.floor(info.contextSize / 4));
   // Whole files are context, not the review: they get what is left, but never more than a share of
   // the window, since a small model on a CPU reads a long prompt slowly and a diff of three lines
   // does not need 25,000 tokens around it.
   const left = info.contextSize - maxTokens - MARGIN_TOKENS - estimateCounter.count(system) - estimateCounter.count(task(""));
   const budgetTokens = Math.min(left, Math.floor(info.contextSize * WHOLE_FILES_SHARE));
-  const whole = budgetTokens > 0 ? await fullFilesWithin({ files: reviewed, read: params.readAtHead, budgetTokens }) : { text: "", included: [], contents: new Map<string, string>() };
+  const whole =
+    budgetTokens > 0
+      ? await fullFilesWithin({ files: reviewed, read: params.readAtHead, budgetTokens })
+      : { text: "", included: [], contents: new Map<string, string>() };
   const review = await askForReview(provider, system, task(whole.text), { maxTokens, signal });
   const codeAt = (path: string, start: number, end: number): string | null => {
     const lines = whole.contents.get(path)?.split("\n");
@@ -95,7 +111,12 @@ export async function conductReview(params: {
   return { plan, review, wholeFiles: whole.included, codeAt };
 }
 
-async function relatedCodeFor(index: ReviewIndex | null | undefined, onError: ((error: unknown) => void) | undefined, signal: AbortSignal, change: CodeChange): Promise<string> {
+async function relatedCodeFor(
+  index: ReviewIndex | null | undefined,
+  onError: ((error: unknown) => void) | undefined,
+  signal: AbortSignal,
+  change: CodeChange,
+): Promise<string> {
   if (!index || !index.codeIndex.ready(index.repoKey, index.tag)) return "";
   try {
     const text = await index.codeIndex.relatedCode(index.repoKey, index.tag, change, RELATED_TOKENS, signal);

@@ -22,4 +22,3 @@ export const findingSchema = z.object({
 
 export type Finding = z.output<typeof findingSchema>;
 export type Severity = Finding["severity"];
-

@@ -25,7 +25,10 @@ export function topic(finding: Pick<Finding, "path" | "category" | "title">): st
 }
 
 function gist(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }
 
 function digest(text: string): string {

@@ -34,8 +34,31 @@ const ALIASES: Record<string, string> = {
   level: "severity",
 };
 
-const SEVERITY_WORDS: Record<string, Finding["severity"]> = { blocker: "critical", high: "major", error: "major", medium: "minor", warning: "minor", low: "nit", info: "nit", suggestion: "nit", trivial: "nit" };
-const CATEGORY_WORDS: Record<string, Finding["category"]> = { correctness: "bug", logic: "bug", error: "bug", perf: "performance", readability: "maintainability", design: "maintainability", docs: "maintainability", documentation: "maintainability", test: "tests", testing: "tests", formatting: "style", naming: "style" };
+const SEVERITY_WORDS: Record<string, Finding["severity"]> = {
+  blocker: "critical",
+  high: "major",
+  error: "major",
+  medium: "minor",
+  warning: "minor",
+  low: "nit",
+  info: "nit",
+  suggestion: "nit",
+  trivial: "nit",
+};
+const CATEGORY_WORDS: Record<string, Finding["category"]> = {
+  correctness: "bug",
+  logic: "bug",
+  error: "bug",
+  perf: "performance",
+  readability: "maintainability",
+  design: "maintainability",
+  docs: "maintainability",
+  documentation: "maintainability",
+  test: "tests",
+  testing: "tests",
+  formatting: "style",
+  naming: "style",
+};
 
 /**
  * Reads a review out of a model's reply: the JSON object (fenced, in prose, or slightly broken),
@@ -51,16 +74,27 @@ export function parseReview(text: string): ParsedReview {
   if (!parsed.ok) return { ok: false, message: `Your JSON could not be read (${parsed.message}). ${EXPECTED}` };
   const root = Array.isArray(parsed.value) ? { summary: "", findings: parsed.value } : parsed.value;
   if (!isPlainObject(root)) return { ok: false, message: `Your reply was not a JSON object. ${EXPECTED}` };
-  const rawFindings = Array.isArray(root.findings) ? root.findings : Array.isArray(root.comments) ? root.comments : Array.isArray(root.issues) ? root.issues : [];
-  const summary = typeof root.summary === "string" ? root.summary.trim() : typeof root.walkthrough === "string" ? root.walkthrough.trim() : "";
-  if (summary === "" && rawFindings.length === 0) return { ok: false, message: `Your review had neither a summary nor findings. ${EXPECTED}` };
+  const rawFindings = Array.isArray(root.findings)
+    ? root.findings
+    : Array.isArray(root.comments)
+      ? root.comments
+      : Array.isArray(root.issues)
+        ? root.issues
+        : [];
+  const summary =
+    typeof root.summary === "string" ? root.summary.trim() : typeof root.walkthrough === "string" ? root.walkthrough.trim() : "";
+  if (summary === "" && rawFindings.length === 0)
+    return { ok: false, message: `Your review had neither a summary nor findings. ${EXPECTED}` };
   const findings: Finding[] = [];
   const dropped: string[] = [];
   rawFindings.forEach((raw, i) => {
     const normalized = normalizeFinding(raw);
     const result = findingSchema.safeParse(normalized);
     if (result.success) findings.push(result.data);
-    else dropped.push(`finding ${i + 1}: ${result.error.issues.map((issue) => `${issue.path.join(".") || "finding"}: ${issue.message}`).join("; ")}`);
+    else
+      dropped.push(
+        `finding ${i + 1}: ${result.error.issues.map((issue) => `${issue.path.join(".") || "finding"}: ${issue.message}`).join("; ")}`,
+      );
   });
   return { ok: true, summary, findings, dropped, repairs: [...parsed.repairs] };
 }

@@ -61,10 +61,17 @@ export function placeFindings(
   const ordered = [...findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   for (const finding of ordered) {
     const start = finding.startLine !== undefined && finding.startLine < finding.line ? finding.startLine : finding.line;
-    const onDiff = start === finding.line ? map.canComment(finding.path, finding.side, finding.line) : map.canCommentRange(finding.path, finding.side, start, finding.line);
+    const onDiff =
+      start === finding.line
+        ? map.canComment(finding.path, finding.side, finding.line)
+        : map.canCommentRange(finding.path, finding.side, start, finding.line);
     const code =
       finding.side === "RIGHT"
-        ? ((map.newSideText(finding.path, start, finding.line) ?? options.codeMap?.newSideText(finding.path, start, finding.line))?.join("\n") ?? options.codeAt?.(finding.path, start, finding.line) ?? "")
+        ? ((map.newSideText(finding.path, start, finding.line) ?? options.codeMap?.newSideText(finding.path, start, finding.line))?.join(
+            "\n",
+          ) ??
+          options.codeAt?.(finding.path, start, finding.line) ??
+          "")
         : "";
     const print = fingerprint(finding, code || `${finding.line}`);
     const subject = topic(finding);
@@ -78,7 +85,12 @@ export function placeFindings(
     }
     seen.add(print);
     if (!onDiff) {
-      summaryOnly.push({ finding, why: map.file(finding.path) ? "on a line the diff does not show" : "on a file the diff does not change", fingerprint: print, topic: subject });
+      summaryOnly.push({
+        finding,
+        why: map.file(finding.path) ? "on a line the diff does not show" : "on a file the diff does not change",
+        fingerprint: print,
+        topic: subject,
+      });
       continue;
     }
     if (inline.length >= options.maxInline) {
@@ -100,7 +112,11 @@ export function placeFindings(
 }
 
 function commentBody(finding: Finding, current: string): string {
-  const parts = [`${ICON[finding.severity]} **${withoutMarkers(finding.title)}** (${finding.severity}, ${finding.category})`, "", withoutMarkers(finding.body)];
+  const parts = [
+    `${ICON[finding.severity]} **${withoutMarkers(finding.title)}** (${finding.severity}, ${finding.category})`,
+    "",
+    withoutMarkers(finding.body),
+  ];
   const replacement = finding.replacement?.replace(/\n$/, "");
   if (finding.side === "RIGHT" && replacement !== undefined && replacement !== current && !replacement.includes("```")) {
     parts.push("", "```suggestion", replacement, "```");

@@ -21,7 +21,10 @@ export interface ReviewPlan {
  * importance (source code, then tests, then configuration and docs; larger changes first) until
  * the budget is spent, and whatever does not fit is named rather than silently dropped.
  */
-export function planReview(files: readonly DiffFile[], options: { readonly include: readonly string[]; readonly exclude: readonly string[]; readonly budgetTokens: number }): ReviewPlan {
+export function planReview(
+  files: readonly DiffFile[],
+  options: { readonly include: readonly string[]; readonly exclude: readonly string[]; readonly budgetTokens: number },
+): ReviewPlan {
   const filter = makePathFilter(options.include, options.exclude);
   const skipped: Array<{ path: string; reason: string }> = [];
   const candidates: DiffFile[] = [];
@@ -38,7 +41,9 @@ export function planReview(files: readonly DiffFile[], options: { readonly inclu
     if (reason) skipped.push({ path: file.path, reason });
     else candidates.push(file);
   }
-  candidates.sort((a, b) => importance(a) - importance(b) || b.additions + b.deletions - (a.additions + a.deletions) || a.path.localeCompare(b.path));
+  candidates.sort(
+    (a, b) => importance(a) - importance(b) || b.additions + b.deletions - (a.additions + a.deletions) || a.path.localeCompare(b.path),
+  );
   const reviewed: Array<{ file: DiffFile; patch: string }> = [];
   let used = 0;
   for (const file of candidates) {

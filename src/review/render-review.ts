@@ -24,15 +24,25 @@ export function renderReviewBody(params: {
   const all: Finding[] = [...placement.inline.map((c) => c.finding), ...placement.summaryOnly.map((s) => s.finding)];
   const counts = SEVERITIES.map((s) => [s, all.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const scope = params.incrementalFrom ? `the changes since ${params.incrementalFrom.slice(0, 7)}` : "this pull request";
-  const lines = [`${REVIEW_HEADING}${scope} at ${params.headSha.slice(0, 7)}`, "", withoutMarkers(params.walkthrough).trim() || "(no walkthrough)"];
-  lines.push("", counts.length > 0 ? `**Findings:** ${counts.map(([s, n]) => `${severityIcon(s)} ${n} ${s}`).join(", ")}.` : "**Findings:** none.");
+  const lines = [
+    `${REVIEW_HEADING}${scope} at ${params.headSha.slice(0, 7)}`,
+    "",
+    withoutMarkers(params.walkthrough).trim() || "(no walkthrough)",
+  ];
+  lines.push(
+    "",
+    counts.length > 0 ? `**Findings:** ${counts.map(([s, n]) => `${severityIcon(s)} ${n} ${s}`).join(", ")}.` : "**Findings:** none.",
+  );
   if (placement.repeated > 0) lines.push(`${placement.repeated} finding(s) already raised on an earlier commit are not repeated.`);
-  if (placement.discussed > 0) lines.push(`${placement.discussed} finding(s) on threads already answered or resolved are not raised again.`);
+  if (placement.discussed > 0)
+    lines.push(`${placement.discussed} finding(s) on threads already answered or resolved are not raised again.`);
   if (placement.summaryOnly.length > 0) {
     lines.push("", "<details><summary>Findings not placed inline</summary>", "");
     for (const { finding, why, fingerprint, topic } of placement.summaryOnly) {
       const where = finding.startLine ? `${finding.path}:${finding.startLine}-${finding.line}` : `${finding.path}:${finding.line}`;
-      lines.push(`- ${severityIcon(finding.severity)} **${withoutMarkers(finding.title)}** (\`${where}\`, ${why}): ${withoutMarkers(finding.body).replace(/\n+/g, " ")}${params.markFindings ? ` ${findingMarker({ fingerprint, topic })}` : ""}`);
+      lines.push(
+        `- ${severityIcon(finding.severity)} **${withoutMarkers(finding.title)}** (\`${where}\`, ${why}): ${withoutMarkers(finding.body).replace(/\n+/g, " ")}${params.markFindings ? ` ${findingMarker({ fingerprint, topic })}` : ""}`,
+      );
     }
     lines.push("", "</details>");
   }
@@ -42,6 +52,9 @@ export function renderReviewBody(params: {
     lines.push("", "</details>");
   }
   if (params.test) lines.push("", `**Tests:** ${params.test}`);
-  lines.push("", `<sub>Reviewed ${plan.reviewed.length} file(s) with ${params.model}. Each new push is reviewed for what it changes.</sub>`);
+  lines.push(
+    "",
+    `<sub>Reviewed ${plan.reviewed.length} file(s) with ${params.model}. Each new push is reviewed for what it changes.</sub>`,
+  );
   return lines.join("\n");
 }

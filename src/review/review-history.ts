@@ -29,13 +29,19 @@ export class ReviewHistory {
 
   /** Gives a claimed head back (the review failed before anything was posted), so a retry may take it. */
   releaseHead(repoKey: string, prNumber: number, headSha: string): void {
-    this.#db.prepare("DELETE FROM review_state WHERE repo_key = ? AND pr_number = ? AND head_sha = ? AND review_id IS NULL").run(repoKey, prNumber, headSha);
+    this.#db
+      .prepare("DELETE FROM review_state WHERE repo_key = ? AND pr_number = ? AND head_sha = ? AND review_id IS NULL")
+      .run(repoKey, prNumber, headSha);
   }
 
   recordReview(repoKey: string, prNumber: number, headSha: string, reviewId: number, findings: readonly PostedFinding[]): void {
-    const insert = this.#db.prepare("INSERT OR IGNORE INTO review_findings (repo_key, pr_number, fingerprint, head_sha, path, line, title, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const insert = this.#db.prepare(
+      "INSERT OR IGNORE INTO review_findings (repo_key, pr_number, fingerprint, head_sha, path, line, title, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
     this.#db.transaction(() => {
-      this.#db.prepare("UPDATE review_state SET review_id = ? WHERE repo_key = ? AND pr_number = ? AND head_sha = ?").run(reviewId, repoKey, prNumber, headSha);
+      this.#db
+        .prepare("UPDATE review_state SET review_id = ? WHERE repo_key = ? AND pr_number = ? AND head_sha = ?")
+        .run(reviewId, repoKey, prNumber, headSha);
       const now = Date.now();
       for (const f of findings) insert.run(repoKey, prNumber, f.fingerprint, f.headSha, f.path, f.line, f.title, now);
     })();
@@ -44,13 +50,17 @@ export class ReviewHistory {
   /** The newest head that got a review posted, for an incremental review of what came after it. */
   lastReviewedHead(repoKey: string, prNumber: number): string | null {
     const row = this.#db
-      .prepare<[string, number], { head_sha: string }>("SELECT head_sha FROM review_state WHERE repo_key = ? AND pr_number = ? AND review_id IS NOT NULL ORDER BY reviewed_at DESC, rowid DESC LIMIT 1")
+      .prepare<[string, number], { head_sha: string }>(
+        "SELECT head_sha FROM review_state WHERE repo_key = ? AND pr_number = ? AND review_id IS NOT NULL ORDER BY reviewed_at DESC, rowid DESC LIMIT 1",
+      )
       .get(repoKey, prNumber);
     return row?.head_sha ?? null;
   }
 
   postedFingerprints(repoKey: string, prNumber: number): Set<string> {
-    const rows = this.#db.prepare<[string, number], { fingerprint: string }>("SELECT fingerprint FROM review_findings WHERE repo_key = ? AND pr_number = ?").all(repoKey, prNumber);
+    const rows = this.#db
+      .prepare<[string, number], { fingerprint: string }>("SELECT fingerprint FROM review_findings WHERE repo_key = ? AND pr_number = ?")
+      .all(repoKey, prNumber);
     return new Set(rows.map((r) => r.fingerprint));
   }
 }

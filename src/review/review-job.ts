@@ -73,7 +73,8 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
     const repoKey = repoKeyOf(repo);
     const head = pr.head.sha;
     const alreadyReviewed = async () => {
-      if (comment) await forge.createComment(repo, number, `I already reviewed ${head.slice(0, 7)}; push a new commit and I review what it changes.`);
+      if (comment)
+        await forge.createComment(repo, number, `I already reviewed ${head.slice(0, 7)}; push a new commit and I review what it changes.`);
       return "succeeded" as const;
     };
     if (!this.#deps.history.claimHead(repoKey, number, head)) return alreadyReviewed();
@@ -93,7 +94,15 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
     }
   }
 
-  async #review(forge: ForgeWriter, payload: ReviewPayload, pr: PullRequestInfo, config: RepoConfig, automatic: boolean, prior: PriorReviews, signal: AbortSignal): Promise<void> {
+  async #review(
+    forge: ForgeWriter,
+    payload: ReviewPayload,
+    pr: PullRequestInfo,
+    config: RepoConfig,
+    automatic: boolean,
+    prior: PriorReviews,
+    signal: AbortSignal,
+  ): Promise<void> {
     const { repository: repo, number } = payload;
     const repoKey = repoKeyOf(repo);
     const head = pr.head.sha;
@@ -101,12 +110,21 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
     const { parsed: diffFiles, unreadable } = parseChangedFiles(files);
     const changedLines = diffFiles.reduce((n, f) => n + f.additions + f.deletions, 0);
     if (automatic && changedLines > config.review.maxDiffLines) {
-      await forge.createComment(repo, number, `This pull request changes ${changedLines} lines, more than the ${config.review.maxDiffLines} I review on my own (\`review.maxDiffLines\`). Comment \`/coder review\` and I review the most important files within my budget.`);
+      await forge.createComment(
+        repo,
+        number,
+        `This pull request changes ${changedLines} lines, more than the ${config.review.maxDiffLines} I review on my own (\`review.maxDiffLines\`). Comment \`/coder review\` and I review the most important files within my budget.`,
+      );
       // Nothing was reviewed: the head stays free for `/coder review`.
       this.#deps.history.releaseHead(repoKey, number, head);
       return;
     }
-    const guidance = [config.review.instructions, (await forge.getFile(repo, "CONTRIBUTING.md", repo.defaultBranch).catch(() => null))?.slice(0, 3_000) ?? ""].filter(Boolean).join("\n\n");
+    const guidance = [
+      config.review.instructions,
+      (await forge.getFile(repo, "CONTRIBUTING.md", repo.defaultBranch).catch(() => null))?.slice(0, 3_000) ?? "",
+    ]
+      .filter(Boolean)
+      .join("\n\n");
     const { plan, review, wholeFiles, codeAt } = await conductReview({
       provider: this.#deps.provider,
       config,
@@ -118,25 +136,50 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
       body: pr.body,
       incrementalFrom,
       guidance,
-      index: this.#deps.codeIndex ? { codeIndex: this.#deps.codeIndex, repoKey, tag: repo.defaultBranch, source: "the default branch" } : null,
+      index: this.#deps.codeIndex
+        ? { codeIndex: this.#deps.codeIndex, repoKey, tag: repo.defaultBranch, source: "the default branch" }
+        : null,
       onIndexError: (error) => this.#deps.log.warn({ err: error }, "the code index could not be used for the review"),
       readAtHead: (path) => forge.getFile(repo, path, head).catch(() => null),
       signal,
     });
     const model = this.#deps.provider.label;
     if (review === null) {
-      const id = await forge.createReview(repo, number, { commitId: head, event: "COMMENT", body: renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: noPlacement(), plan, headSha: head, incrementalFrom, model }), comments: [] });
+      const id = await forge.createReview(repo, number, {
+        commitId: head,
+        event: "COMMENT",
+        body: renderReviewBody({
+          walkthrough: "Nothing in this change is reviewable code.",
+          placement: noPlacement(),
+          plan,
+          headSha: head,
+          incrementalFrom,
+          model,
+        }),
+        comments: [],
+      });
       this.#deps.history.recordReview(repoKey, number, head, id, []);
       return;
     }
     const test = config.review.runTests ? await this.#tests(forge, payload, head, config, signal) : null;
     const map = DiffLineMap.from(diffFiles);
     // An incremental review's map shows only the push; fingerprints need the code from the whole pull request.
-    const codeMap = incrementalFrom ? DiffLineMap.from(parseChangedFiles(await forge.listPullRequestFiles(repo, number)).parsed) : undefined;
+    const codeMap = incrementalFrom
+      ? DiffLineMap.from(parseChangedFiles(await forge.listPullRequestFiles(repo, number)).parsed)
+      : undefined;
     const posted = new Set([...this.#deps.history.postedFingerprints(repoKey, number), ...prior.posted]);
-    const placement = placeFindings(review.findings, map, { posted, discussed: prior.discussed, maxInline: config.review.maxFindings, codeAt, ...(codeMap ? { codeMap } : {}) });
-    const walkthrough = review.unreadable ? `I could not read the model's review (${review.unreadable}), so there are no findings this time.` : review.summary;
-    const render = (placed: Placement) => renderReviewBody({ walkthrough, placement: placed, plan, headSha: head, incrementalFrom, model, test, markFindings: true });
+    const placement = placeFindings(review.findings, map, {
+      posted,
+      discussed: prior.discussed,
+      maxInline: config.review.maxFindings,
+      codeAt,
+      ...(codeMap ? { codeMap } : {}),
+    });
+    const walkthrough = review.unreadable
+      ? `I could not read the model's review (${review.unreadable}), so there are no findings this time.`
+      : review.summary;
+    const render = (placed: Placement) =>
+      renderReviewBody({ walkthrough, placement: placed, plan, headSha: head, incrementalFrom, model, test, markFindings: true });
     const event = reviewEvent(config, placement, pr);
     let id: number;
     try {
@@ -144,18 +187,58 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
         commitId: head,
         event,
         body: render(placement),
-        comments: placement.inline.map((c) => ({ path: c.path, line: c.line, side: c.side, ...(c.startLine !== undefined ? { startLine: c.startLine, startSide: c.side } : {}), body: `${c.body}\n\n${findingMarker(c)}` })),
+        comments: placement.inline.map((c) => ({
+          path: c.path,
+          line: c.line,
+          side: c.side,
+          ...(c.startLine !== undefined ? { startLine: c.startLine, startSide: c.side } : {}),
+          body: `${c.body}\n\n${findingMarker(c)}`,
+        })),
       });
     } catch (error) {
       if (!(error instanceof ReviewRejectedError && error.reason === "unresolved-position")) throw error;
       // The forge disagreed with the line map; the findings still reach the author, in the summary.
       this.#deps.log.warn({ errors: error.errors }, "inline comments refused; posting them in the summary");
-      const moved: Placement = { ...placement, inline: [], summaryOnly: [...placement.inline.map((c) => ({ finding: c.finding, why: "the forge refused the line", fingerprint: c.fingerprint, topic: c.topic })), ...placement.summaryOnly] };
+      const moved: Placement = {
+        ...placement,
+        inline: [],
+        summaryOnly: [
+          ...placement.inline.map((c) => ({
+            finding: c.finding,
+            why: "the forge refused the line",
+            fingerprint: c.fingerprint,
+            topic: c.topic,
+          })),
+          ...placement.summaryOnly,
+        ],
+      };
       id = await forge.createReview(repo, number, { commitId: head, event, body: render(moved), comments: [] });
     }
-    const record = [...placement.inline.map((c) => ({ fingerprint: c.fingerprint, headSha: head, path: c.path, line: c.line, title: c.finding.title })), ...placement.summaryOnly.map((s) => ({ fingerprint: s.fingerprint, headSha: head, path: s.finding.path, line: s.finding.line, title: s.finding.title }))];
+    const record = [
+      ...placement.inline.map((c) => ({ fingerprint: c.fingerprint, headSha: head, path: c.path, line: c.line, title: c.finding.title })),
+      ...placement.summaryOnly.map((s) => ({
+        fingerprint: s.fingerprint,
+        headSha: head,
+        path: s.finding.path,
+        line: s.finding.line,
+        title: s.finding.title,
+      })),
+    ];
     this.#deps.history.recordReview(repoKey, number, head, id, record);
-    this.#deps.log.info({ repo: repoKey, number, head, inline: placement.inline.length, summary: placement.summaryOnly.length, repeated: placement.repeated, discussed: placement.discussed, wholeFiles: wholeFiles.length, dropped: review.dropped.length }, "review posted");
+    this.#deps.log.info(
+      {
+        repo: repoKey,
+        number,
+        head,
+        inline: placement.inline.length,
+        summary: placement.summaryOnly.length,
+        repeated: placement.repeated,
+        discussed: placement.discussed,
+        wholeFiles: wholeFiles.length,
+        dropped: review.dropped.length,
+      },
+      "review posted",
+    );
   }
 
   /** What the pull request shows of earlier reviews; resolved threads only where the forge can tell (GitHub's GraphQL API). */
@@ -170,13 +253,19 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
   }
 
   /** The whole pull request, or only what came since the last reviewed head when that is an ancestor of this one. */
-  async #changes(forge: ForgeWriter, repo: Repository, pr: PullRequestInfo, prior: PriorReviews): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
+  async #changes(
+    forge: ForgeWriter,
+    repo: Repository,
+    pr: PullRequestInfo,
+    prior: PriorReviews,
+  ): Promise<{ files: readonly ChangedFile[]; incrementalFrom: string | null }> {
     const repoKey = repoKeyOf(repo);
     // The pull request's own newest review first: a data directory restored from a backup remembers an older one.
     const last = prior.lastReviewedHead ?? this.#deps.history.lastReviewedHead(repoKey, pr.number);
     if (last && last !== pr.head.sha) {
       const comparison = await forge.compareCommits(repo, last, pr.head.sha);
-      if (comparison.kind === "compared" && comparison.status === "ahead" && !comparison.mayBeIncomplete) return { files: comparison.files, incrementalFrom: last };
+      if (comparison.kind === "compared" && comparison.status === "ahead" && !comparison.mayBeIncomplete)
+        return { files: comparison.files, incrementalFrom: last };
       // A force push (the old head is gone or no longer below the new one): review everything, repeating nothing.
     }
     return { files: await forge.listPullRequestFiles(repo, pr.number), incrementalFrom: null };
@@ -185,7 +274,16 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
   async #tests(forge: ForgeWriter, payload: ReviewPayload, head: string, config: RepoConfig, signal: AbortSignal): Promise<string> {
     if (!this.#deps.tests) return "not run: this bot has no workspace runner for reviews.";
     const { repository: repo, number } = payload;
-    return runReviewTests(this.#deps.tests, { repoKey: repoKeyOf(repo), cloneUrl: repo.cloneUrl, token: await forge.gitToken(), number, headSha: head, config, name: `review-${number}-${head.slice(0, 7)}`, signal });
+    return runReviewTests(this.#deps.tests, {
+      repoKey: repoKeyOf(repo),
+      cloneUrl: repo.cloneUrl,
+      token: await forge.gitToken(),
+      number,
+      headSha: head,
+      config,
+      name: `review-${number}-${head.slice(0, 7)}`,
+      signal,
+    });
   }
 
   async giveUp(job: Job<ReviewPayload>, reason: string): Promise<void> {
@@ -202,7 +300,16 @@ function parseChangedFiles(files: readonly ChangedFile[]): { parsed: DiffFile[];
   const unreadable: Array<{ path: string; reason: string }> = [];
   for (const f of files) {
     try {
-      parsed.push(parsePullRequestFile({ path: f.path, previousPath: f.previousPath, status: f.status, patch: f.patch, additions: f.additions, deletions: f.deletions }));
+      parsed.push(
+        parsePullRequestFile({
+          path: f.path,
+          previousPath: f.previousPath,
+          status: f.status,
+          patch: f.patch,
+          additions: f.additions,
+          deletions: f.deletions,
+        }),
+      );
     } catch (error) {
       unreadable.push({ path: f.path, reason: `its diff could not be read (${(error as Error).message})` });
     }

@@ -27,7 +27,9 @@ export async function reviewLocal(params: {
     return result.stdout.trim();
   };
   const [baseSha, headSha] = [await resolve(base), await resolve(head)];
-  const diff = await runGit(["-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "-M", `${baseSha}...${headSha}`], { cwd: root });
+  const diff = await runGit(["-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "-M", `${baseSha}...${headSha}`], {
+    cwd: root,
+  });
   const files = parseGitDiff(diff.stdout);
   const subject = await runGit(["log", "-1", "--format=%s%n%n%b", headSha], { cwd: root });
   const [title = "", ...rest] = subject.stdout.split("\n");
@@ -48,9 +50,22 @@ export async function reviewLocal(params: {
     },
     signal,
   });
-  if (review === null) return renderReviewBody({ walkthrough: "Nothing in this change is reviewable code.", placement: noPlacement(), plan, headSha, incrementalFrom: null, model: provider.label });
+  if (review === null)
+    return renderReviewBody({
+      walkthrough: "Nothing in this change is reviewable code.",
+      placement: noPlacement(),
+      plan,
+      headSha,
+      incrementalFrom: null,
+      model: provider.label,
+    });
   const placement = placeFindings(review.findings, DiffLineMap.from(files), { posted: new Set(), maxInline: config.review.maxFindings });
   const walkthrough = review.unreadable ? `The model's review could not be read (${review.unreadable}).` : review.summary;
-  const inline = placement.inline.map((c) => `── ${c.path}:${c.startLine !== undefined ? `${c.startLine}-` : ""}${c.line}${c.side === "LEFT" ? " (removed line)" : ""}\n${c.body}`);
-  return [...inline, renderReviewBody({ walkthrough, placement, plan, headSha, incrementalFrom: null, model: provider.label })].join("\n\n");
+  const inline = placement.inline.map(
+    (c) =>
+      `── ${c.path}:${c.startLine !== undefined ? `${c.startLine}-` : ""}${c.line}${c.side === "LEFT" ? " (removed line)" : ""}\n${c.body}`,
+  );
+  return [...inline, renderReviewBody({ walkthrough, placement, plan, headSha, incrementalFrom: null, model: provider.label })].join(
+    "\n\n",
+  );
 }

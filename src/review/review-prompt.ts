@@ -33,11 +33,27 @@ export function reviewTaskPrompt(params: {
   readonly wholeFiles?: string;
 }): string {
   const parts = [`Repository: ${params.repoFullName}`, `Pull request #${params.number}.`];
-  parts.push(fenceAsData("The pull request's title and description", `${sanitizeUntrustedText(params.title)}\n\n${sanitizeUntrustedText(params.body)}`));
-  if (params.incrementalFrom) parts.push(`Review only the changes since commit ${params.incrementalFrom.slice(0, 12)}, shown below; earlier changes were reviewed before.`);
+  parts.push(
+    fenceAsData(
+      "The pull request's title and description",
+      `${sanitizeUntrustedText(params.title)}\n\n${sanitizeUntrustedText(params.body)}`,
+    ),
+  );
+  if (params.incrementalFrom)
+    parts.push(
+      `Review only the changes since commit ${params.incrementalFrom.slice(0, 12)}, shown below; earlier changes were reviewed before.`,
+    );
   if (params.context) parts.push(params.context);
-  if (params.wholeFiles) parts.push(fenceAsData("The changed files in full at the head (to read around the diff; comment only on lines the diff shows)", params.wholeFiles));
-  const diff = params.plan.reviewed.map(({ file, patch }) => `### ${file.path}${file.previousPath ? ` (was ${file.previousPath})` : ""}\n${patch}`).join("\n\n");
+  if (params.wholeFiles)
+    parts.push(
+      fenceAsData(
+        "The changed files in full at the head (to read around the diff; comment only on lines the diff shows)",
+        params.wholeFiles,
+      ),
+    );
+  const diff = params.plan.reviewed
+    .map(({ file, patch }) => `### ${file.path}${file.previousPath ? ` (was ${file.previousPath})` : ""}\n${patch}`)
+    .join("\n\n");
   parts.push(fenceAsData("The diff, with line numbers", diff));
   parts.push("Review it now. Reply with the JSON object only.");
   return parts.join("\n\n");

@@ -17,10 +17,27 @@ export interface ReviewTestDeps {
  * one Markdown line (with the output's tail when they fail) goes into the review's summary. A
  * failure to run them is reported, not thrown: the review itself still goes out.
  */
-export async function runReviewTests(deps: ReviewTestDeps, params: { readonly repoKey: string; readonly cloneUrl: string; readonly token: string | null; readonly number: number; readonly headSha: string; readonly config: RepoConfig; readonly name: string; readonly signal: AbortSignal }): Promise<string> {
+export async function runReviewTests(
+  deps: ReviewTestDeps,
+  params: {
+    readonly repoKey: string;
+    readonly cloneUrl: string;
+    readonly token: string | null;
+    readonly number: number;
+    readonly headSha: string;
+    readonly config: RepoConfig;
+    readonly name: string;
+    readonly signal: AbortSignal;
+  },
+): Promise<string> {
   let gitDir: string;
   try {
-    gitDir = await deps.mirrors.fetch({ repoKey: params.repoKey, cloneUrl: params.cloneUrl, token: params.token, extraRefs: [`refs/pull/${params.number}/head`] });
+    gitDir = await deps.mirrors.fetch({
+      repoKey: params.repoKey,
+      cloneUrl: params.cloneUrl,
+      token: params.token,
+      extraRefs: [`refs/pull/${params.number}/head`],
+    });
     const found = await runGit(["rev-parse", "--verify", "--quiet", `${params.headSha}^{commit}`], { cwd: gitDir, allowFailure: true });
     if (found.exitCode !== 0) return `not run: the head ${params.headSha.slice(0, 7)} could not be fetched.`;
   } catch (error) {
@@ -30,10 +47,15 @@ export async function runReviewTests(deps: ReviewTestDeps, params: { readonly re
   try {
     const command = params.config.test.command ?? (await detectTestCommand(worktree.dir));
     if (command === null) return "not run: no test command is configured (`test.command`) or detected.";
-    const runner = await deps.runners.create(worktree.dir, { name: params.name, sandbox: sandboxFor(params.config, gitDir) }).catch((error: unknown) => error as Error);
+    const runner = await deps.runners
+      .create(worktree.dir, { name: params.name, sandbox: sandboxFor(params.config, gitDir) })
+      .catch((error: unknown) => error as Error);
     if (runner instanceof Error) return `not run: the workspace could not start (${runner.message}).`;
     try {
-      const result = await runner.run({ shell: command }, { timeoutMs: params.config.test.timeoutMinutes * 60_000, signal: params.signal, maxOutputBytes: 16 * 1024 });
+      const result = await runner.run(
+        { shell: command },
+        { timeoutMs: params.config.test.timeoutMinutes * 60_000, signal: params.signal, maxOutputBytes: 16 * 1024 },
+      );
       if (result.timedOut) return `\`${command}\` timed out after ${params.config.test.timeoutMinutes} minutes.`;
       if (result.exitCode === 0) return `\`${command}\` passed on ${params.headSha.slice(0, 7)}.`;
       const tail = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-25).join("\n");

@@ -18,7 +18,57 @@ export type PolicyDecision =
   | { readonly allowed: false; readonly message: string };
 
 export const defaultPrograms: Readonly<Record<string, readonly string[]>> = {
-  files: ["ls", "cat", "head", "tail", "wc", "grep", "rg", "find", "sort", "uniq", "diff", "cmp", "echo", "printf", "pwd", "true", "false", "test", "which", "file", "stat", "tree", "sed", "awk", "cut", "tr", "mkdir", "touch", "cp", "mv", "rm", "chmod", "tar", "gzip", "gunzip", "unzip", "basename", "dirname", "realpath", "date", "sleep", "du", "df", "jq", "id", "whoami", "uname", "nproc", "ps"],
+  files: [
+    "ls",
+    "cat",
+    "head",
+    "tail",
+    "wc",
+    "grep",
+    "rg",
+    "find",
+    "sort",
+    "uniq",
+    "diff",
+    "cmp",
+    "echo",
+    "printf",
+    "pwd",
+    "true",
+    "false",
+    "test",
+    "which",
+    "file",
+    "stat",
+    "tree",
+    "sed",
+    "awk",
+    "cut",
+    "tr",
+    "mkdir",
+    "touch",
+    "cp",
+    "mv",
+    "rm",
+    "chmod",
+    "tar",
+    "gzip",
+    "gunzip",
+    "unzip",
+    "basename",
+    "dirname",
+    "realpath",
+    "date",
+    "sleep",
+    "du",
+    "df",
+    "jq",
+    "id",
+    "whoami",
+    "uname",
+    "nproc",
+    "ps",
+  ],
   node: ["node", "npm", "npx", "yarn", "pnpm", "tsc", "tsx", "jest", "vitest", "mocha", "eslint", "prettier"],
   python: ["python", "python3", "pip", "pip3", "pytest", "py.test", "tox", "mypy", "ruff", "black", "flake8", "uv"],
   go: ["go", "gofmt"],
@@ -30,7 +80,24 @@ export const defaultPrograms: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** git in the workspace reads; commits and pushes are the bot's, on the host. */
-export const readOnlyGitSubcommands = ["status", "diff", "log", "show", "blame", "grep", "ls-files", "ls-tree", "rev-parse", "describe", "shortlog", "cat-file", "rev-list", "merge-base", "name-rev", "whatchanged"] as const;
+export const readOnlyGitSubcommands = [
+  "status",
+  "diff",
+  "log",
+  "show",
+  "blame",
+  "grep",
+  "ls-files",
+  "ls-tree",
+  "rev-parse",
+  "describe",
+  "shortlog",
+  "cat-file",
+  "rev-list",
+  "merge-base",
+  "name-rev",
+  "whatchanged",
+] as const;
 
 const allDefaults = new Set(Object.values(defaultPrograms).flat());
 
@@ -54,7 +121,8 @@ export function checkCommand(line: string, config: CommandPolicyConfig): PolicyD
     if (config.allowShell) return { allowed: true, shell: text };
     return {
       allowed: false,
-      message: "Pipes, redirects, `&&`, `;`, subshells and variables need a shell, which this repository does not allow (sandbox.allowShell in .github/coder.yml). Run one program at a time, e.g. `npm test` then `git diff`.",
+      message:
+        "Pipes, redirects, `&&`, `;`, subshells and variables need a shell, which this repository does not allow (sandbox.allowShell in .github/coder.yml). Run one program at a time, e.g. `npm test` then `git diff`.",
     };
   }
   const words = entries.map((e) => (typeof e === "string" ? e : "pattern" in e ? e.pattern : ""));
@@ -74,7 +142,27 @@ function refuseProgram(program: string, args: readonly string[], config: Command
   if (program.includes("/")) return `Programs are named without a path (${program}).`;
   if (program === "git") return refuseGit(args);
   if (allDefaults.has(program) || config.extraPrograms.includes(program)) return null;
-  if (["sh", "bash", "dash", "zsh", "env", "xargs", "sudo", "su", "nohup", "setsid", "nsenter", "chroot", "docker", "curl", "wget", "ssh", "scp"].includes(program)) {
+  if (
+    [
+      "sh",
+      "bash",
+      "dash",
+      "zsh",
+      "env",
+      "xargs",
+      "sudo",
+      "su",
+      "nohup",
+      "setsid",
+      "nsenter",
+      "chroot",
+      "docker",
+      "curl",
+      "wget",
+      "ssh",
+      "scp",
+    ].includes(program)
+  ) {
     return `${program} is not allowed: it would run other programs or reach outside the workspace.`;
   }
   return `${program} is not on this repository's list of programs.`;

@@ -66,7 +66,10 @@ async function realpathOfNearest(target: string, depth = 0): Promise<string> {
       return missing.length === 0 ? real : path.join(real, ...missing.reverse());
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      const link = await lstat(current).then((s) => s.isSymbolicLink(), () => false);
+      const link = await lstat(current).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      );
       if (link) {
         const pointsTo = path.resolve(path.dirname(current), await readlink(current));
         return realpathOfNearest(path.join(pointsTo, ...missing.reverse()), depth + 1);

@@ -3,7 +3,8 @@
  * strip what a human reader would not see (HTML comments, invisible and bidirectional characters,
  * hidden markup) so that nothing can hide instructions from the maintainer who triggered the bot.
  */
-const invisible = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB]|\uDB40[\uDC00-\uDDEF]/g;
+const invisible =
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB]|\uDB40[\uDC00-\uDDEF]/g;
 
 export function sanitizeUntrustedText(text: string): string {
   return removeHiddenElements(text.replace(/<!--[\s\S]*?(?:-->|$)/g, ""))
@@ -28,7 +29,10 @@ export function fenceAsData(label: string, text: string): string {
 const openTag = /<([a-z][a-z0-9-]*)\b([^>]*)>/gi;
 
 function isHiddenAttributes(attributes: string): boolean {
-  return /(?:^|\s)hidden(?=[\s=/]|$)/i.test(attributes) || /style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(attributes);
+  return (
+    /(?:^|\s)hidden(?=[\s=/]|$)/i.test(attributes) ||
+    /style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i.test(attributes)
+  );
 }
 
 /**

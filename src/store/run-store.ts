@@ -49,7 +49,18 @@ export class RunStore {
         `INSERT OR REPLACE INTO steps (run_id, step, message, tool_results, prompt_tokens, completion_tokens, model_ms, tools_ms, context_tokens, notes)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(runId, record.step, JSON.stringify(record.message), JSON.stringify(record.toolResults), record.promptTokens, record.completionTokens, record.modelMs, record.toolsMs, record.contextTokens, JSON.stringify(record.notes));
+      .run(
+        runId,
+        record.step,
+        JSON.stringify(record.message),
+        JSON.stringify(record.toolResults),
+        record.promptTokens,
+        record.completionTokens,
+        record.modelMs,
+        record.toolsMs,
+        record.contextTokens,
+        JSON.stringify(record.notes),
+      );
   }
 
   finish(runId: number, params: { stopReason: string; steps: number; promptTokens: number; completionTokens: number }): void {
@@ -60,12 +71,37 @@ export class RunStore {
 
   get(runId: number): RunRecord | null {
     const row = this.#db
-      .prepare<[number], { id: number; job_id: number | null; repo_key: string; task: string; model: string; stop_reason: string | null; steps: number; prompt_tokens: number; completion_tokens: number; started_at: number; finished_at: number | null }>(
-        "SELECT * FROM runs WHERE id = ?",
-      )
+      .prepare<
+        [number],
+        {
+          id: number;
+          job_id: number | null;
+          repo_key: string;
+          task: string;
+          model: string;
+          stop_reason: string | null;
+          steps: number;
+          prompt_tokens: number;
+          completion_tokens: number;
+          started_at: number;
+          finished_at: number | null;
+        }
+      >("SELECT * FROM runs WHERE id = ?")
       .get(runId);
     if (!row) return null;
-    return { id: row.id, jobId: row.job_id, repoKey: row.repo_key, task: row.task, model: row.model, stopReason: row.stop_reason, steps: row.steps, promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens, startedAt: row.started_at, finishedAt: row.finished_at };
+    return {
+      id: row.id,
+      jobId: row.job_id,
+      repoKey: row.repo_key,
+      task: row.task,
+      model: row.model,
+      stopReason: row.stop_reason,
+      steps: row.steps,
+      promptTokens: row.prompt_tokens,
+      completionTokens: row.completion_tokens,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+    };
   }
 
   /** The run and its steps as JSON Lines: a `run` record, then one `step` record per step. */
@@ -78,10 +114,31 @@ export class RunStore {
 
   steps(runId: number): StepRecord[] {
     return this.#db
-      .prepare<[number], { step: number; message: string; tool_results: string; prompt_tokens: number; completion_tokens: number; model_ms: number; tools_ms: number; context_tokens: number; notes: string }>(
-        "SELECT * FROM steps WHERE run_id = ? ORDER BY step",
-      )
+      .prepare<
+        [number],
+        {
+          step: number;
+          message: string;
+          tool_results: string;
+          prompt_tokens: number;
+          completion_tokens: number;
+          model_ms: number;
+          tools_ms: number;
+          context_tokens: number;
+          notes: string;
+        }
+      >("SELECT * FROM steps WHERE run_id = ? ORDER BY step")
       .all(runId)
-      .map((r) => ({ step: r.step, message: JSON.parse(r.message) as unknown, toolResults: JSON.parse(r.tool_results) as unknown, promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens, modelMs: r.model_ms, toolsMs: r.tools_ms, contextTokens: r.context_tokens, notes: JSON.parse(r.notes) as unknown }));
+      .map((r) => ({
+        step: r.step,
+        message: JSON.parse(r.message) as unknown,
+        toolResults: JSON.parse(r.tool_results) as unknown,
+        promptTokens: r.prompt_tokens,
+        completionTokens: r.completion_tokens,
+        modelMs: r.model_ms,
+        toolsMs: r.tools_ms,
+        contextTokens: r.context_tokens,
+        notes: JSON.parse(r.notes) as unknown,
+      }));
   }
 }

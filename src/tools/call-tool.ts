@@ -6,7 +6,13 @@ import { fail, truncateMiddle, type Tool, type ToolContext, type ToolResult } fr
  * or a failing tool becomes a result the model can read and act on. `shorten` bounds the output;
  * the agent loop passes one that counts the model's tokens.
  */
-export async function callTool(tools: ReadonlyMap<string, Tool>, name: string, rawArgs: unknown, context: ToolContext, shorten: (output: string) => string = truncateMiddle): Promise<ToolResult> {
+export async function callTool(
+  tools: ReadonlyMap<string, Tool>,
+  name: string,
+  rawArgs: unknown,
+  context: ToolContext,
+  shorten: (output: string) => string = truncateMiddle,
+): Promise<ToolResult> {
   const tool = tools.get(name) ?? tools.get(name.trim().toLowerCase());
   if (!tool) {
     return fail("unknown-tool", `There is no tool named "${name}". Available tools: ${[...tools.keys()].join(", ")}.`);
@@ -15,7 +21,10 @@ export async function callTool(tools: ReadonlyMap<string, Tool>, name: string, r
   const parsed = tool.parameters.safeParse(args);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("; ");
-    return fail("invalid-arguments", `The arguments for ${tool.name} are invalid (${problems}). Call it again with arguments that match its schema.`);
+    return fail(
+      "invalid-arguments",
+      `The arguments for ${tool.name} are invalid (${problems}). Call it again with arguments that match its schema.`,
+    );
   }
   try {
     if (tool.hostFiles) await context.runner.quiesce?.();

@@ -21,14 +21,20 @@ export const editFileTool = defineTool("edit_file", {
     const first = text.indexOf(old_text);
     if (first === -1) {
       const trimmed = old_text.trim();
-      const hint = trimmed && text.includes(trimmed) ? " The text exists with different surrounding whitespace; copy it exactly from read_file output (without the line numbers)." : " Read the file again with read_file and copy the text exactly.";
+      const hint =
+        trimmed && text.includes(trimmed)
+          ? " The text exists with different surrounding whitespace; copy it exactly from read_file output (without the line numbers)."
+          : " Read the file again with read_file and copy the text exactly.";
       return fail("no-match", `old_text was not found in ${relative}.${hint}`);
     }
     const second = text.indexOf(old_text, first + 1);
     if (second !== -1) {
       const lines: number[] = [];
       for (let i = first; i !== -1; i = text.indexOf(old_text, i + 1)) lines.push(lineOf(text, i));
-      return fail("ambiguous", `old_text occurs ${lines.length} times in ${relative} (lines ${lines.join(", ")}). Include more surrounding lines so it matches once.`);
+      return fail(
+        "ambiguous",
+        `old_text occurs ${lines.length} times in ${relative} (lines ${lines.join(", ")}). Include more surrounding lines so it matches once.`,
+      );
     }
     // Writing in place keeps the file's owner and mode.
     await writeFile(file, text.slice(0, first) + new_text + text.slice(first + old_text.length));

@@ -12,7 +12,8 @@ export const findFilesTool = defineTool("find_files", {
       signal,
       maxOutputBytes: 256 * 1024,
     });
-    if (result.exitCode === 1 || (result.exitCode === 0 && result.stdout.trim() === "")) return fail("no-match", `No files match ${pattern}. Try a broader pattern such as **/*name*.`);
+    if (result.exitCode === 1 || (result.exitCode === 0 && result.stdout.trim() === ""))
+      return fail("no-match", `No files match ${pattern}. Try a broader pattern such as **/*name*.`);
     if (result.exitCode !== 0) return fail("search-failed", `find_files failed: ${result.stderr.trim()}`);
     const files = result.stdout.trim().split("\n");
     const shown = files.slice(0, LIMIT).join("\n");

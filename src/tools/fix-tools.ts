@@ -13,7 +13,20 @@ import { writeFileTool } from "./write-file.js";
 
 /** The tools of the fix agent. The model never commits or pushes: there is no tool for it. */
 export const fixTools: ReadonlyMap<string, Tool> = new Map(
-  ([readFileTool, writeFileTool, editFileTool, listFilesTool, findFilesTool, grepTool, runCommandTool, gitStatusTool, gitDiffTool, finishTool] as Tool[]).map((t) => [t.name, t]),
+  (
+    [
+      readFileTool,
+      writeFileTool,
+      editFileTool,
+      listFilesTool,
+      findFilesTool,
+      grepTool,
+      runCommandTool,
+      gitStatusTool,
+      gitDiffTool,
+      finishTool,
+    ] as Tool[]
+  ).map((t) => [t.name, t]),
 );
 
 /** The fix agent's tools plus code search, for repositories with an index. */

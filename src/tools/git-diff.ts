@@ -11,7 +11,10 @@ export const gitDiffTool = defineTool("git_diff", {
     const tracked = await runner.run(["git", "-c", "core.quotepath=off", "diff", "HEAD", ...scope], options);
     if (tracked.exitCode !== 0) return fail("git-failed", tracked.stderr.trim());
     // New files are shown without touching the index, which may be read-only in the workspace.
-    const untracked = await runner.run(["git", "-c", "core.quotepath=off", "ls-files", "--others", "--exclude-standard", ...scope], options);
+    const untracked = await runner.run(
+      ["git", "-c", "core.quotepath=off", "ls-files", "--others", "--exclude-standard", ...scope],
+      options,
+    );
     const parts = [tracked.stdout.trimEnd()];
     for (const file of untracked.stdout.split("\n").filter(Boolean).slice(0, 50)) {
       const added = await runner.run(["git", "diff", "--no-index", "--", "/dev/null", file], options);

@@ -23,7 +23,8 @@ export const readFileTool = defineTool("read_file", {
     if (lines.at(-1) === "") lines.pop();
     const first = start_line ?? 1;
     if (end_line !== undefined && end_line < first) return fail("out-of-range", `end_line ${end_line} is before start_line ${first}.`);
-    if (first > Math.max(1, lines.length)) return fail("out-of-range", `${path} has ${lines.length} lines; start_line ${first} is past the end.`);
+    if (first > Math.max(1, lines.length))
+      return fail("out-of-range", `${path} has ${lines.length} lines; start_line ${first} is past the end.`);
     const last = Math.min(lines.length, end_line ?? lines.length, first + MAX_LINES - 1);
     const width = String(last).length;
     const body = lines

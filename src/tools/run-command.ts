@@ -13,7 +13,11 @@ export const runCommandTool = defineTool("run_command", {
     const decision = checkCommand(command, policy ?? { allowShell: false, extraPrograms: [] });
     if (!decision.allowed) return fail("command-not-allowed", decision.message);
     const timeoutMs = Math.min(commandTimeoutMs, (timeout_seconds ?? Infinity) * 1000);
-    const result = await runner.run("argv" in decision ? decision.argv : { shell: decision.shell }, { timeoutMs, signal, maxOutputBytes: 32 * 1024 });
+    const result = await runner.run("argv" in decision ? decision.argv : { shell: decision.shell }, {
+      timeoutMs,
+      signal,
+      maxOutputBytes: 32 * 1024,
+    });
     const status = result.timedOut
       ? `timed out after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} and was killed`
       : result.exitCode === 137

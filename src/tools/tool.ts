@@ -13,7 +13,12 @@ export interface ToolContext {
   /** Which commands run_command may run; the default policy when absent. */
   readonly policy?: CommandPolicyConfig;
   /** Searches the repository's code index; absent when there is no index yet. */
-  readonly codeSearch?: (query: string, k: number) => Promise<ReadonlyArray<{ path: string; startLine: number; endLine: number; score: number; symbols: readonly string[]; text: string }>>;
+  readonly codeSearch?: (
+    query: string,
+    k: number,
+  ) => Promise<
+    ReadonlyArray<{ path: string; startLine: number; endLine: number; score: number; symbols: readonly string[]; text: string }>
+  >;
 }
 
 /** A tool's answer. Failures are data for the model, with a reason code and what to try next. */
@@ -33,7 +38,12 @@ export interface Tool<Params = unknown> {
 /** Defines a tool; the one way every tool is written. */
 export function defineTool<Schema extends z.ZodType>(
   name: string,
-  definition: { description: string; parameters: Schema; hostFiles?: boolean; execute(args: z.output<Schema>, context: ToolContext): Promise<ToolResult> },
+  definition: {
+    description: string;
+    parameters: Schema;
+    hostFiles?: boolean;
+    execute(args: z.output<Schema>, context: ToolContext): Promise<ToolResult>;
+  },
 ): Tool<z.output<Schema>> {
   return { name, ...definition } as unknown as Tool<z.output<Schema>>;
 }

@@ -51,11 +51,21 @@ export function noticeJob(event: CommentEvent, notice: Notice, maxAttempts: numb
   return jobRequest(
     "notice",
     { repository: event.repository, issueNumber: event.issue.number, comment: author(event), notice },
-    { repoKey: repoKeyOf(event.repository), subject: issueSubject(event.issue.number), keys: commentKeys(event), exclusive: false, maxAttempts },
+    {
+      repoKey: repoKeyOf(event.repository),
+      subject: issueSubject(event.issue.number),
+      keys: commentKeys(event),
+      exclusive: false,
+      maxAttempts,
+    },
   );
 }
 
-const noticeRoute = (notice: Notice): CommandRoute => ({ kind: "notice", requires: [], request: (event, _command, maxAttempts) => noticeJob(event, notice, maxAttempts) });
+const noticeRoute = (notice: Notice): CommandRoute => ({
+  kind: "notice",
+  requires: [],
+  request: (event, _command, maxAttempts) => noticeJob(event, notice, maxAttempts),
+});
 
 const askRoute = (mode: "ask" | "explain") =>
   route({
@@ -63,7 +73,13 @@ const askRoute = (mode: "ask" | "explain") =>
     subject: askSubject,
     exclusive: false,
     requires: ["clone-url"],
-    payload: (event, command) => ({ repository: event.repository, issue: { number: event.issue.number, isPullRequest: event.issue.isPullRequest }, comment: author(event), mode, text: command.instructions }),
+    payload: (event, command) => ({
+      repository: event.repository,
+      issue: { number: event.issue.number, isPullRequest: event.issue.isPullRequest },
+      comment: author(event),
+      mode,
+      text: command.instructions,
+    }),
   });
 
 /** Every `/coder` command, and the job it starts. */
@@ -95,7 +111,11 @@ export const commandTable: Readonly<Record<CommandName, CommandRoute>> = {
     subject: () => indexSubject,
     exclusive: false,
     requires: ["clone-url"],
-    payload: (event) => ({ repository: event.repository, reason: "command", comment: { ...author(event), issueNumber: event.issue.number } }),
+    payload: (event) => ({
+      repository: event.repository,
+      reason: "command",
+      comment: { ...author(event), issueNumber: event.issue.number },
+    }),
   }),
   cancel: noticeRoute({ type: "cancel" }),
   help: noticeRoute({ type: "help" }),

@@ -11,7 +11,11 @@ import type { TriggerOutcome } from "./trigger-outcome.js";
  * default branch; here only what needs no API call is decided. The job reviews one head once
  * however many deliveries name it.
  */
-export async function onPullRequest(event: PullRequestEvent, queue: JobQueue, options: { readonly maxAttempts: number }): Promise<TriggerOutcome> {
+export async function onPullRequest(
+  event: PullRequestEvent,
+  queue: JobQueue,
+  options: { readonly maxAttempts: number },
+): Promise<TriggerOutcome> {
   const { repository } = event;
   if (!repository.cloneUrl) return { action: "ignored", why: "payload has no clone_url" };
   // The job claims each head once; a key per head here would also swallow the `ready` of a
@@ -21,7 +25,13 @@ export async function onPullRequest(event: PullRequestEvent, queue: JobQueue, op
     jobRequest(
       "review",
       { repository, number: event.number, reason: event.action },
-      { repoKey: repoKeyOf(repository), subject: reviewSubject(event.number), keys: [`delivery:${event.deliveryId}`], exclusive: false, maxAttempts: options.maxAttempts },
+      {
+        repoKey: repoKeyOf(repository),
+        subject: reviewSubject(event.number),
+        keys: [`delivery:${event.deliveryId}`],
+        exclusive: false,
+        maxAttempts: options.maxAttempts,
+      },
     ),
   );
 }

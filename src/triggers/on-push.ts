@@ -20,6 +20,10 @@ export async function onPush(event: PushEvent, queue: JobQueue, options: { reado
   if (waiting !== null) return { action: "duplicate", jobId: waiting, kind: "index" };
   return enqueueJob(
     queue,
-    jobRequest("index", { repository, reason: "push", after: event.after }, { repoKey, subject: indexSubject, keys: [`delivery:${event.deliveryId}`], exclusive: false, maxAttempts: options.maxAttempts }),
+    jobRequest(
+      "index",
+      { repository, reason: "push", after: event.after },
+      { repoKey, subject: indexSubject, keys: [`delivery:${event.deliveryId}`], exclusive: false, maxAttempts: options.maxAttempts },
+    ),
   );
 }

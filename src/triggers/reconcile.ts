@@ -8,7 +8,10 @@ import { jobRequest } from "./job-request.js";
  * waiting. A webhook can be missed (the bot was down, a delivery failed); this catches up. The
  * index job itself skips every unchanged file, so a reconcile of an up-to-date index is cheap.
  */
-export async function queueReconcile(queue: JobQueue, options: { readonly maxAttempts: number; readonly now?: () => number; readonly onSkipped?: (repoKey: string, reason: string) => void }): Promise<number> {
+export async function queueReconcile(
+  queue: JobQueue,
+  options: { readonly maxAttempts: number; readonly now?: () => number; readonly onSkipped?: (repoKey: string, reason: string) => void },
+): Promise<number> {
   let queued = 0;
   const stamp = (options.now ?? Date.now)();
   for (const { repoKey, payload } of await queue.latestPayloads("index")) {
@@ -18,7 +21,11 @@ export async function queueReconcile(queue: JobQueue, options: { readonly maxAtt
       options.onSkipped?.(repoKey, last.reason);
       continue;
     }
-    const request = jobRequest("index", { repository: last.payload.repository, reason: "reconcile" }, { repoKey, subject: indexSubject, keys: [`reconcile:${repoKey}:${stamp}`], exclusive: false, maxAttempts: options.maxAttempts });
+    const request = jobRequest(
+      "index",
+      { repository: last.payload.repository, reason: "reconcile" },
+      { repoKey, subject: indexSubject, keys: [`reconcile:${repoKey}:${stamp}`], exclusive: false, maxAttempts: options.maxAttempts },
+    );
     const result = await queue.enqueue(request);
     if (!result.duplicate) queued++;
   }
@@ -29,7 +36,12 @@ export async function queueReconcile(queue: JobQueue, options: { readonly maxAtt
 export function startReconcileTimer(
   queue: JobQueue,
   minutes: number,
-  options: { readonly maxAttempts: number; readonly onQueued: (count: number) => void; readonly onError: (error: unknown) => void; readonly onSkipped?: (repoKey: string, reason: string) => void },
+  options: {
+    readonly maxAttempts: number;
+    readonly onQueued: (count: number) => void;
+    readonly onError: (error: unknown) => void;
+    readonly onSkipped?: (repoKey: string, reason: string) => void;
+  },
 ): () => void {
   if (minutes <= 0) return () => undefined;
   const timer = setInterval(() => {

@@ -22,6 +22,8 @@ export function routeEvent(event: ForgeEvent, queue: JobQueue, options: RouteOpt
     case "pull-request":
       return onPullRequest(event, queue, options);
     case "push":
-      return options.indexing ? onPush(event, queue, options) : Promise.resolve({ action: "ignored", why: "the code index is switched off" });
+      return options.indexing
+        ? onPush(event, queue, options)
+        : Promise.resolve({ action: "ignored", why: "the code index is switched off" });
   }
 }

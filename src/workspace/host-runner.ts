@@ -16,7 +16,10 @@ export class HostRunnerFactory implements RunnerFactory {
     const setup = options.sandbox?.setup;
     if (setup) {
       const result = await runner.run({ shell: setup }, { timeoutMs: options.sandbox?.setupTimeoutMs ?? 600_000 });
-      if (result.exitCode !== 0) throw new Error(`the setup command \`${setup}\` failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n").slice(-5).join(" | ")}`);
+      if (result.exitCode !== 0)
+        throw new Error(
+          `the setup command \`${setup}\` failed (exit ${result.exitCode}): ${result.stderr.trim().split("\n").slice(-5).join(" | ")}`,
+        );
     }
     return runner;
   }

@@ -21,16 +21,23 @@ export class MirrorCache {
   }
 
   /** Fetches the repository's branches (and any extra refs) into its mirror; returns the mirror path. */
-  async fetch(params: { readonly repoKey: string; readonly cloneUrl: string; readonly token: string | null; readonly extraRefs?: readonly string[] }): Promise<string> {
+  async fetch(params: {
+    readonly repoKey: string;
+    readonly cloneUrl: string;
+    readonly token: string | null;
+    readonly extraRefs?: readonly string[];
+  }): Promise<string> {
     const dir = this.pathFor(params.repoKey);
     if (!(await pathExists(path.join(dir, "HEAD")))) {
       await mkdir(dir, { recursive: true });
       await runGit(["init", "--bare", "--quiet", dir], { cwd: this.#root });
       await runGit(["config", "gc.auto", "0"], { cwd: dir });
     }
-    const refspecs = ["+refs/heads/*:refs/remotes/origin/*", ...(params.extraRefs ?? []).map((r) => `+${r}:${r.replace(/^refs\//, "refs/extra/")}`)];
+    const refspecs = [
+      "+refs/heads/*:refs/remotes/origin/*",
+      ...(params.extraRefs ?? []).map((r) => `+${r}:${r.replace(/^refs\//, "refs/extra/")}`),
+    ];
     await runGit(["fetch", "--prune", "--no-tags", "--quiet", params.cloneUrl, ...refspecs], { cwd: dir, token: params.token });
     return dir;
   }
 }
-

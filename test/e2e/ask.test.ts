@@ -24,89 +24,112 @@ function toolResult(i: number, name: string): string {
 }
 
 describe("/coder ask and /coder explain in the running bot", () => {
-  it("answers a question on an issue from the default branch, with links to the real lines and unfound citations marked", { timeout: 90_000 }, async () => {
-    h = await Harness.start({
-      script: [
-        { toolCalls: [{ name: "grep", arguments: { pattern: "salesTax" } }] },
-        { toolCalls: [{ name: "read_file", arguments: { path: "src/tax.js" } }] },
-        {
-          toolCalls: [
-            { name: "answer", arguments: { answer: "Sales tax is `salesTax` in `src/tax.js:4-6`: the amount times the rate, rounded down (src/tax.js:5). `cartTotal` adds it to the subtotal at src/cart.js:6. It is not in src/tax.js:40." } },
-          ],
-        },
-      ],
-      files: shopProject,
-    });
-    await h.startBot();
+  it(
+    "answers a question on an issue from the default branch, with links to the real lines and unfound citations marked",
+    { timeout: 90_000 },
+    async () => {
+      h = await Harness.start({
+        script: [
+          { toolCalls: [{ name: "grep", arguments: { pattern: "salesTax" } }] },
+          { toolCalls: [{ name: "read_file", arguments: { path: "src/tax.js" } }] },
+          {
+            toolCalls: [
+              {
+                name: "answer",
+                arguments: {
+                  answer:
+                    "Sales tax is `salesTax` in `src/tax.js:4-6`: the amount times the rate, rounded down (src/tax.js:5). `cartTotal` adds it to the subtotal at src/cart.js:6. It is not in src/tax.js:40.",
+                },
+              },
+            ],
+          },
+        ],
+        files: shopProject,
+      });
+      await h.startBot();
 
-    await h.comment({ body: "/coder ask how is sales tax computed?", login: "mallory" });
-    await h.waitForComment(/only take `\/coder` commands/, 12, 20_000);
-    await h.settled(1);
-    expect(h.ollama.chatRequests()).toEqual([]);
+      await h.comment({ body: "/coder ask how is sales tax computed?", login: "mallory" });
+      await h.waitForComment(/only take `\/coder` commands/, 12, 20_000);
+      await h.settled(1);
+      expect(h.ollama.chatRequests()).toEqual([]);
 
-    const asked = await h.comment({ body: "/coder ask how is sales tax computed?" });
-    const reply = await h.waitForComment(/^> how is sales tax computed\?/, 12, 60_000);
-    await h.settled(2);
-    expect(h.github.state.reactions.map((r) => [r.content, r.commentId])).toEqual([["eyes", asked.commentId]]);
+      const asked = await h.comment({ body: "/coder ask how is sales tax computed?" });
+      const reply = await h.waitForComment(/^> how is sales tax computed\?/, 12, 60_000);
+      await h.settled(2);
+      expect(h.github.state.reactions.map((r) => [r.content, r.commentId])).toEqual([["eyes", asked.commentId]]);
 
-    // Only reading tools, and what they read is the repository's real code.
-    // Without an index there is no search_code to offer.
-    expect(toolNames(0)).toEqual(["answer", "find_files", "git_status", "grep", "list_files", "read_file"]);
-    expect(toolResult(1, "grep")).toContain("src/tax.js:4:export function salesTax(amount, rate = DEFAULT_RATE) {");
-    expect(toolResult(2, "read_file")).toContain("5\t  return Math.floor(amount * rate);");
+      // Only reading tools, and what they read is the repository's real code.
+      // Without an index there is no search_code to offer.
+      expect(toolNames(0)).toEqual(["answer", "find_files", "git_status", "grep", "list_files", "read_file"]);
+      expect(toolResult(1, "grep")).toContain("src/tax.js:4:export function salesTax(amount, rate = DEFAULT_RATE) {");
+      expect(toolResult(2, "read_file")).toContain("5\t  return Math.floor(amount * rate);");
 
-    const web = h.git.cloneUrl(`${OWNER}/${REPO}`).replace(/\.git$/, "");
-    const main = h.baseSha;
-    expect(reply.body).toContain(`[\`src/tax.js:4-6\`](${web}/blob/${main}/src/tax.js#L4-L6)`);
-    expect(reply.body).toContain(`[src/tax.js:5](${web}/blob/${main}/src/tax.js#L5)`);
-    expect(reply.body).toContain(`[src/cart.js:6](${web}/blob/${main}/src/cart.js#L6)`);
-    expect(reply.body).toContain("src/tax.js:40 _(not found in the code)_");
-    expect(reply.body).toContain("Answered from `main` with");
-    // Each cited line is what the answer says it is.
-    const tax = (await h.fileAt(main, "src/tax.js")).split("\n");
-    expect(tax.slice(3, 6).join("\n")).toMatch(/^export function salesTax[\s\S]*Math\.floor\(amount \* rate\);\n\}$/);
-    expect((await h.fileAt(main, "src/cart.js")).split("\n")[5]).toBe("  return subtotal + salesTax(subtotal, rate);");
-    expect(h.github.violations).toEqual([]);
-  });
+      const web = h.git.cloneUrl(`${OWNER}/${REPO}`).replace(/\.git$/, "");
+      const main = h.baseSha;
+      expect(reply.body).toContain(`[\`src/tax.js:4-6\`](${web}/blob/${main}/src/tax.js#L4-L6)`);
+      expect(reply.body).toContain(`[src/tax.js:5](${web}/blob/${main}/src/tax.js#L5)`);
+      expect(reply.body).toContain(`[src/cart.js:6](${web}/blob/${main}/src/cart.js#L6)`);
+      expect(reply.body).toContain("src/tax.js:40 _(not found in the code)_");
+      expect(reply.body).toContain("Answered from `main` with");
+      // Each cited line is what the answer says it is.
+      const tax = (await h.fileAt(main, "src/tax.js")).split("\n");
+      expect(tax.slice(3, 6).join("\n")).toMatch(/^export function salesTax[\s\S]*Math\.floor\(amount \* rate\);\n\}$/);
+      expect((await h.fileAt(main, "src/cart.js")).split("\n")[5]).toBe("  return subtotal + salesTax(subtotal, rate);");
+      expect(h.github.violations).toEqual([]);
+    },
+  );
 
-  it("explains code of a pull request as its head has it, and says how to ask when the target is missing", { timeout: 90_000 }, async () => {
-    h = await Harness.start({
-      script: [
-        { toolCalls: [{ name: "read_file", arguments: { path: "src/cart.js", start_line: 16, end_line: 21 } }] },
-        {
-          toolCalls: [
-            {
-              name: "answer",
-              arguments: { answer: "`applyDiscount` (src/cart.js:17-20) takes `percent` off each line's price in place.\n\n**Improve:** prices are cents, so round them: src/cart.js:19 leaves fractions of a cent." },
-            },
-          ],
-        },
-      ],
-      files: shopProject,
-    });
-    await h.startBot();
-    const pr = await h.openPullRequest({ branch: "feature/discounts", commits: [{ files: { "src/cart.js": cartWithDiscount }, message: "Add applyDiscount" }], deliver: false });
+  it(
+    "explains code of a pull request as its head has it, and says how to ask when the target is missing",
+    { timeout: 90_000 },
+    async () => {
+      h = await Harness.start({
+        script: [
+          { toolCalls: [{ name: "read_file", arguments: { path: "src/cart.js", start_line: 16, end_line: 21 } }] },
+          {
+            toolCalls: [
+              {
+                name: "answer",
+                arguments: {
+                  answer:
+                    "`applyDiscount` (src/cart.js:17-20) takes `percent` off each line's price in place.\n\n**Improve:** prices are cents, so round them: src/cart.js:19 leaves fractions of a cent.",
+                },
+              },
+            ],
+          },
+        ],
+        files: shopProject,
+      });
+      await h.startBot();
+      const pr = await h.openPullRequest({
+        branch: "feature/discounts",
+        commits: [{ files: { "src/cart.js": cartWithDiscount }, message: "Add applyDiscount" }],
+        deliver: false,
+      });
 
-    await h.comment({ body: "/coder explain", issueNumber: pr.number, pullRequest: true });
-    const help = await h.waitForComment(/Tell me what to explain/, pr.number, 20_000);
-    await h.settled(1);
-    expect(help.body).toBe("Tell me what to explain: `/coder explain path/to/file.ts` or `/coder explain path/to/file.ts:10-40`.");
-    expect(h.ollama.chatRequests()).toEqual([]);
+      await h.comment({ body: "/coder explain", issueNumber: pr.number, pullRequest: true });
+      const help = await h.waitForComment(/Tell me what to explain/, pr.number, 20_000);
+      await h.settled(1);
+      expect(help.body).toBe("Tell me what to explain: `/coder explain path/to/file.ts` or `/coder explain path/to/file.ts:10-40`.");
+      expect(h.ollama.chatRequests()).toEqual([]);
 
-    await h.comment({ body: "/coder explain src/cart.js:16-21", issueNumber: pr.number, pullRequest: true });
-    const reply = await h.waitForComment(/^> \/coder explain src\/cart\.js:16-21/, pr.number, 60_000);
-    await h.settled(2);
-    const task = chat(0).messages.find((m) => m.role === "user")?.content ?? "";
-    expect(task).toContain("Explain src/cart.js lines 16-21: what it does, how it fits into the rest of the code");
-    // The checkout is the pull request's head: applyDiscount is not on main.
-    expect(toolResult(1, "read_file")).toContain("18\texport function applyDiscount(cart, percent) {");
-    const web = h.git.cloneUrl(`${OWNER}/${REPO}`).replace(/\.git$/, "");
-    expect(reply.body).toContain(`[src/cart.js:17-20](${web}/blob/${pr.head}/src/cart.js#L17-L20)`);
-    expect(reply.body).toContain(`[src/cart.js:19](${web}/blob/${pr.head}/src/cart.js#L19)`);
-    expect(reply.body).toContain("Answered from this pull request's head");
-    expect((await h.fileAt(pr.head, "src/cart.js")).split("\n")[18]).toBe("  for (const line of cart) line.price = line.price * (1 - percent / 100);");
-    expect(h.github.violations).toEqual([]);
-  });
+      await h.comment({ body: "/coder explain src/cart.js:16-21", issueNumber: pr.number, pullRequest: true });
+      const reply = await h.waitForComment(/^> \/coder explain src\/cart\.js:16-21/, pr.number, 60_000);
+      await h.settled(2);
+      const task = chat(0).messages.find((m) => m.role === "user")?.content ?? "";
+      expect(task).toContain("Explain src/cart.js lines 16-21: what it does, how it fits into the rest of the code");
+      // The checkout is the pull request's head: applyDiscount is not on main.
+      expect(toolResult(1, "read_file")).toContain("18\texport function applyDiscount(cart, percent) {");
+      const web = h.git.cloneUrl(`${OWNER}/${REPO}`).replace(/\.git$/, "");
+      expect(reply.body).toContain(`[src/cart.js:17-20](${web}/blob/${pr.head}/src/cart.js#L17-L20)`);
+      expect(reply.body).toContain(`[src/cart.js:19](${web}/blob/${pr.head}/src/cart.js#L19)`);
+      expect(reply.body).toContain("Answered from this pull request's head");
+      expect((await h.fileAt(pr.head, "src/cart.js")).split("\n")[18]).toBe(
+        "  for (const line of cart) line.price = line.price * (1 - percent / 100);",
+      );
+      expect(h.github.violations).toEqual([]);
+    },
+  );
 
   it("on an indexed repository, starts from the code context and searches by meaning", { timeout: 120_000 }, async () => {
     h = await Harness.start({
@@ -123,7 +146,9 @@ describe("/coder ask and /coder explain in the running bot", () => {
     await h.comment({ body: "/coder ask is the tax rounded?" });
     const reply = await h.waitForComment(/^> is the tax rounded\?/, 12, 60_000);
     await h.settled(2, 90_000);
-    const firstPrompt = chat(0).messages.map((m) => m.content ?? "").join("\n");
+    const firstPrompt = chat(0)
+      .messages.map((m) => m.content ?? "")
+      .join("\n");
     expect(firstPrompt).toContain("Code that may be relevant");
     expect(firstPrompt).toMatch(/^src\/tax\.js:\d+-\d+/m);
     expect(toolNames(0)).toContain("search_code");

@@ -28,7 +28,16 @@ describe("/coder fix and branches it does not own", () => {
     h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
     const token = h.github.issueToken().token;
     const head = await pushFiles(h.git, FULL_NAME, { "docs/usage.md": "Use add(a, b).\n" }, { branch: "feature/docs", token });
-    h.github.addPullRequest({ owner: OWNER, repo: REPO, number: 40, headRef: "feature/docs", headSha: head, headRepoFullName: FULL_NAME, baseRef: "main", title: "Document add" });
+    h.github.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 40,
+      headRef: "feature/docs",
+      headSha: head,
+      headRepoFullName: FULL_NAME,
+      baseRef: "main",
+      title: "Document add",
+    });
     await h.startBot();
     await h.comment({ body: "/coder fix also make the test pass", issueNumber: 40, pullRequest: true, issueTitle: "Document add" });
     const done = await h.waitForComment(/on top of `feature\/docs` \(fast-forward\)/, 40);
@@ -47,7 +56,16 @@ describe("/coder fix and branches it does not own", () => {
     h = await Harness.start({ script, files: brokenAddProject });
     const token = h.github.issueToken().token;
     const head = await pushFiles(h.git, FULL_NAME, { "docs/usage.md": "Use add(a, b).\n" }, { branch: "feature/docs", token });
-    h.github.addPullRequest({ owner: OWNER, repo: REPO, number: 41, headRef: "feature/docs", headSha: head, headRepoFullName: FULL_NAME, baseRef: "main", title: "Document add" });
+    h.github.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 41,
+      headRef: "feature/docs",
+      headSha: head,
+      headRepoFullName: FULL_NAME,
+      baseRef: "main",
+      title: "Document add",
+    });
     // The author pushes while the agent works: after the model's first reply.
     let moved = false;
     const interval = setInterval(() => {

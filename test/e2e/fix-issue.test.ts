@@ -53,7 +53,10 @@ describe("/coder fix on an issue", () => {
     expect(chats[0]!.options?.num_ctx).toBe(32768);
     expect(chats[0]!.tools?.length).toBe(10);
     // Tool results reached the model: grep found the function, the tests ran and passed after the edit.
-    const toolOutputs = chats.at(-1)!.messages.filter((m) => m.role === "tool").map((m) => `${m.tool_name}: ${m.content}`);
+    const toolOutputs = chats
+      .at(-1)!
+      .messages.filter((m) => m.role === "tool")
+      .map((m) => `${m.tool_name}: ${m.content}`);
     expect(toolOutputs.find((t) => t.startsWith("grep:"))).toContain("src/add.js:2:export function add");
     expect(toolOutputs.find((t) => t.startsWith("run_command:"))).toMatch(/\[exit code 0\][\s\S]*pass 1/);
     expect(toolOutputs.find((t) => t.startsWith("git_diff:"))).toContain("+  return a + b;");

@@ -47,7 +47,8 @@ function localRepo(files: Record<string, string>): string {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
   }
-  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" });
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-qm", "init");
@@ -73,7 +74,15 @@ describe("one fix, two front doors", () => {
     await withLocalModel(env, repo, async ({ repo: checkout, db, code, provider }) => {
       // The checkout is indexed first, as `coder-bot index` would: the fix then has search_code.
       const index = code!.index;
-      await index.index({ repoKey: checkout.repoKey, tag: checkout.tag, root: checkout.root, commitSha: checkout.commitSha, include: [], exclude: [], signal: new AbortController().signal });
+      await index.index({
+        repoKey: checkout.repoKey,
+        tag: checkout.tag,
+        root: checkout.root,
+        commitSha: checkout.commitSha,
+        include: [],
+        exclude: [],
+        signal: new AbortController().signal,
+      });
       const result = await localFix({
         repo: checkout,
         task: "add() subtracts",

@@ -8,7 +8,6 @@ afterEach(async () => {
   await h?.stop();
 });
 
-
 describe("who and what triggers /coder fix", () => {
   it("rejects a bad or missing signature with 4xx and queues nothing", async () => {
     h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });

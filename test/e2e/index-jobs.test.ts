@@ -21,8 +21,6 @@ function catalog(): IndexCatalog {
   return new IndexCatalog(h.bot!.services.db);
 }
 
-
-
 /** The index run of `main` newer than `afterId`, once it has ended. */
 async function finishedRun(afterId = 0): Promise<IndexRun> {
   return waitFor(
@@ -68,7 +66,13 @@ describe("index jobs in the running bot", () => {
     h = await Harness.start({ script: [], files: shop });
     await h.startBot();
 
-    const feature = await h.push({ ref: "refs/heads/feature/discounts", files: { "src/discount.js": "/** Takes a percentage off a price in cents. */\nexport function applyDiscount(cents, percent) {\n  return Math.round(cents * (1 - percent / 100));\n}\n" } });
+    const feature = await h.push({
+      ref: "refs/heads/feature/discounts",
+      files: {
+        "src/discount.js":
+          "/** Takes a percentage off a price in cents. */\nexport function applyDiscount(cents, percent) {\n  return Math.round(cents * (1 - percent / 100));\n}\n",
+      },
+    });
     await h.tag("v1.0.0");
     const tag = await h.push({ ref: "refs/tags/v1.0.0" });
     expect([feature.status, tag.status]).toEqual([200, 200]);
@@ -134,7 +138,8 @@ describe("index jobs in the running bot", () => {
 
     const after = catalog().entries(REPO_KEY, "main");
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-    const differs = (a: CatalogEntry | undefined, b: CatalogEntry | undefined) => a?.fileHash !== b?.fileHash || JSON.stringify(a?.chunkIds) !== JSON.stringify(b?.chunkIds);
+    const differs = (a: CatalogEntry | undefined, b: CatalogEntry | undefined) =>
+      a?.fileHash !== b?.fileHash || JSON.stringify(a?.chunkIds) !== JSON.stringify(b?.chunkIds);
     expect([...after.keys()].filter((p) => differs(before.get(p), after.get(p)))).toEqual(["src/tax.js"]);
     // Only the changed file's chunks were new to the run; each was embedded or found in the cache.
     const taxChunks = after.get("src/tax.js")!.chunkIds.length;
@@ -157,15 +162,36 @@ describe("index jobs in the running bot", () => {
     expect(delivery.status).toBe(200);
     const report = await h.waitForComment(/Indexed `main` at/, 12, 90_000);
     await h.settled(1, 90_000);
-    expect(h.github.state.reactions.map((r) => ({ content: r.content, commentId: r.commentId }))).toEqual([{ content: "eyes", commentId: delivery.commentId }]);
+    expect(h.github.state.reactions.map((r) => ({ content: r.content, commentId: r.commentId }))).toEqual([
+      { content: "eyes", commentId: delivery.commentId },
+    ]);
 
-    const match = /Indexed `main` at ([0-9a-f]{7}) in [\d.]+ s: (\d+) files \((\d+) new or changed, (\d+) unchanged, (\d+) removed\), (\d+) chunks, (\d+) embedded \((\d+) from the cache\)/.exec(report.body);
+    const match =
+      /Indexed `main` at ([0-9a-f]{7}) in [\d.]+ s: (\d+) files \((\d+) new or changed, (\d+) unchanged, (\d+) removed\), (\d+) chunks, (\d+) embedded \((\d+) from the cache\)/.exec(
+        report.body,
+      );
     expect(match, report.body).not.toBeNull();
-    const [, sha, files, chunked, unchanged, removed, chunks, embedded, cached] = match!.map((v, i) => (i === 1 ? v : Number(v))) as [string, string, number, number, number, number, number, number, number];
+    const [, sha, files, chunked, unchanged, removed, chunks, embedded, cached] = match!.map((v, i) => (i === 1 ? v : Number(v))) as [
+      string,
+      string,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     expect(sha).toBe(h.baseSha.slice(0, 7));
     const entries = catalog().entries(REPO_KEY, "main");
     const chunkTotal = [...entries.values()].reduce((n, e) => n + e.chunkIds.length, 0);
-    expect({ files, chunked, unchanged, removed, chunks }).toEqual({ files: entries.size, chunked: entries.size, unchanged: 0, removed: 0, chunks: chunkTotal });
+    expect({ files, chunked, unchanged, removed, chunks }).toEqual({
+      files: entries.size,
+      chunked: entries.size,
+      unchanged: 0,
+      removed: 0,
+      chunks: chunkTotal,
+    });
     expect(embedded + cached).toBe(chunkTotal);
     expect(catalog().lastRun(REPO_KEY, "main")).toMatchObject({ status: "complete", commitSha: h.baseSha });
     expect(h.botComments()).toHaveLength(1);

@@ -61,7 +61,13 @@ function postedTexts(): string[] {
 /** The secrets this run had: the deployment's, the installation tokens the bot acted with, and credential shapes. */
 function secretsOf(privateKey: string): string[] {
   const issued = new Set(h.github.state.tokens.map((t) => t.token));
-  const used = [...new Set(h.github.requests.map((r) => /^token (\S+)$/i.exec(r.authorization ?? "")?.[1]).filter((t): t is string => t !== undefined && issued.has(t)))];
+  const used = [
+    ...new Set(
+      h.github.requests
+        .map((r) => /^token (\S+)$/i.exec(r.authorization ?? "")?.[1])
+        .filter((t): t is string => t !== undefined && issued.has(t)),
+    ),
+  ];
   // The texts quote every token the bot could have been given, or the test proves nothing.
   expect(used.length).toBeGreaterThan(0);
   expect(used.every((token) => tokenCandidates.includes(token))).toBe(true);
@@ -91,11 +97,24 @@ describe("secrets in what every job posts", () => {
       { toolCalls: [{ name: "answer", arguments: { answer: text("answer") } }] },
       { toolCalls: [{ name: "answer", arguments: { answer: text("explanation") } }] },
       review(text("review summary"), [
-        { path: "src/add.js", line: 3, severity: "major", category: "security", title: `Leaks ${githubToken}`, body: text("finding"), replacement: `  return a + b; // ${awsKey}` },
+        {
+          path: "src/add.js",
+          line: 3,
+          severity: "major",
+          category: "security",
+          title: `Leaks ${githubToken}`,
+          body: text("finding"),
+          replacement: `  return a + b; // ${awsKey}`,
+        },
       ]),
       { error: { status: 400, message: text("model server error") } },
     ];
-    h = await Harness.start({ script, files: brokenAddProject, github: { tokenFactory: tokenFactory() }, env: { ...OPENAI_KEY_ENV, PRIVATE_KEY: key } });
+    h = await Harness.start({
+      script,
+      files: brokenAddProject,
+      github: { tokenFactory: tokenFactory() },
+      env: { ...OPENAI_KEY_ENV, PRIVATE_KEY: key },
+    });
     await h.startBot();
 
     await h.comment({ body: "/coder fix" });
@@ -110,7 +129,10 @@ describe("secrets in what every job posts", () => {
     await h.waitForComment(/^> \/coder explain src\/add\.js/);
     await h.settled(3);
 
-    const pr = await h.openPullRequest({ branch: "feature/add", commits: [{ files: { "src/add.js": "/** Adds two numbers. */\nexport function add(a, b) {\n  return a + b + 0;\n}\n" } }] });
+    const pr = await h.openPullRequest({
+      branch: "feature/add",
+      commits: [{ files: { "src/add.js": "/** Adds two numbers. */\nexport function add(a, b) {\n  return a + b + 0;\n}\n" } }],
+    });
     await h.waitForReviews(pr.number, 1);
     await h.settled(4);
 
@@ -137,7 +159,12 @@ describe("secrets in what every job posts", () => {
     expect(h.github.state.pulls.find((p) => p.headRef.startsWith("coder/issue-12-"))?.body).toContain(REDACTED);
     const [posted] = h.botReviews(pr.number);
     expect(posted?.body).toContain(REDACTED);
-    expect(h.reviewComments(posted!.id).map((c) => c.body).join("\n")).toContain(REDACTED);
+    expect(
+      h
+        .reviewComments(posted!.id)
+        .map((c) => c.body)
+        .join("\n"),
+    ).toContain(REDACTED);
 
     expect(postedTexts().length).toBeGreaterThan(8);
     expectNoSecretIn(postedTexts(), key);
@@ -149,7 +176,12 @@ describe("secrets in what every job posts", () => {
   });
 
   it("an index job that fails on a model server with credentials in its URL does not post them", { timeout: 120_000 }, async () => {
-    h = await Harness.start({ script: [], files: brokenAddProject, github: { tokenFactory: tokenFactory() }, env: { CODER_EMBEDDINGS: "ollama", CODER_MAX_ATTEMPTS: "1" } });
+    h = await Harness.start({
+      script: [],
+      files: brokenAddProject,
+      github: { tokenFactory: tokenFactory() },
+      env: { CODER_EMBEDDINGS: "ollama", CODER_MAX_ATTEMPTS: "1" },
+    });
     // Behind an authenticating proxy, operators write the password into the URL; HTTP clients quote the URL in their errors.
     const url = new URL(h.env.OLLAMA_HOST!);
     url.username = "coder";

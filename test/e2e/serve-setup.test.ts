@@ -17,7 +17,14 @@ describe("coder-bot serve without credentials", () => {
     const port = await freePort();
     const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(repoRoot, "src/cli/main.ts"), "serve"], {
       cwd,
-      env: { PATH: process.env.PATH, HOME: cwd, PORT: String(port), HOST: "127.0.0.1", CODER_DATA_DIR: path.join(cwd, "data"), LOG_LEVEL: "warn" },
+      env: {
+        PATH: process.env.PATH,
+        HOME: cwd,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        CODER_DATA_DIR: path.join(cwd, "data"),
+        LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -73,7 +73,9 @@ function expectWellFormed(chunks: readonly Chunk[], text: string, maxTokens = 51
 
 /** The chunks of one declaration: its symbols and kind (a class's member groups share its symbols, not its kind). */
 const chunksOf = (chunks: readonly Chunk[], symbols: readonly string[], kind: string) =>
-  chunks.filter((chunk) => chunk.kind === kind && chunk.symbols.length === symbols.length && chunk.symbols.every((name, i) => name === symbols[i]));
+  chunks.filter(
+    (chunk) => chunk.kind === kind && chunk.symbols.length === symbols.length && chunk.symbols.every((name, i) => name === symbols[i]),
+  );
 
 interface Expected {
   readonly symbols: readonly string[];
@@ -100,9 +102,19 @@ const REAL_FILES: readonly RealFile[] = [
     language: "TypeScript",
     file: "node_modules/zod/src/v4/core/util.ts",
     expected: [
-      { symbols: ["floatSafeRemainder"], kind: "function", line: /^export function floatSafeRemainder\(/, signature: "export function floatSafeRemainder(val: number, step: number): number" },
+      {
+        symbols: ["floatSafeRemainder"],
+        kind: "function",
+        line: /^export function floatSafeRemainder\(/,
+        signature: "export function floatSafeRemainder(val: number, step: number): number",
+      },
       { symbols: ["Cached"], kind: "class", line: /^class Cached<T> \{/, signature: "class Cached<T>" },
-      { symbols: ["defineLazy"], kind: "function", line: /^export function defineLazy<T, K extends keyof T>\(/, signature: "export function defineLazy<T, K extends keyof T>(object: T, key: K, getter: () => T[K]): void" },
+      {
+        symbols: ["defineLazy"],
+        kind: "function",
+        line: /^export function defineLazy<T, K extends keyof T>\(/,
+        signature: "export function defineLazy<T, K extends keyof T>(object: T, key: K, getter: () => T[K]): void",
+      },
     ],
     mutate: { line: /const roundedRatio = Math\.round\(ratio\);/, from: "Math.round(ratio)", to: "Math.round(ratio * 1)" },
   },
@@ -110,7 +122,13 @@ const REAL_FILES: readonly RealFile[] = [
     language: "JavaScript",
     file: "node_modules/commander/lib/command.js",
     expected: [
-      { symbols: ["Command"], kind: "class", line: /^class Command extends EventEmitter \{/, signature: "class Command extends EventEmitter", wholeBody: false },
+      {
+        symbols: ["Command"],
+        kind: "class",
+        line: /^class Command extends EventEmitter \{/,
+        signature: "class Command extends EventEmitter",
+        wholeBody: false,
+      },
       { symbols: ["Command", "createCommand"], kind: "method", line: /^ {2}createCommand\(name\) \{/, signature: "createCommand(name)" },
       { symbols: ["Command", "createHelp"], kind: "method", line: /^ {2}createHelp\(\) \{/, signature: "createHelp()" },
     ],
@@ -120,9 +138,25 @@ const REAL_FILES: readonly RealFile[] = [
     language: "C++",
     file: "node_modules/better-sqlite3/src/objects/statement.cpp",
     expected: [
-      { symbols: ["Statement", "JS_run"], kind: "function", line: /^NODE_METHOD\(Statement::JS_run\) \{/, signature: "NODE_METHOD(Statement::JS_run)" },
-      { symbols: ["Statement", "GetBindMap"], kind: "function", line: /^BindMap\* Statement::GetBindMap\(/, signature: "BindMap* Statement::GetBindMap(v8::Isolate* isolate)" },
-      { symbols: ["Statement", "JS_columns"], kind: "function", line: /^NODE_METHOD\(Statement::JS_columns\) \{/, signature: "NODE_METHOD(Statement::JS_columns)", windows: true },
+      {
+        symbols: ["Statement", "JS_run"],
+        kind: "function",
+        line: /^NODE_METHOD\(Statement::JS_run\) \{/,
+        signature: "NODE_METHOD(Statement::JS_run)",
+      },
+      {
+        symbols: ["Statement", "GetBindMap"],
+        kind: "function",
+        line: /^BindMap\* Statement::GetBindMap\(/,
+        signature: "BindMap* Statement::GetBindMap(v8::Isolate* isolate)",
+      },
+      {
+        symbols: ["Statement", "JS_columns"],
+        kind: "function",
+        line: /^NODE_METHOD\(Statement::JS_columns\) \{/,
+        signature: "NODE_METHOD(Statement::JS_columns)",
+        windows: true,
+      },
     ],
     mutate: { line: /int param_count = sqlite3_bind_parameter_count\(handle\);/, from: "param_count", to: "parameter_count" },
   },
@@ -130,7 +164,13 @@ const REAL_FILES: readonly RealFile[] = [
     language: "C++",
     file: "node_modules/better-sqlite3/src/objects/database.hpp",
     expected: [
-      { symbols: ["Database"], kind: "class", line: /^class Database : public node::ObjectWrap \{/, signature: "class Database : public node::ObjectWrap", wholeBody: false },
+      {
+        symbols: ["Database"],
+        kind: "class",
+        line: /^class Database : public node::ObjectWrap \{/,
+        signature: "class Database : public node::ObjectWrap",
+        wholeBody: false,
+      },
     ],
     mutate: { line: /static const int MAX_BUFFER_SIZE/, from: "MAX_BUFFER_SIZE", to: "MAX_BUFFER_BYTES" },
   },
@@ -138,9 +178,21 @@ const REAL_FILES: readonly RealFile[] = [
     language: "C",
     file: "node_modules/web-tree-sitter/lib/stack.c",
     expected: [
-      { symbols: ["ts_stack_new"], kind: "function", line: /^Stack \*ts_stack_new\(SubtreePool \*subtree_pool\) \{/, signature: "Stack *ts_stack_new(SubtreePool *subtree_pool)" },
+      {
+        symbols: ["ts_stack_new"],
+        kind: "function",
+        line: /^Stack \*ts_stack_new\(SubtreePool \*subtree_pool\) \{/,
+        signature: "Stack *ts_stack_new(SubtreePool *subtree_pool)",
+      },
       { symbols: ["StackNode"], kind: "struct", line: /^struct StackNode \{/, signature: "struct StackNode" },
-      { symbols: ["stack__iter"], kind: "function", line: /^static StackSliceArray stack__iter\(/, signature: "static StackSliceArray stack__iter( Stack *self, StackVersion version, StackCallback callback, void *payload, int goal_subtree_count )", windows: true },
+      {
+        symbols: ["stack__iter"],
+        kind: "function",
+        line: /^static StackSliceArray stack__iter\(/,
+        signature:
+          "static StackSliceArray stack__iter( Stack *self, StackVersion version, StackCallback callback, void *payload, int goal_subtree_count )",
+        windows: true,
+      },
     ],
     mutate: { line: /^ {2}array_clear\(&self->heads\);/, from: "array_clear", to: "array_erase" },
   },
@@ -149,8 +201,18 @@ const REAL_FILES: readonly RealFile[] = [
     file: pythonStandardLibrary("textwrap.py"),
     expected: [
       { symbols: ["TextWrapper"], kind: "class", line: /^class TextWrapper:/, signature: "class TextWrapper", wholeBody: false },
-      { symbols: ["TextWrapper", "_munge_whitespace"], kind: "method", line: /^ {4}def _munge_whitespace\(self, text\):/, signature: "def _munge_whitespace(self, text)" },
-      { symbols: ["shorten"], kind: "function", line: /^def shorten\(text, width, \*\*kwargs\):/, signature: "def shorten(text, width, **kwargs)" },
+      {
+        symbols: ["TextWrapper", "_munge_whitespace"],
+        kind: "method",
+        line: /^ {4}def _munge_whitespace\(self, text\):/,
+        signature: "def _munge_whitespace(self, text)",
+      },
+      {
+        symbols: ["shorten"],
+        kind: "function",
+        line: /^def shorten\(text, width, \*\*kwargs\):/,
+        signature: "def shorten(text, width, **kwargs)",
+      },
     ],
     mutate: { line: /text = text\.expandtabs\(self\.tabsize\)/, from: "self.tabsize", to: "self.tabsize or 8" },
   },
@@ -158,7 +220,12 @@ const REAL_FILES: readonly RealFile[] = [
     language: "Go",
     file: "test/fixtures/source-files/analyze.go",
     expected: [
-      { symbols: ["isInIgnoredFolder"], kind: "function", line: /^func isInIgnoredFolder\(path string\) bool \{/, signature: "func isInIgnoredFolder(path string) bool" },
+      {
+        symbols: ["isInIgnoredFolder"],
+        kind: "function",
+        line: /^func isInIgnoredFolder\(path string\) bool \{/,
+        signature: "func isInIgnoredFolder(path string) bool",
+      },
       { symbols: ["analyze"], kind: "struct", line: /^type analyze struct \{/, signature: "type analyze struct" },
       { symbols: ["main"], kind: "function", line: /^func main\(\) \{/, signature: "func main()", windows: true },
     ],
@@ -169,7 +236,12 @@ const REAL_FILES: readonly RealFile[] = [
     file: "test/fixtures/source-files/coverall.rs",
     expected: [
       { symbols: ["Coveralls"], kind: "impl", line: /^impl Coveralls \{/, signature: "impl Coveralls", wholeBody: false },
-      { symbols: ["Coveralls", "maybe_throw_complex"], kind: "method", line: /^ {4}fn maybe_throw_complex\(/, signature: "fn maybe_throw_complex(&self, input: i8) -> ComplexResult<bool>" },
+      {
+        symbols: ["Coveralls", "maybe_throw_complex"],
+        kind: "method",
+        line: /^ {4}fn maybe_throw_complex\(/,
+        signature: "fn maybe_throw_complex(&self, input: i8) -> ComplexResult<bool>",
+      },
       { symbols: ["ComplexError"], kind: "enum", line: /^pub enum ComplexError \{/, signature: "pub enum ComplexError" },
     ],
     mutate: { line: /^ {16}extended_code: 20,/, from: "20", to: "21" },
@@ -179,8 +251,20 @@ const REAL_FILES: readonly RealFile[] = [
     file: "test/fixtures/source-files/Bridge.java",
     expected: [
       { symbols: ["Bridge"], kind: "class", line: /^public class Bridge \{/, signature: "public class Bridge", wholeBody: false },
-      { symbols: ["Bridge", "getPluginWithRequestCode"], kind: "method", line: /^ {4}public PluginHandle getPluginWithRequestCode\(int requestCode\) \{/, signature: "public PluginHandle getPluginWithRequestCode(int requestCode)", windows: true },
-      { symbols: ["Bridge", "Builder", "create"], kind: "method", line: /^ {8}public Bridge create\(\) \{/, signature: "public Bridge create()", windows: true },
+      {
+        symbols: ["Bridge", "getPluginWithRequestCode"],
+        kind: "method",
+        line: /^ {4}public PluginHandle getPluginWithRequestCode\(int requestCode\) \{/,
+        signature: "public PluginHandle getPluginWithRequestCode(int requestCode)",
+        windows: true,
+      },
+      {
+        symbols: ["Bridge", "Builder", "create"],
+        kind: "method",
+        line: /^ {8}public Bridge create\(\) \{/,
+        signature: "public Bridge create()",
+        windows: true,
+      },
     ],
     mutate: { line: /^ {8}return this\.config\.getServerUrl\(\);/, from: "this.config", to: "this.config()" },
   },
@@ -215,7 +299,10 @@ describe("chunkFile on real files", () => {
           expect(first.startLine).toBeLessThanOrEqual(line);
           expect(first.text.split("\n")[line - first.startLine]).toMatch(expected.line);
           const above = text.split("\n").slice(first.startLine - 1, line - 1);
-          expect(above.every((l) => /^\s*(\/\/|\/\*|\*|#|@)|^\s*$/.test(l)), `only comments and attributes above ${expected.symbols.join(".")}`).toBe(true);
+          expect(
+            above.every((l) => /^\s*(\/\/|\/\*|\*|#|@)|^\s*$/.test(l)),
+            `only comments and attributes above ${expected.symbols.join(".")}`,
+          ).toBe(true);
           // The whole body, and at most the small code that follows it up to the next declaration.
           if (expected.wholeBody !== false) expect(last.endLine).toBeGreaterThanOrEqual(closingLine(text, line));
           if (expected.wholeBody !== false) expect(last.endLine).toBeLessThan(closingLine(text, line) + 10);
@@ -330,7 +417,11 @@ describe("chunkFile options and grammars", () => {
 });
 
 /** Declaration forms the real files above do not show, one small file per language. */
-const FORMS: ReadonlyArray<{ readonly language: string; readonly text: string; readonly expected: ReadonlyArray<readonly [string, string, string]> }> = [
+const FORMS: ReadonlyArray<{
+  readonly language: string;
+  readonly text: string;
+  readonly expected: ReadonlyArray<readonly [string, string, string]>;
+}> = [
   {
     language: "Go",
     text: "package server\n\n// Server serves.\ntype Server struct {\n\taddr string\n}\n\ntype Handler interface {\n\tHandle() error\n}\n\ntype ID = int64\n\nfunc (s *Server) Serve(port int) error {\n\treturn nil\n}\n\nfunc (h handlers[T]) Len() int { return len(h) }\n",
@@ -421,7 +512,10 @@ describe("chunkFile declaration forms", () => {
   });
 
   it("splits a large container into a header and members named under it", async () => {
-    const methods = Array.from({ length: 12 }, (_, i) => `    def step_${i}(self, value):\n        total = value * ${i}\n        return self.scale(total) + ${i}\n`);
+    const methods = Array.from(
+      { length: 12 },
+      (_, i) => `    def step_${i}(self, value):\n        total = value * ${i}\n        return self.scale(total) + ${i}\n`,
+    );
     const text = `class Pipeline(Base):\n    """Runs steps."""\n\n${methods.join("\n")}`;
     const chunks = await chunkFile({ path: "pipeline.py", language: "Python", text }, { maxTokens: 64, minTokens: 0 });
     expectWellFormed(chunks, text, 64);

@@ -114,7 +114,9 @@ describe("EmbeddingCache", () => {
     const embedder = countingEmbedder("model-a");
     const chunks = [chunk("same"), chunk("other"), chunk("same")];
     const progress: Array<[number, number]> = [];
-    const result = await new EmbeddingCache(store.database).embedMissing(embedder, chunks, { onProgress: (done, total) => progress.push([done, total]) });
+    const result = await new EmbeddingCache(store.database).embedMissing(embedder, chunks, {
+      onProgress: (done, total) => progress.push([done, total]),
+    });
     expect(result).toMatchObject({ embedded: 2, cached: 1 });
     expect(result.vectors[0]).toEqual(result.vectors[2]);
     expect(result.vectors[0]?.[0]).toBe(Math.fround(hashVector("model-a:same", 8)[0] ?? NaN));
@@ -175,7 +177,9 @@ describe("OllamaEmbedder", () => {
   });
 
   it("says to pull a missing model", async () => {
-    const error = await new OllamaEmbedder({ host: ollama.url, model: "mxbai-embed-large" }).embed(["x"]).catch((caught: unknown) => caught);
+    const error = await new OllamaEmbedder({ host: ollama.url, model: "mxbai-embed-large" })
+      .embed(["x"])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LlmError);
     expect((error as LlmError).reason).toBe("model-not-found");
     expect((error as LlmError).hint).toContain("`ollama pull mxbai-embed-large`");
@@ -188,7 +192,9 @@ describe("OllamaEmbedder", () => {
   });
 
   it("says Ollama is unreachable when nothing listens", async () => {
-    const error = await new OllamaEmbedder({ host: `http://127.0.0.1:${await freePort()}`, model: "nomic-embed-text" }).embed(["x"]).catch((caught: unknown) => caught);
+    const error = await new OllamaEmbedder({ host: `http://127.0.0.1:${await freePort()}`, model: "nomic-embed-text" })
+      .embed(["x"])
+      .catch((caught: unknown) => caught);
     expect((error as LlmError).reason).toBe("unreachable");
     expect((error as LlmError).retryable).toBe(true);
   });
@@ -196,7 +202,9 @@ describe("OllamaEmbedder", () => {
   it("stops when the caller aborts", async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await new OllamaEmbedder({ host: ollama.url, model: "nomic-embed-text" }).embed(["x"], controller.signal).catch((caught: unknown) => caught);
+    const error = await new OllamaEmbedder({ host: ollama.url, model: "nomic-embed-text" })
+      .embed(["x"], controller.signal)
+      .catch((caught: unknown) => caught);
     expect((error as LlmError).reason).toBe("aborted");
   });
 });

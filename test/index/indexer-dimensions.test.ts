@@ -55,7 +55,14 @@ describe("the indexer's vector dimension", () => {
     );
     const runWith = (into: SqliteIndexStore, embedder: Embedder) =>
       indexRepository(
-        { scan: (root) => scanRepository(root), chunk: (file) => chunkFile(file), store: into, embedder, vectors: new EmbeddingCache(into.database), catalog: new IndexCatalog(db) },
+        {
+          scan: (root) => scanRepository(root),
+          chunk: (file) => chunkFile(file),
+          store: into,
+          embedder,
+          vectors: new EmbeddingCache(into.database),
+          catalog: new IndexCatalog(db),
+        },
         { repoKey: "local:dims", tag: "main", root: repo },
       );
     const run = (embedder: Embedder) => runWith(store, embedder);

@@ -14,7 +14,11 @@ import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
 
 const identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"];
 const commanderLib = path.join(path.dirname(createRequire(import.meta.url).resolve("commander")), "lib");
-const wasm = path.join(path.dirname(createRequire(import.meta.url).resolve("tree-sitter-wasms/package.json")), "out", "tree-sitter-json.wasm");
+const wasm = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("tree-sitter-wasms/package.json")),
+  "out",
+  "tree-sitter-json.wasm",
+);
 
 /**
  * The indexer with every real part: git, the scanner, tree-sitter, the offline sentence encoder,
@@ -33,9 +37,12 @@ describe("indexing a repository", () => {
     git("add", "-A");
     git("commit", "-q", "-m", message);
   };
-  const run = (tag: string, extra: { signal?: AbortSignal; batchFiles?: number; onProgress?: Parameters<CodeIndex["index"]>[0]["onProgress"] } = {}) =>
-    index.index({ repoKey: key, tag, root: repo, ...extra });
-  const top = async (tag: string, query: string) => (await index.search(key, tag, query, 5)).map((h) => `${h.chunk.path}:${h.chunk.symbols.join(".")}`);
+  const run = (
+    tag: string,
+    extra: { signal?: AbortSignal; batchFiles?: number; onProgress?: Parameters<CodeIndex["index"]>[0]["onProgress"] } = {},
+  ) => index.index({ repoKey: key, tag, root: repo, ...extra });
+  const top = async (tag: string, query: string) =>
+    (await index.search(key, tag, query, 5)).map((h) => `${h.chunk.path}:${h.chunk.symbols.join(".")}`);
   /** Whether the best hit for `query` holds the line of `path` that contains `text` (small methods may share a chunk). */
   const firstHolds = async (tag: string, query: string, file: string, text: string) => {
     const lines = readFileSync(path.join(repo, file), "utf8").split("\n");
@@ -48,7 +55,8 @@ describe("indexing a repository", () => {
   beforeAll(() => {
     repo = realpathSync(mkdtempSync(path.join(tmpdir(), "indexer-repo-")));
     mkdirSync(path.join(repo, "lib"));
-    for (const file of ["argument.js", "error.js", "option.js", "suggestSimilar.js"]) copyFileSync(path.join(commanderLib, file), path.join(repo, "lib", file));
+    for (const file of ["argument.js", "error.js", "option.js", "suggestSimilar.js"])
+      copyFileSync(path.join(commanderLib, file), path.join(repo, "lib", file));
     copyFileSync(wasm, path.join(repo, "grammar.wasm"));
     symlinkSync("nowhere.js", path.join(repo, "lib", "dangling.js"));
     writeFileSync(path.join(repo, ".gitignore"), "ignored.js\n");
@@ -77,7 +85,13 @@ describe("indexing a repository", () => {
     expect(stats.chunks).toBeGreaterThan(20);
     expect(stats.embedded + stats.cached).toBe(stats.chunks);
     expect(stats.skipped.map((s) => `${s.path}:${s.reason}`).sort()).toEqual(["grammar.wasm:binary", "lib/dangling.js:unreadable"]);
-    expect([...catalog.entries(key, "main").keys()].sort()).toEqual([".gitignore", "lib/argument.js", "lib/error.js", "lib/option.js", "lib/suggestSimilar.js"]);
+    expect([...catalog.entries(key, "main").keys()].sort()).toEqual([
+      ".gitignore",
+      "lib/argument.js",
+      "lib/error.js",
+      "lib/option.js",
+      "lib/suggestSimilar.js",
+    ]);
     expect(catalog.lastRun(key, "main")).toMatchObject({ status: "complete", model: "use-lite" });
     expect(index.ready(key, "main")).toBe(true);
   }, 120_000);
@@ -117,14 +131,28 @@ describe("indexing a repository", () => {
     const symbols = changedSymbols(files);
     expect(symbols.changed).toEqual(["InvalidArgumentError", "closestWord"]);
     expect(symbols.called).toEqual(["editDistance"]);
-    const text = await index.relatedCode(key, "main", { query: "closest word by edit distance", ...symbols, changedPaths: new Set(files.map((f) => f.path)) }, 4_000);
+    const text = await index.relatedCode(
+      key,
+      "main",
+      { query: "closest word by edit distance", ...symbols, changedPaths: new Set(files.map((f) => f.path)) },
+      4_000,
+    );
     const sections = text.split(/\n\n(?=Definitions of|Code that uses|Other code near)/);
-    expect(sections.map((section) => section.split("\n")[0])).toEqual(["Definitions of what the change calls:", "Code that uses what the change modifies:", "Other code near the change in meaning:"]);
+    expect(sections.map((section) => section.split("\n")[0])).toEqual([
+      "Definitions of what the change calls:",
+      "Code that uses what the change modifies:",
+      "Other code near the change in meaning:",
+    ]);
     // The definition is editDistance's own chunk, quoted with its real lines.
     const [definition] = [...sections[0]!.matchAll(/^(\S+):(\d+)-(\d+) \(([^)]*)\)\n```\n([\s\S]*?)\n```$/gm)];
     expect(definition?.slice(1, 2)).toEqual(["lib/suggestSimilar.js"]);
     expect(definition?.[4]).toBe("editDistance");
-    expect(definition?.[5]).toBe(readFileSync(path.join(repo, "lib/suggestSimilar.js"), "utf8").split("\n").slice(Number(definition![2]) - 1, Number(definition![3])).join("\n"));
+    expect(definition?.[5]).toBe(
+      readFileSync(path.join(repo, "lib/suggestSimilar.js"), "utf8")
+        .split("\n")
+        .slice(Number(definition![2]) - 1, Number(definition![3]))
+        .join("\n"),
+    );
     // Callers come from the other files, never from the changed one, and each really names the class.
     const callers = [...sections[1]!.matchAll(/^(\S+):\d+-\d+[^\n]*\n```\n([\s\S]*?)\n```$/gm)];
     expect(new Set(callers.map((c) => c[1]))).toEqual(new Set(["lib/argument.js", "lib/option.js"]));
@@ -133,7 +161,9 @@ describe("indexing a repository", () => {
     // Each chunk once, and within the budget.
     const locations = [...text.matchAll(/^(\S+:\d+-\d+)/gm)].map((m) => m[1]);
     expect(new Set(locations).size).toBe(locations.length);
-    expect(await index.relatedCode(key, "main", { query: "x", changed: [], called: ["editDistance"], changedPaths: new Set() }, 10)).toBe("");
+    expect(await index.relatedCode(key, "main", { query: "x", changed: [], called: ["editDistance"], changedPaths: new Set() }, 10)).toBe(
+      "",
+    );
   }, 60_000);
 
   it("an unchanged repository is not chunked or embedded again", async () => {
@@ -143,7 +173,13 @@ describe("indexing a repository", () => {
 
   it("re-indexes only what changed: an edit, a new file, a rename and a deletion", async () => {
     const option = path.join(repo, "lib", "option.js");
-    writeFileSync(option, readFileSync(option, "utf8").replace("choices(values) {", "choices(values) {\n    // Checked against every value given on the command line.\n"));
+    writeFileSync(
+      option,
+      readFileSync(option, "utf8").replace(
+        "choices(values) {",
+        "choices(values) {\n    // Checked against every value given on the command line.\n",
+      ),
+    );
     writeFileSync(path.join(repo, "lib", "colors.js"), "export function paintRed(text) {\n  return `\\x1b[31m${text}\\x1b[0m`;\n}\n");
     git("mv", "lib/argument.js", "lib/arg.js");
     git("rm", "-q", "lib/error.js");

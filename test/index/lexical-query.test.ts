@@ -36,7 +36,12 @@ describe("Retriever", () => {
     const store = new SqliteIndexStore(path.join(dir, "index.db"));
     try {
       await store.open("a/b", "m", 2);
-      const chunk = makeChunk({ id: "c1", path: "src/buffer.ts", symbols: ["byteSize"], text: "export function byteSize(buffer) {\n  return buffer.length;\n}" });
+      const chunk = makeChunk({
+        id: "c1",
+        path: "src/buffer.ts",
+        symbols: ["byteSize"],
+        text: "export function byteSize(buffer) {\n  return buffer.length;\n}",
+      });
       await store.upsert("a/b", [{ chunk, vector: [1, 0] }], "main");
       const embedded: string[] = [];
       const lexical: string[] = [];

@@ -24,7 +24,16 @@ describe("identifier splitting", () => {
 
   it("keeps each word whole, followed by its parts, and splits paths, kebab-case and dotted names", () => {
     expect(lexicalTerms("src/config-loader.ts: app.server.listen(parseConfig)")).toEqual([
-      "src", "config", "loader", "ts", "app", "server", "listen", "parseconfig", "parse", "config",
+      "src",
+      "config",
+      "loader",
+      "ts",
+      "app",
+      "server",
+      "listen",
+      "parseconfig",
+      "parse",
+      "config",
     ]);
     expect(lexicalTerms("read_user_settings")).toEqual(["read_user_settings", "read", "user", "settings"]);
   });

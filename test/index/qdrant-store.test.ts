@@ -21,7 +21,9 @@ afterEach(() => {
   expect(violations, "requests that do not match Qdrant's OpenAPI description").toEqual([]);
 });
 
-defineStoreSuite("QdrantIndexStore against the fake Qdrant (every request checked against the OpenAPI description)", () => Promise.resolve(new QdrantIndexStore({ url: fake.url })));
+defineStoreSuite("QdrantIndexStore against the fake Qdrant (every request checked against the OpenAPI description)", () =>
+  Promise.resolve(new QdrantIndexStore({ url: fake.url })),
+);
 
 const liveUrl = process.env.QDRANT_URL;
 const livePrefix = `coder-test-${randomBytes(4).toString("hex")}`;
@@ -51,7 +53,18 @@ describe("QdrantIndexStore's contract with Qdrant", () => {
     await store.delete("acme/widgets", ["a"]);
     const used = new Set(fake.requests.map((request) => request.operationId));
     expect(used.has(null)).toBe(false);
-    for (const operation of ["get_collections", "create_collection", "create_field_index", "upsert_points", "get_points", "scroll_points", "query_points", "set_payload", "count_points", "delete_points"]) {
+    for (const operation of [
+      "get_collections",
+      "create_collection",
+      "create_field_index",
+      "upsert_points",
+      "get_points",
+      "scroll_points",
+      "query_points",
+      "set_payload",
+      "count_points",
+      "delete_points",
+    ]) {
       expect(used, operation).toContain(operation);
     }
 

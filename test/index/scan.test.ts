@@ -1,5 +1,16 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +43,9 @@ function copy(root: string, relative: string, source: string): void {
 
 /** A real Python module from Debian's standard library (python3 is on every machine here). */
 function pythonTextwrap(): string {
-  const version = readdirSync("/usr/lib").find((name) => /^python3\.\d+$/.test(name) && existsSync(path.join("/usr/lib", name, "textwrap.py")));
+  const version = readdirSync("/usr/lib").find(
+    (name) => /^python3\.\d+$/.test(name) && existsSync(path.join("/usr/lib", name, "textwrap.py")),
+  );
   if (!version) throw new Error("no /usr/lib/python3.*/textwrap.py: install python3 (Debian: apt-get install python3)");
   return path.join("/usr/lib", version, "textwrap.py");
 }
@@ -42,7 +55,10 @@ const skippedAs = (result: ScanResult) => new Map(result.skipped.map((file): [st
 /** Ordinary code whose one line of inlined data is long and dense: not minified as a whole. */
 function sourceWithInlinedIcon(): string {
   const icon = Buffer.from(readFileSync(fromProject("node_modules/web-tree-sitter/tree-sitter.wasm")).subarray(0, 4000)).toString("base64");
-  const code = Array.from({ length: 150 }, (_, i) => `export function handler${i}(event: { id: number }): number {\n  return event.id + ${i};\n}\n`);
+  const code = Array.from(
+    { length: 150 },
+    (_, i) => `export function handler${i}(event: { id: number }): number {\n  return event.id + ${i};\n}\n`,
+  );
   return [`export const ICON = "data:image/png;base64,${icon}";`, ...code].join("\n");
 }
 
@@ -68,7 +84,11 @@ describe("scanRepository on a real git repository", () => {
     write(repo, "Makefile", "all:\n\techo ok\n");
     copy(repo, "README.md", "node_modules/commander/Readme.md");
     // Prose kept one paragraph to a line is long but not dense.
-    write(repo, "docs/guide.md", `# Guide\n\n${"The scanner reads every file that git tracks and decides whether it is worth indexing. ".repeat(40)}\n`);
+    write(
+      repo,
+      "docs/guide.md",
+      `# Guide\n\n${"The scanner reads every file that git tracks and decides whether it is worth indexing. ".repeat(40)}\n`,
+    );
     write(repo, ".gitignore", "build/\n*.log\n");
 
     // Ignored by .gitignore: never tracked, so in neither list.
@@ -241,7 +261,9 @@ describe("scanRepository on this project", () => {
     const kept = new Map(result.files.map((file) => [file.path, file.language]));
     expect(skippedAs(result).get("package-lock.json")?.reason).toBe("generated");
     expect(kept.get("package.json")).toBe("JSON");
-    const tracked = execFileSync("git", ["ls-files", "-z", "src"], { cwd: projectRoot, encoding: "utf8" }).split("\0").filter((f) => f.endsWith(".ts"));
+    const tracked = execFileSync("git", ["ls-files", "-z", "src"], { cwd: projectRoot, encoding: "utf8" })
+      .split("\0")
+      .filter((f) => f.endsWith(".ts"));
     expect(tracked.length).toBeGreaterThan(10);
     for (const file of tracked) expect(kept.get(file), file).toBe("TypeScript");
   });

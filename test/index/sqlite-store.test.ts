@@ -34,7 +34,10 @@ describe("SqliteIndexStore's vectors in memory", () => {
   const repo = "acme/widgets";
   const dimensions = 8;
   const ids = (hits: readonly SearchHit[]) => hits.map((hit) => hit.chunk.id);
-  const item = (id: string, axis: number, lean = 0.1) => ({ chunk: makeChunk({ id, text: `function f_${id}() {}` }), vector: axisVector(axis, dimensions, lean) });
+  const item = (id: string, axis: number, lean = 0.1) => ({
+    chunk: makeChunk({ id, text: `function f_${id}() {}` }),
+    vector: axisVector(axis, dimensions, lean),
+  });
 
   it("follows its own writes once the vectors are loaded: the same answers as a store that reads the file afresh", async () => {
     const file = path.join(dir, "follow", "index.db");
@@ -121,7 +124,10 @@ describe("SqliteIndexStore's vectors in memory", () => {
     const store = new SqliteIndexStore(path.join(dir, "lexical-tags", "index.db"));
     try {
       await store.open(repo, "m", dimensions);
-      const chunk = (id: string) => ({ chunk: makeChunk({ id, symbols: ["tokenizeInput"], text: `function tokenizeInput_${id}() {}` }), vector: axisVector(0, dimensions) });
+      const chunk = (id: string) => ({
+        chunk: makeChunk({ id, symbols: ["tokenizeInput"], text: `function tokenizeInput_${id}() {}` }),
+        vector: axisVector(0, dimensions),
+      });
       await store.upsert(repo, [chunk("a"), chunk("b")], "main");
       expect(ids(await store.lexical(repo, "tokenizeInput", 10, "main")).sort()).toEqual(["a", "b"]);
       // A tag sorting before, between and after the one there is.

@@ -93,7 +93,14 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
         text: "async load(path: string): Promise<Config> {\n  return parse(await readFile(path, 'utf8'));\n}",
       });
       const second = makeChunk({ id: "c2", language: null, kind: "lines", path: "README.md", text: "# Widgets\n" });
-      await store.upsert(repo, [{ chunk: first, vector: axisVector(0, DIMENSIONS) }, { chunk: second, vector: axisVector(1, DIMENSIONS) }], "main");
+      await store.upsert(
+        repo,
+        [
+          { chunk: first, vector: axisVector(0, DIMENSIONS) },
+          { chunk: second, vector: axisVector(1, DIMENSIONS) },
+        ],
+        "main",
+      );
       expect(await store.get(repo, ["c2", "missing", "c1"])).toEqual([second, first]);
       expect(await store.get(repo, [])).toEqual([]);
     });
@@ -122,7 +129,12 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
           symbols: ["startServer"],
           text: "export function startServer(port: number) {\n  return app.server.listen(port);\n}",
         }),
-        makeChunk({ id: "codec", path: "src/codec/text.ts", symbols: ["base64Decode"], text: "export const base64Decode = (text: string) => Buffer.from(text, 'base64');" }),
+        makeChunk({
+          id: "codec",
+          path: "src/codec/text.ts",
+          symbols: ["base64Decode"],
+          text: "export const base64Decode = (text: string) => Buffer.from(text, 'base64');",
+        }),
       ];
       await store.upsert(
         repo,
@@ -151,7 +163,10 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       nextSlot();
       const repo = repoName();
       const store = await openedStore(repo);
-      const items = Array.from({ length: 6 }, (_, index) => ({ chunk: makeChunk({ id: `v${index}` }), vector: axisVector(index, DIMENSIONS) }));
+      const items = Array.from({ length: 6 }, (_, index) => ({
+        chunk: makeChunk({ id: `v${index}` }),
+        vector: axisVector(index, DIMENSIONS),
+      }));
       await store.upsert(repo, items, "main");
       const hits = await store.nearest(repo, axisVector(3, DIMENSIONS), 3, "main");
       expect(hits.map((hit) => hit.chunk.id)[0]).toBe("v3");
@@ -159,15 +174,42 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       expect(hits[0]?.score).toBeCloseTo(1, 4);
       expect(hits.every((hit, index) => index === 0 || (hits[index - 1]?.score ?? 0) >= hit.score)).toBe(true);
       // A scaled query is the same direction: cosine, not Euclidean distance.
-      expect((await store.nearest(repo, axisVector(3, DIMENSIONS).map((x) => x * 7), 1, "main"))[0]?.chunk.id).toBe("v3");
+      expect(
+        (
+          await store.nearest(
+            repo,
+            axisVector(3, DIMENSIONS).map((x) => x * 7),
+            1,
+            "main",
+          )
+        )[0]?.chunk.id,
+      ).toBe("v3");
     });
 
     it("keeps branches apart by tag", async () => {
       nextSlot();
       const repo = repoName();
       const store = await openedStore(repo);
-      await store.upsert(repo, [{ chunk: makeChunk({ id: "m", symbols: ["sharedHelper"], text: "function sharedHelper() {}" }), vector: axisVector(0, DIMENSIONS) }], "main");
-      await store.upsert(repo, [{ chunk: makeChunk({ id: "f", symbols: ["sharedHelper"], text: "function sharedHelper() { return 2 }" }), vector: axisVector(0, DIMENSIONS, 0.2) }], "feature/x");
+      await store.upsert(
+        repo,
+        [
+          {
+            chunk: makeChunk({ id: "m", symbols: ["sharedHelper"], text: "function sharedHelper() {}" }),
+            vector: axisVector(0, DIMENSIONS),
+          },
+        ],
+        "main",
+      );
+      await store.upsert(
+        repo,
+        [
+          {
+            chunk: makeChunk({ id: "f", symbols: ["sharedHelper"], text: "function sharedHelper() { return 2 }" }),
+            vector: axisVector(0, DIMENSIONS, 0.2),
+          },
+        ],
+        "feature/x",
+      );
       expect((await store.lexical(repo, "sharedHelper", 10, "main")).map((hit) => hit.chunk.id)).toEqual(["m"]);
       expect((await store.lexical(repo, "sharedHelper", 10, "feature/x")).map((hit) => hit.chunk.id)).toEqual(["f"]);
       expect((await store.nearest(repo, axisVector(0, DIMENSIONS), 10, "feature/x")).map((hit) => hit.chunk.id)).toEqual(["f"]);
@@ -206,7 +248,10 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       const store = await openedStore(repo);
       await store.upsert(
         repo,
-        ["a", "b", "c"].map((id, index) => ({ chunk: makeChunk({ id, text: `function handler_${id}() {}` }), vector: axisVector(index, DIMENSIONS) })),
+        ["a", "b", "c"].map((id, index) => ({
+          chunk: makeChunk({ id, text: `function handler_${id}() {}` }),
+          vector: axisVector(index, DIMENSIONS),
+        })),
         "main",
       );
       await store.delete(repo, ["b", "unknown"]);
@@ -264,7 +309,11 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       const store = await fresh();
       await store.open(one, MODEL, DIMENSIONS);
       await store.open(two, "other-model", 4);
-      await store.upsert(one, [{ chunk: makeChunk({ id: "same", text: "function alphawidget() {}" }), vector: axisVector(0, DIMENSIONS) }], "main");
+      await store.upsert(
+        one,
+        [{ chunk: makeChunk({ id: "same", text: "function alphawidget() {}" }), vector: axisVector(0, DIMENSIONS) }],
+        "main",
+      );
       await store.upsert(two, [{ chunk: makeChunk({ id: "same", text: "function betagadget() {}" }), vector: axisVector(0, 4) }], "main");
       expect((await store.get(one, ["same"]))[0]?.text).toBe("function alphawidget() {}");
       expect((await store.get(two, ["same"]))[0]?.text).toBe("function betagadget() {}");
@@ -279,10 +328,21 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       nextSlot();
       const repo = repoName();
       const store = await openedStore(repo);
-      await store.upsert(repo, [{ chunk: makeChunk({ id: "dup", text: "function legacyHandler() {}" }), vector: axisVector(0, DIMENSIONS) }], "main");
+      await store.upsert(
+        repo,
+        [{ chunk: makeChunk({ id: "dup", text: "function legacyHandler() {}" }), vector: axisVector(0, DIMENSIONS) }],
+        "main",
+      );
       const later = makeChunk({ id: "dup", text: "function modernWidget() {}" });
       await store.upsert(repo, [{ chunk: later, vector: axisVector(4, DIMENSIONS) }], "feature");
-      await store.upsert(repo, [{ chunk: later, vector: axisVector(4, DIMENSIONS) }, { chunk: later, vector: axisVector(4, DIMENSIONS) }], "feature");
+      await store.upsert(
+        repo,
+        [
+          { chunk: later, vector: axisVector(4, DIMENSIONS) },
+          { chunk: later, vector: axisVector(4, DIMENSIONS) },
+        ],
+        "feature",
+      );
       expect(await store.count(repo)).toBe(1);
       expect(await store.get(repo, ["dup"])).toEqual([later]);
       expect(await store.lexical(repo, "legacyHandler", 5, "main")).toEqual([]);
@@ -297,7 +357,10 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       const repo = repoName();
       const store = await openedStore(repo);
       expect(await store.count(repo)).toBe(0);
-      const items = Array.from({ length: 7 }, (_, index) => ({ chunk: makeChunk({ id: `n${index}` }), vector: axisVector(index, DIMENSIONS) }));
+      const items = Array.from({ length: 7 }, (_, index) => ({
+        chunk: makeChunk({ id: `n${index}` }),
+        vector: axisVector(index, DIMENSIONS),
+      }));
       await store.upsert(repo, items.slice(0, 5), "main");
       await store.upsert(repo, items.slice(3), "dev");
       expect(await store.count(repo)).toBe(7);
@@ -310,8 +373,42 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       nextSlot();
       const repo = repoName();
       const store = await openedStore(repo);
-      await store.upsert(repo, [{ chunk: makeChunk({ id: "q", path: "src/near.ts", text: "function NEAR(a, b) { return a AND b OR NOT c }" }), vector: axisVector(0, DIMENSIONS) }], "main");
-      const nasty = ['"', '"unterminated', "*", "foo*", "-", "-foo", "path:src", "a:b:c", "NEAR(a b)", "AND", "OR NOT", "^start", "(", ")", "{}", "a + b", "'", "\\", "", "   ", "🙂", "col:*", 'x" OR "y', "NOT"];
+      await store.upsert(
+        repo,
+        [
+          {
+            chunk: makeChunk({ id: "q", path: "src/near.ts", text: "function NEAR(a, b) { return a AND b OR NOT c }" }),
+            vector: axisVector(0, DIMENSIONS),
+          },
+        ],
+        "main",
+      );
+      const nasty = [
+        '"',
+        '"unterminated',
+        "*",
+        "foo*",
+        "-",
+        "-foo",
+        "path:src",
+        "a:b:c",
+        "NEAR(a b)",
+        "AND",
+        "OR NOT",
+        "^start",
+        "(",
+        ")",
+        "{}",
+        "a + b",
+        "'",
+        "\\",
+        "",
+        "   ",
+        "🙂",
+        "col:*",
+        'x" OR "y',
+        "NOT",
+      ];
       for (const query of nasty) {
         await expect(store.lexical(repo, query, 5, "main"), query).resolves.toBeInstanceOf(Array);
       }
@@ -323,7 +420,11 @@ export function defineStoreSuite(name: string, makeStore: (slot: string) => Prom
       nextSlot();
       const repo = repoName();
       const before = await openedStore(repo);
-      await before.upsert(repo, [{ chunk: makeChunk({ id: "kept", text: "function persisted() {}" }), vector: axisVector(0, DIMENSIONS) }], "main");
+      await before.upsert(
+        repo,
+        [{ chunk: makeChunk({ id: "kept", text: "function persisted() {}" }), vector: axisVector(0, DIMENSIONS) }],
+        "main",
+      );
       await before.close();
       const after = await fresh();
       expect((await after.get(repo, ["kept"]))[0]?.text).toBe("function persisted() {}");

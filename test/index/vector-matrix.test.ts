@@ -7,7 +7,13 @@ import { VectorMatrix } from "../../src/index/store/vector-matrix.js";
 import { cosine, seededVectors } from "../support/vectors.js";
 
 /** The answer worked out the slow way: every cosine, sorted, ties by id. */
-function bruteForce(vectors: readonly number[][], ids: readonly number[], query: readonly number[], k: number, accept: (id: number) => boolean = () => true) {
+function bruteForce(
+  vectors: readonly number[][],
+  ids: readonly number[],
+  query: readonly number[],
+  k: number,
+  accept: (id: number) => boolean = () => true,
+) {
   return vectors
     .map((vector, i) => ({ id: ids[i]!, score: cosine(vector, query) }))
     .filter((hit) => accept(hit.id))
@@ -38,7 +44,10 @@ describe("VectorMatrix", () => {
       for (const [q, query] of seededVectors(5, dimensions, 99 + dimensions).entries()) {
         const expected = bruteForce(vectors, ids, query, 25);
         const actual = matrix.nearest(query, 25);
-        expect(actual.map((hit) => hit.id), `dimensions ${dimensions}, query ${q}`).toEqual(expected.map((hit) => hit.id));
+        expect(
+          actual.map((hit) => hit.id),
+          `dimensions ${dimensions}, query ${q}`,
+        ).toEqual(expected.map((hit) => hit.id));
         actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 5));
       }
     }
@@ -61,7 +70,15 @@ describe("VectorMatrix", () => {
   });
 
   it("returns fewer hits than asked when it holds fewer rows, none for k below 1, and breaks ties by id", () => {
-    const matrix = matrixOf(2, [[1, 0], [1, 0], [0, 1]], [30, 10, 20]);
+    const matrix = matrixOf(
+      2,
+      [
+        [1, 0],
+        [1, 0],
+        [0, 1],
+      ],
+      [30, 10, 20],
+    );
     expect(matrix.nearest([1, 0], 10).map((hit) => hit.id)).toEqual([10, 30, 20]);
     expect(matrix.nearest([1, 0], 0)).toEqual([]);
     expect(matrix.nearest([1, 0], -3)).toEqual([]);
@@ -70,7 +87,14 @@ describe("VectorMatrix", () => {
   });
 
   it("keeps a zero vector at score 0 and answers a zero query with zeros, not NaN", () => {
-    const matrix = matrixOf(3, [[0, 0, 0], [0, 1, 0]], [1, 2]);
+    const matrix = matrixOf(
+      3,
+      [
+        [0, 0, 0],
+        [0, 1, 0],
+      ],
+      [1, 2],
+    );
     expect(matrix.nearest([0, 1, 0], 2)).toEqual([
       { id: 2, score: 1 },
       { id: 1, score: 0 },
@@ -124,7 +148,11 @@ describe("VectorMatrix", () => {
   it("replaces the row of an id that is set again, and removes rows by id, with the same answers as a matrix built afresh", () => {
     const vectors = seededVectors(300, 10, 11);
     const replacements = seededVectors(300, 10, 12);
-    const matrix = matrixOf(10, vectors, vectors.map((_, i) => i));
+    const matrix = matrixOf(
+      10,
+      vectors,
+      vectors.map((_, i) => i),
+    );
     const expected = new Map(vectors.map((vector, i) => [i, vector]));
     for (let i = 0; i < 300; i += 3) {
       matrix.set(i, replacements[i]!);

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { dropUnsetOptionals, toGrammarSchema } from "../../src/llm/grammar-schema.js";
 
-const ANY_JSON = { oneOf: [{ type: ["string", "number", "boolean", "null"] }, { type: "array" }, { type: "object", additionalProperties: true }] };
+const ANY_JSON = {
+  oneOf: [{ type: ["string", "number", "boolean", "null"] }, { type: "array" }, { type: "object", additionalProperties: true }],
+};
 
 describe("toGrammarSchema", () => {
   it("keeps what node-llama-cpp's grammar supports and drops the rest", () => {
@@ -57,7 +59,12 @@ describe("toGrammarSchema", () => {
       definitions: { Path: { type: "string", maxLength: 5 } },
       anyOf: [
         { type: "object", properties: { name: { const: "read" }, path: { $ref: "#/definitions/Path" } }, required: ["name", "path"] },
-        { allOf: [{ type: "object", properties: { name: { const: "list" } }, required: ["name"] }, { properties: { deep: { type: "boolean" } }, required: ["deep"] }] },
+        {
+          allOf: [
+            { type: "object", properties: { name: { const: "list" } }, required: ["name"] },
+            { properties: { deep: { type: "boolean" } }, required: ["deep"] },
+          ],
+        },
       ],
     });
     expect(converted).toEqual({
@@ -73,7 +80,10 @@ describe("toGrammarSchema", () => {
     expect(toGrammarSchema({ description: "anything" })).toEqual(ANY_JSON);
     expect(toGrammarSchema({ type: "object" })).toEqual({ type: "object", properties: {}, additionalProperties: true });
     expect(toGrammarSchema({ type: "object", properties: {} })).toEqual({ type: "object", properties: {} });
-    expect(toGrammarSchema({ type: "object", properties: { v: { $ref: "#/$defs/Missing" } }, required: ["v"] })).toEqual({ type: "object", properties: { v: ANY_JSON } });
+    expect(toGrammarSchema({ type: "object", properties: { v: { $ref: "#/$defs/Missing" } }, required: ["v"] })).toEqual({
+      type: "object",
+      properties: { v: ANY_JSON },
+    });
   });
 
   it("converts zod's recursive schemas through $defs", () => {
@@ -95,12 +105,22 @@ describe("dropUnsetOptionals", () => {
     anyOf: [
       {
         type: "object",
-        properties: { name: { const: "grep" }, arguments: { type: "object", properties: { pattern: { type: "string" }, glob: { type: "string" }, kind: { type: ["string", "null"] } }, required: ["pattern"] } },
+        properties: {
+          name: { const: "grep" },
+          arguments: {
+            type: "object",
+            properties: { pattern: { type: "string" }, glob: { type: "string" }, kind: { type: ["string", "null"] } },
+            required: ["pattern"],
+          },
+        },
         required: ["name", "arguments"],
       },
       {
         type: "object",
-        properties: { name: { const: "finish" }, arguments: { type: "object", properties: { summary: { type: "string" }, note: { type: "string" } }, required: [] } },
+        properties: {
+          name: { const: "finish" },
+          arguments: { type: "object", properties: { summary: { type: "string" }, note: { type: "string" } }, required: [] },
+        },
         required: ["name", "arguments"],
       },
     ],
@@ -111,7 +131,10 @@ describe("dropUnsetOptionals", () => {
       name: "grep",
       arguments: { pattern: "x", kind: null },
     });
-    expect(JSON.parse(dropUnsetOptionals('{"name":"finish","arguments":{"summary":null,"note":"n"}}', schema))).toEqual({ name: "finish", arguments: { note: "n" } });
+    expect(JSON.parse(dropUnsetOptionals('{"name":"finish","arguments":{"summary":null,"note":"n"}}', schema))).toEqual({
+      name: "finish",
+      arguments: { note: "n" },
+    });
   });
 
   it("returns the text unchanged when nothing is dropped or it does not parse", () => {

@@ -21,11 +21,9 @@ const conversation: ChatMessage[] = [
 const TRAIN_CONTEXT = 4096;
 const EMBEDDING_SIZE = 64;
 
-
 function request(overrides: Partial<ChatRequest> = {}): ChatRequest {
   return { messages: conversation, tools: [], maxTokens: 8, ...overrides };
 }
-
 
 /** Validates against the caller's original schema, not the grammar's version of it. */
 function expectMatches(text: string, schema: Record<string, unknown>): unknown {
@@ -38,14 +36,21 @@ function expectMatches(text: string, schema: Record<string, unknown>): unknown {
 // A random model never prefers to close a string, so strings that must end carry a maxLength.
 const readFile = {
   type: "object",
-  properties: { name: { const: "read_file" }, arguments: { type: "object", properties: { path: { type: "string", maxLength: 16 } }, required: ["path"] } },
+  properties: {
+    name: { const: "read_file" },
+    arguments: { type: "object", properties: { path: { type: "string", maxLength: 16 } }, required: ["path"] },
+  },
   required: ["name", "arguments"],
 };
 const writeFileTool = {
   type: "object",
   properties: {
     name: { const: "write_file" },
-    arguments: { type: "object", properties: { path: { type: "string", maxLength: 16 }, content: { type: "string", maxLength: 16 } }, required: ["path", "content"] },
+    arguments: {
+      type: "object",
+      properties: { path: { type: "string", maxLength: 16 }, content: { type: "string", maxLength: 16 } },
+      required: ["path", "content"],
+    },
   },
   required: ["name", "arguments"],
 };
@@ -73,7 +78,13 @@ describe("LlamaCppProvider on a random-weight Qwen3 GGUF", () => {
     const [info, again] = await Promise.all([llm.describe(), llm.describe()]);
     expect(info).toEqual({ contextSize: TRAIN_CONTEXT, nativeTools: false, constrainedDecoding: true });
     expect(again).toEqual(info);
-    expect(llm.runtime).toMatchObject({ modelPath, contextSize: TRAIN_CONTEXT, trainContextSize: TRAIN_CONTEXT, embeddingSize: EMBEDDING_SIZE, gpu: false });
+    expect(llm.runtime).toMatchObject({
+      modelPath,
+      contextSize: TRAIN_CONTEXT,
+      trainContextSize: TRAIN_CONTEXT,
+      embeddingSize: EMBEDDING_SIZE,
+      gpu: false,
+    });
   });
 
   it("evaluates with os.availableParallelism() threads unless told otherwise", async () => {
@@ -105,7 +116,9 @@ describe("LlamaCppProvider on a random-weight Qwen3 GGUF", () => {
 
   it("sends the whole history each call: the same request gets the same reply after another conversation", async () => {
     const first = await llm.chat(request({ maxTokens: 6 }));
-    const other = await llm.chat(request({ messages: [{ role: "user", content: "Something else entirely, with more words." }], maxTokens: 6 }));
+    const other = await llm.chat(
+      request({ messages: [{ role: "user", content: "Something else entirely, with more words." }], maxTokens: 6 }),
+    );
     const again = await llm.chat(request({ maxTokens: 6 }));
     expect(again).toEqual(first);
     expect(other.usage.promptTokens).not.toBe(first.usage.promptTokens);
@@ -114,13 +127,28 @@ describe("LlamaCppProvider on a random-weight Qwen3 GGUF", () => {
   it("renders earlier tool calls and results as text for a model without native tools", async () => {
     const messages: ChatMessage[] = [
       ...conversation,
-      { role: "assistant", content: "Reading.", toolCalls: [{ id: "c1", name: "read_file", arguments: { path: "a.ts" } }, { id: "c2", name: "read_file", arguments: { path: "b.ts" } }] },
+      {
+        role: "assistant",
+        content: "Reading.",
+        toolCalls: [
+          { id: "c1", name: "read_file", arguments: { path: "a.ts" } },
+          { id: "c2", name: "read_file", arguments: { path: "b.ts" } },
+        ],
+      },
       { role: "tool", toolCallId: "c1", toolName: "read_file", content: "export const a = 1;" },
       { role: "tool", toolCallId: "c2", toolName: "read_file", content: "export const b = 2;" },
     ];
     expect(toChatHistory(messages).slice(2)).toEqual([
-      { type: "model", response: ['Reading.\n<tool_call>\n{"name":"read_file","arguments":{"path":"a.ts"}}\n</tool_call>\n<tool_call>\n{"name":"read_file","arguments":{"path":"b.ts"}}\n</tool_call>'] },
-      { type: "user", text: "<tool_response>\nexport const a = 1;\n</tool_response>\n<tool_response>\nexport const b = 2;\n</tool_response>" },
+      {
+        type: "model",
+        response: [
+          'Reading.\n<tool_call>\n{"name":"read_file","arguments":{"path":"a.ts"}}\n</tool_call>\n<tool_call>\n{"name":"read_file","arguments":{"path":"b.ts"}}\n</tool_call>',
+        ],
+      },
+      {
+        type: "user",
+        text: "<tool_response>\nexport const a = 1;\n</tool_response>\n<tool_response>\nexport const b = 2;\n</tool_response>",
+      },
       { type: "model", response: [] },
     ]);
     const reply = await llm.chat(request({ messages, maxTokens: 2 }));
@@ -129,7 +157,10 @@ describe("LlamaCppProvider on a random-weight Qwen3 GGUF", () => {
   });
 
   it("constrains the reply to a tool-call schema from the first token", async () => {
-    const unbounded = { ...readFile, properties: { ...readFile.properties, arguments: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } } };
+    const unbounded = {
+      ...readFile,
+      properties: { ...readFile.properties, arguments: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } },
+    };
     const reply = await llm.chat(request({ responseSchema: unbounded, maxTokens: 24 }));
     // Unconstrained, this model answers with newlines; here the structure is forced and only the path is free.
     expect(reply.message.content.replace(/\s/g, "")).toMatch(/^\{"name":"read_file","arguments":\{"path":"/);
@@ -179,7 +210,12 @@ describe("LlamaCppProvider on a random-weight Qwen3 GGUF", () => {
   });
 
   it("counts tokens exactly like the Qwen3 tokenizer once loaded, and estimates before", async () => {
-    const samples = ["Hello, world!", "def add(a, b):\n    return a + b  # ünïcödé 日本語 🙂\n\n\tindent", "  12345678 numbers,   spaces\r\nand CRLF", "const x = `${y}`; // 注释"];
+    const samples = [
+      "Hello, world!",
+      "def add(a, b):\n    return a + b  # ünïcödé 日本語 🙂\n\n\tindent",
+      "  12345678 numbers,   spaces\r\nand CRLF",
+      "const x = `${y}`; // 注释",
+    ];
     const cold = new LlamaCppProvider({ model: modelPath, contextSize: 512 });
     expect(cold.countTokens(samples[1]!)).toBe(Math.ceil(samples[1]!.length / 3.5));
     await llm.describe();

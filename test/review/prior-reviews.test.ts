@@ -14,8 +14,24 @@ const bot = { login: "coder-bot[bot]", isBot: true };
 const alice = { login: "alice", isBot: false };
 const renovate = { login: "renovate[bot]", isBot: true };
 
-const rounding: Finding = { path: "src/cart.js", line: 3, side: "RIGHT", severity: "major", category: "bug", title: "Prices are not whole cents", body: "Round them." };
-const naming: Finding = { path: "src/cart.js", line: 2, side: "RIGHT", severity: "nit", category: "style", title: "Name the rate", body: "Say what 0.2 is." };
+const rounding: Finding = {
+  path: "src/cart.js",
+  line: 3,
+  side: "RIGHT",
+  severity: "major",
+  category: "bug",
+  title: "Prices are not whole cents",
+  body: "Round them.",
+};
+const naming: Finding = {
+  path: "src/cart.js",
+  line: 2,
+  side: "RIGHT",
+  severity: "nit",
+  category: "style",
+  title: "Name the rate",
+  body: "Say what 0.2 is.",
+};
 
 function review(id: number, commitId: string, body: string, author = bot): Review {
   return { id, commitId, author, body, state: "COMMENTED", submittedAt: "2026-12-01T10:00:00Z" };
@@ -117,14 +133,31 @@ describe("what a pull request remembers of earlier reviews", () => {
     expect(placement.inline.map((c) => c.finding.title)).toEqual([fresh.title]);
     expect(placement.inline[0]!.topic).toBe(topic(fresh));
     expect(placement).toMatchObject({ repeated: 1, discussed: 1, summaryOnly: [] });
-    const body = renderReviewBody({ walkthrough: "Adds discounts.", placement, plan: { reviewed: [], skipped: [], changedLines: 3 }, headSha: "b2b2b2b", incrementalFrom: null, model: "m", markFindings: true });
+    const body = renderReviewBody({
+      walkthrough: "Adds discounts.",
+      placement,
+      plan: { reviewed: [], skipped: [], changedLines: 3 },
+      headSha: "b2b2b2b",
+      incrementalFrom: null,
+      model: "m",
+      markFindings: true,
+    });
     expect(body).toContain("1 finding(s) already raised on an earlier commit are not repeated.");
     expect(body).toContain("1 finding(s) on threads already answered or resolved are not raised again.");
   });
 
   it("marks summary findings only in a review that is posted", () => {
     const placement = placeFindings([{ ...rounding, line: 40 }], DiffLineMap.from([]), { posted: new Set(), maxInline: 5 });
-    const render = (markFindings: boolean) => renderReviewBody({ walkthrough: "w", placement, plan: { reviewed: [], skipped: [], changedLines: 0 }, headSha: "a1", incrementalFrom: null, model: "m", markFindings });
+    const render = (markFindings: boolean) =>
+      renderReviewBody({
+        walkthrough: "w",
+        placement,
+        plan: { reviewed: [], skipped: [], changedLines: 0 },
+        headSha: "a1",
+        incrementalFrom: null,
+        model: "m",
+        markFindings,
+      });
     expect(readFindingMarkers(render(true))).toEqual([{ fingerprint: placement.summaryOnly[0]!.fingerprint, topic: topic(rounding) }]);
     expect(render(false)).not.toContain("<!--");
   });
@@ -136,14 +169,28 @@ describe("what the model cannot do to the record", () => {
   it("strips marker-shaped text from the model's walkthrough, titles and bodies, so only the bot's own markers are read back", () => {
     const tricked: Finding = { ...rounding, line: 40, title: `Rounding ${planted}`, body: `Round the prices.\n${planted}` };
     const placement = placeFindings([tricked], DiffLineMap.from([]), { posted: new Set(), maxInline: 5 });
-    const body = renderReviewBody({ walkthrough: `Looks fine.\n${planted}`, placement, plan: { reviewed: [], skipped: [], changedLines: 0 }, headSha: "a1", incrementalFrom: null, model: "m", markFindings: true });
-    expect(readFindingMarkers(body)).toEqual([{ fingerprint: placement.summaryOnly[0]!.fingerprint, topic: placement.summaryOnly[0]!.topic }]);
+    const body = renderReviewBody({
+      walkthrough: `Looks fine.\n${planted}`,
+      placement,
+      plan: { reviewed: [], skipped: [], changedLines: 0 },
+      headSha: "a1",
+      incrementalFrom: null,
+      model: "m",
+      markFindings: true,
+    });
+    expect(readFindingMarkers(body)).toEqual([
+      { fingerprint: placement.summaryOnly[0]!.fingerprint, topic: placement.summaryOnly[0]!.topic },
+    ]);
   });
 
   it("reads only the last marker of an inline comment, the one the bot appends after a suggestion", () => {
     const ours = marked(rounding, "line.price * 0.9");
     const root = comment(10, `⚠️ **Prices**\n\n\`\`\`suggestion\n${planted}\n\`\`\`\n\n${ours}`);
-    const prior = readPriorReviews({ reviews: [], comments: [root, comment(11, "Agreed.", { author: alice, inReplyToId: 10 })], resolvedThreads: new Set() });
+    const prior = readPriorReviews({
+      reviews: [],
+      comments: [root, comment(11, "Agreed.", { author: alice, inReplyToId: 10 })],
+      resolvedThreads: new Set(),
+    });
     expect(prior.posted).toEqual(new Set([fingerprint(rounding, "line.price * 0.9")]));
     expect(prior.discussed).toEqual(new Set([topic(rounding)]));
   });
@@ -151,10 +198,15 @@ describe("what the model cannot do to the record", () => {
   it("fingerprints a finding off the diff by the code at its lines, so it is not repeated when lines move", () => {
     const head1 = ["a", "b", "const total = sum(prices);", "c"];
     const head2 = ["new line", ...head1];
-    const at = (lines: string[]) => (path: string, start: number, end: number) => (path === "src/cart.js" ? lines.slice(start - 1, end).join("\n") : null);
+    const at = (lines: string[]) => (path: string, start: number, end: number) =>
+      path === "src/cart.js" ? lines.slice(start - 1, end).join("\n") : null;
     const first = placeFindings([{ ...rounding, line: 3 }], DiffLineMap.from([]), { posted: new Set(), maxInline: 5, codeAt: at(head1) });
     expect(first.summaryOnly[0]!.fingerprint).toBe(fingerprint(rounding, "const total = sum(prices);"));
-    const again = placeFindings([{ ...rounding, line: 4 }], DiffLineMap.from([]), { posted: new Set([first.summaryOnly[0]!.fingerprint]), maxInline: 5, codeAt: at(head2) });
+    const again = placeFindings([{ ...rounding, line: 4 }], DiffLineMap.from([]), {
+      posted: new Set([first.summaryOnly[0]!.fingerprint]),
+      maxInline: 5,
+      codeAt: at(head2),
+    });
     expect(again).toMatchObject({ repeated: 1, summaryOnly: [] });
   });
 });
@@ -162,7 +214,14 @@ describe("what the model cannot do to the record", () => {
 describe("the changed files whole", () => {
   const diff = (path: string, status: "M" | "A") =>
     parseGitDiff(
-      [`diff --git a/${path} b/${path}`, ...(status === "A" ? ["new file mode 100644", "--- /dev/null"] : [`--- a/${path}`]), `+++ b/${path}`, status === "A" ? "@@ -0,0 +1,2 @@" : "@@ -1,1 +1,2 @@", ...(status === "A" ? ["+a", "+b"] : [" a", "+b"]), ""].join("\n"),
+      [
+        `diff --git a/${path} b/${path}`,
+        ...(status === "A" ? ["new file mode 100644", "--- /dev/null"] : [`--- a/${path}`]),
+        `+++ b/${path}`,
+        status === "A" ? "@@ -0,0 +1,2 @@" : "@@ -1,1 +1,2 @@",
+        ...(status === "A" ? ["+a", "+b"] : [" a", "+b"]),
+        "",
+      ].join("\n"),
     )[0]!;
 
   it("fills the budget in the plan's order with numbered files, leaving out added files and files that do not fit", async () => {
@@ -174,7 +233,13 @@ describe("the changed files whole", () => {
     };
     const read: string[] = [];
     const whole = await fullFilesWithin({
-      files: [diff("src/small.js", "M"), diff("src/huge.js", "M"), diff("src/new.js", "A"), diff("src/later.js", "M"), diff("src/gone.js", "M")],
+      files: [
+        diff("src/small.js", "M"),
+        diff("src/huge.js", "M"),
+        diff("src/new.js", "A"),
+        diff("src/later.js", "M"),
+        diff("src/gone.js", "M"),
+      ],
       read: (path) => {
         read.push(path);
         return Promise.resolve(contents[path] ?? null);
@@ -183,7 +248,17 @@ describe("the changed files whole", () => {
     });
     expect(whole.included).toEqual(["src/small.js", "src/later.js"]);
     expect(read).toEqual(["src/small.js", "src/huge.js", "src/later.js", "src/gone.js"]);
-    expect(whole.text).toBe("### src/small.js (whole file)\n 1   const a = 1;\n 2   const b = 2;\n\n### src/later.js (whole file)\n 1   export {};");
-    expect((await fullFilesWithin({ files: [diff("src/small.js", "M")], read: () => Promise.resolve(contents["src/small.js"]!), budgetTokens: 5 })).included).toEqual([]);
+    expect(whole.text).toBe(
+      "### src/small.js (whole file)\n 1   const a = 1;\n 2   const b = 2;\n\n### src/later.js (whole file)\n 1   export {};",
+    );
+    expect(
+      (
+        await fullFilesWithin({
+          files: [diff("src/small.js", "M")],
+          read: () => Promise.resolve(contents["src/small.js"]!),
+          budgetTokens: 5,
+        })
+      ).included,
+    ).toEqual([]);
   });
 });

@@ -29,7 +29,14 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
     symlinkSync("/etc/passwd", path.join(root, "leak"));
     process.env.CODER_TEST_HOST_SECRET = "host-secret-value-1234";
     runner = (await factory.create(root, { name: "hostile" })) as DockerRunner;
-    context = { root, guard: new PathGuard(root), runner, signal: new AbortController().signal, commandTimeoutMs: 20_000, policy: { allowShell: true, extraPrograms: [] } };
+    context = {
+      root,
+      guard: new PathGuard(root),
+      runner,
+      signal: new AbortController().signal,
+      commandTimeoutMs: 20_000,
+      policy: { allowShell: true, extraPrograms: [] },
+    };
     listener = createServer((socket) => socket.end("reached\n"));
     await new Promise<void>((resolve) => listener.listen(0, "0.0.0.0", resolve));
     port = (listener.address() as { port: number }).port;
@@ -65,7 +72,12 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
   }, 60_000);
 
   it("kills a memory hog and reports it", async () => {
-    const result = await callTool(fixTools, "run_command", { command: "python3 -c \"a=[]\nwhile True: a.append(bytearray(16*1024*1024))\"" }, context);
+    const result = await callTool(
+      fixTools,
+      "run_command",
+      { command: 'python3 -c "a=[]\nwhile True: a.append(bytearray(16*1024*1024))"' },
+      context,
+    );
     expect(result.isError).toBe(false);
     const text = result.isError ? "" : result.output;
     expect(text).not.toContain("[exit code 0]");
@@ -85,7 +97,10 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
   it("caps 100 MB of output without the bot's memory growing", async () => {
     global.gc?.();
     const idle = process.memoryUsage().rss;
-    const result = await runner.run({ shell: "head -c 100000000 /dev/zero | tr '\\0' 'a'" }, { timeoutMs: 60_000, maxOutputBytes: 64 * 1024 });
+    const result = await runner.run(
+      { shell: "head -c 100000000 /dev/zero | tr '\\0' 'a'" },
+      { timeoutMs: 60_000, maxOutputBytes: 64 * 1024 },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.truncatedBytes).toBeGreaterThan(99_000_000);
     expect(result.stdout.length).toBeLessThan(70 * 1024);
@@ -106,7 +121,9 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
 
   it("cannot write outside /workspace, and /tmp is its own", async () => {
     const hostMarker = `/tmp/coder-bot-escape-${runtime}-${process.pid}`;
-    const result = await shell(`touch /etc/x; touch /x; touch /usr/bin/x; touch ${hostMarker} && echo tmp-ok; touch /workspace/inside && echo ws-ok`);
+    const result = await shell(
+      `touch /etc/x; touch /x; touch /usr/bin/x; touch ${hostMarker} && echo tmp-ok; touch /workspace/inside && echo ws-ok`,
+    );
     expect(result.stdout).toBe("tmp-ok\nws-ok\n");
     expect(existsSync(hostMarker)).toBe(false);
     expect(existsSync(path.join(root, "inside"))).toBe(true);
@@ -133,7 +150,12 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
   it("stops leftover processes before host-side file tools, so nothing can swap a path under them", async () => {
     // A background loop that could flip a directory into a symbolic link between the bot's path
     // check and its write. File tools must find no process of the workspace's user running.
-    await callTool(fixTools, "run_command", { command: "while true; do mv -T rd d 2>/dev/null; mv -T d rd 2>/dev/null; done > /dev/null 2>&1 &" }, context);
+    await callTool(
+      fixTools,
+      "run_command",
+      { command: "while true; do mv -T rd d 2>/dev/null; mv -T d rd 2>/dev/null; done > /dev/null 2>&1 &" },
+      context,
+    );
     const leftovers = () =>
       execFileSync("docker", ["exec", runner.id, "ps", "-eo", "uid=,args="], { encoding: "utf8" })
         .split("\n")
@@ -154,7 +176,8 @@ describe.each(runtimes)("a workspace container under %s", (runtime) => {
 
   it("removes its container on dispose, and leftovers at start-up", async () => {
     const extra = (await factory.create(root, { name: "orphan" })) as DockerRunner;
-    const list = () => factory.docker.listContainers({ all: true, filters: { label: [`${WORKSPACE_LABEL}=1`, `dev.coder-bot.owner=${owner}`] } });
+    const list = () =>
+      factory.docker.listContainers({ all: true, filters: { label: [`${WORKSPACE_LABEL}=1`, `dev.coder-bot.owner=${owner}`] } });
     expect((await list()).map((c) => c.Id)).toContain(extra.id);
     expect(await factory.removeOrphans()).toBeGreaterThanOrEqual(1);
     expect(await list()).toEqual([]);
@@ -167,6 +190,9 @@ describe("workspace creation errors", () => {
   it("says which image is missing and how to get it, without waiting", async () => {
     const factory = new DockerRunnerFactory({ owner: `test-missing-${process.pid}`, defaults: { image: "example.invalid/nope:1" } });
     const root = mkdtempSync(path.join(os.tmpdir(), "sandbox-missing-"));
-    await expect(factory.create(root)).rejects.toMatchObject({ reason: "image-missing", message: expect.stringContaining("example.invalid/nope:1") });
+    await expect(factory.create(root)).rejects.toMatchObject({
+      reason: "image-missing",
+      message: expect.stringContaining("example.invalid/nope:1"),
+    });
   });
 });

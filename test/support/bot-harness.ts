@@ -4,19 +4,45 @@ import os from "node:os";
 import path from "node:path";
 import { serve, type RunningBot, type ServeOverrides } from "../../src/app/serve.js";
 import { loadEnv } from "../../src/config/env.js";
-import { makeRsaKey, startFakeGitHub, type FakeGitHub, type FakeGitHubOptions, type PullRecord, type RepoPermission, type ReviewCommentRecord, type ReviewRecord } from "./fake-github.js";
+import {
+  makeRsaKey,
+  startFakeGitHub,
+  type FakeGitHub,
+  type FakeGitHubOptions,
+  type PullRecord,
+  type RepoPermission,
+  type ReviewCommentRecord,
+  type ReviewRecord,
+} from "./fake-github.js";
 import { pushFiles, seedRepo, startGitServer, type GitServer } from "./git-server.js";
 import { freePort, waitFor } from "./net.js";
 import { startScriptedOllama, type ScriptedOllama, type ScriptedTurn } from "./scripted-ollama.js";
-import { deliver, makeIssueCommentEvent, makePullRequestEvent, makePushEvent, type Delivery, type IssueCommentOverrides } from "./webhooks.js";
+import {
+  deliver,
+  makeIssueCommentEvent,
+  makePullRequestEvent,
+  makePushEvent,
+  type Delivery,
+  type IssueCommentOverrides,
+} from "./webhooks.js";
 
 export const OWNER = "acme";
 export const REPO = "widgets";
 export const FULL_NAME = `${OWNER}/${REPO}`;
 export const SECRET = "test-webhook-secret";
 const repoRoot = path.resolve(import.meta.dirname, "../..");
-const MERGE_IDENTITY = { GIT_AUTHOR_NAME: "Octo Cat", GIT_AUTHOR_EMAIL: "octocat@example.com", GIT_COMMITTER_NAME: "GitHub", GIT_COMMITTER_EMAIL: "noreply@github.com" };
-const DEVELOPER_IDENTITY = { GIT_AUTHOR_NAME: "Alice", GIT_AUTHOR_EMAIL: "alice@example.com", GIT_COMMITTER_NAME: "Alice", GIT_COMMITTER_EMAIL: "alice@example.com" };
+const MERGE_IDENTITY = {
+  GIT_AUTHOR_NAME: "Octo Cat",
+  GIT_AUTHOR_EMAIL: "octocat@example.com",
+  GIT_COMMITTER_NAME: "GitHub",
+  GIT_COMMITTER_EMAIL: "noreply@github.com",
+};
+const DEVELOPER_IDENTITY = {
+  GIT_AUTHOR_NAME: "Alice",
+  GIT_AUTHOR_EMAIL: "alice@example.com",
+  GIT_COMMITTER_NAME: "Alice",
+  GIT_COMMITTER_EMAIL: "alice@example.com",
+};
 
 export interface PushOptions {
   /** The full ref pushed; `refs/heads/main` by default. */
@@ -93,7 +119,13 @@ export class Harness {
       cloneUrl: h.git.cloneUrl(FULL_NAME),
       permissions: { alice: "write", mallory: "read", ...options.permissions },
     });
-    h.github.addIssue({ owner: OWNER, repo: REPO, number: 12, title: "add() returns the wrong result", body: "`add(2, 3)` gives -1 instead of 5." });
+    h.github.addIssue({
+      owner: OWNER,
+      repo: REPO,
+      number: 12,
+      title: "add() returns the wrong result",
+      body: "`add(2, 3)` gives -1 instead of 5.",
+    });
     h.dataDir = mkdtempSync(path.join(os.tmpdir(), "coder-bot-e2e-"));
     h.env = {
       APP_ID: String(h.github.appId),
@@ -136,10 +168,16 @@ export class Harness {
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
     this.child = child;
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`the bot exited early:\n${output}`);
-      return fetch(`http://127.0.0.1:${this.env.PORT}/ping`).then((r) => r.ok).catch(() => false);
-    }, "the bot process to listen", 60_000);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the bot exited early:\n${output}`);
+        return fetch(`http://127.0.0.1:${this.env.PORT}/ping`)
+          .then((r) => r.ok)
+          .catch(() => false);
+      },
+      "the bot process to listen",
+      60_000,
+    );
     return child;
   }
 
@@ -153,15 +191,35 @@ export class Harness {
   }
 
   /** Registers a comment with the fake and delivers its signed `issue_comment.created` webhook. */
-  async comment(overrides: Partial<IssueCommentOverrides> & { body: string }, options: { deliveryId?: string; signature?: string | null } = {}): Promise<Delivery & { commentId: number; deliveryId: string }> {
+  async comment(
+    overrides: Partial<IssueCommentOverrides> & { body: string },
+    options: { deliveryId?: string; signature?: string | null } = {},
+  ): Promise<Delivery & { commentId: number; deliveryId: string }> {
     const commentId = overrides.commentId ?? ++this.#commentIds;
     const issueNumber = overrides.issueNumber ?? 12;
     if (!this.github.state.comments.some((c) => c.id === commentId)) {
-      this.github.addComment({ owner: OWNER, repo: REPO, issueNumber, body: overrides.body, id: commentId, user: overrides.login ?? "alice" });
+      this.github.addComment({
+        owner: OWNER,
+        repo: REPO,
+        issueNumber,
+        body: overrides.body,
+        id: commentId,
+        user: overrides.login ?? "alice",
+      });
     }
-    const payload = makeIssueCommentEvent({ cloneUrl: this.git.cloneUrl(FULL_NAME), installationId: this.github.installationId, ...overrides, commentId, issueNumber });
+    const payload = makeIssueCommentEvent({
+      cloneUrl: this.git.cloneUrl(FULL_NAME),
+      installationId: this.github.installationId,
+      ...overrides,
+      commentId,
+      issueNumber,
+    });
     const deliveryId = options.deliveryId ?? `delivery-${++this.#deliveries}-${Date.now()}`;
-    const result = await deliver(this.webhookUrl, "issue_comment", payload, { secret: SECRET, deliveryId, ...(options.signature !== undefined ? { signature: options.signature } : {}) });
+    const result = await deliver(this.webhookUrl, "issue_comment", payload, {
+      secret: SECRET,
+      deliveryId,
+      ...(options.signature !== undefined ? { signature: options.signature } : {}),
+    });
     return { ...result, commentId, deliveryId };
   }
 
@@ -174,10 +232,22 @@ export class Harness {
     if (options.files) {
       const branch = /^refs\/heads\/(.+)$/.exec(ref)?.[1];
       if (!branch) throw new Error(`files can only be committed on a branch, not on ${ref}`);
-      await pushFiles(this.git, FULL_NAME, options.files, { branch, token: this.github.issueToken().token, ...(options.message ? { message: options.message } : {}) });
+      await pushFiles(this.git, FULL_NAME, options.files, {
+        branch,
+        token: this.github.issueToken().token,
+        ...(options.message ? { message: options.message } : {}),
+      });
     }
     const after = (await this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), "rev-parse", "--verify", ref])).trim();
-    const payload = makePushEvent({ ref, after, owner: OWNER, repo: REPO, cloneUrl: this.git.cloneUrl(FULL_NAME), defaultBranch: "main", installationId: this.github.installationId });
+    const payload = makePushEvent({
+      ref,
+      after,
+      owner: OWNER,
+      repo: REPO,
+      cloneUrl: this.git.cloneUrl(FULL_NAME),
+      defaultBranch: "main",
+      installationId: this.github.installationId,
+    });
     const deliveryId = options.deliveryId ?? `delivery-${++this.#deliveries}-${Date.now()}`;
     const result = await deliver(this.webhookUrl, "push", payload, { secret: SECRET, deliveryId });
     return { ...result, deliveryId, after };
@@ -191,7 +261,16 @@ export class Harness {
     const git = (args: string[]) => this.git.git(["--git-dir", this.git.repoPath(FULL_NAME), ...args], { env: MERGE_IDENTITY });
     const base = await git(["rev-parse", "--verify", `refs/heads/${into}`]);
     const tree = await git(["merge-tree", "--write-tree", `refs/heads/${into}`, `refs/heads/${branch}`]);
-    const merge = await git(["commit-tree", tree.split("\n")[0]!, "-p", base, "-p", `refs/heads/${branch}`, "-m", `Merge branch '${branch}'`]);
+    const merge = await git([
+      "commit-tree",
+      tree.split("\n")[0]!,
+      "-p",
+      base,
+      "-p",
+      `refs/heads/${branch}`,
+      "-m",
+      `Merge branch '${branch}'`,
+    ]);
     await git(["update-ref", `refs/heads/${into}`, merge, base]);
     return merge;
   }
@@ -227,12 +306,19 @@ export class Harness {
    * real `before` and `after`. With `force`, the branch is rewritten: it restarts from main, so the
    * old head is reachable from no ref any more, as after `git push --force`.
    */
-  async pushToPullRequest(number: number, commits: readonly CommitSpec[], options: { force?: boolean; deliveryId?: string } = {}): Promise<PullRequestDelivery & { before: string }> {
+  async pushToPullRequest(
+    number: number,
+    commits: readonly CommitSpec[],
+    options: { force?: boolean; deliveryId?: string } = {},
+  ): Promise<PullRequestDelivery & { before: string }> {
     const pull = this.#pull(number);
     const before = await this.headOf(number);
     await this.#commit(pull.headRef, commits, options.force ? { from: "main", force: true } : {});
     await this.#updatePullRef(number);
-    const delivery = await this.pullRequestEvent("synchronize", number, { before, ...(options.deliveryId ? { deliveryId: options.deliveryId } : {}) });
+    const delivery = await this.pullRequestEvent("synchronize", number, {
+      before,
+      ...(options.deliveryId ? { deliveryId: options.deliveryId } : {}),
+    });
     return { ...delivery, before };
   }
 
@@ -241,7 +327,11 @@ export class Harness {
    * base as the git server has them. `ready_for_review` first takes the draft flag off, as GitHub
    * does before it sends the event.
    */
-  async pullRequestEvent(action: string, number: number, options: { deliveryId?: string; before?: string } = {}): Promise<PullRequestDelivery> {
+  async pullRequestEvent(
+    action: string,
+    number: number,
+    options: { deliveryId?: string; before?: string } = {},
+  ): Promise<PullRequestDelivery> {
     const pull = this.#pull(number);
     if (action === "ready_for_review") pull.draft = false;
     const head = await this.headOf(number);
@@ -284,7 +374,11 @@ export class Harness {
   }
 
   async waitForReviews(number: number, count: number, timeoutMs = 60_000): Promise<ReviewRecord[]> {
-    return waitFor(() => (this.botReviews(number).length >= count ? this.botReviews(number) : null), `${count} review(s) of #${number}`, timeoutMs);
+    return waitFor(
+      () => (this.botReviews(number).length >= count ? this.botReviews(number) : null),
+      `${count} review(s) of #${number}`,
+      timeoutMs,
+    );
   }
 
   /** A file as it is at a commit on the git server, without its final newline (git's output is trimmed). */

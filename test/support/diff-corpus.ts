@@ -52,14 +52,19 @@ export function nestedPackagePairs(nodeModules: string): PackagePair[] {
     return existsSync(file) ? ((JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version ?? null) : null;
   };
   const names = (dir: string): string[] =>
-    existsSync(dir) ? readdirSync(dir).flatMap((n) => (n.startsWith("@") ? readdirSync(path.join(dir, n)).map((m) => `${n}/${m}`) : n.startsWith(".") ? [] : [n])) : [];
+    existsSync(dir)
+      ? readdirSync(dir).flatMap((n) =>
+          n.startsWith("@") ? readdirSync(path.join(dir, n)).map((m) => `${n}/${m}`) : n.startsWith(".") ? [] : [n],
+        )
+      : [];
   const pairs: PackagePair[] = [];
   for (const owner of names(nodeModules)) {
     for (const name of names(path.join(nodeModules, owner, "node_modules"))) {
       const nested = `${owner}/node_modules/${name}`;
       const top = version(name);
       const inner = version(nested);
-      if (!top || !inner || top === inner || pairs.some((p) => p.name === name && (p.olderVersion === inner || p.newerVersion === inner))) continue;
+      if (!top || !inner || top === inner || pairs.some((p) => p.name === name && (p.olderVersion === inner || p.newerVersion === inner)))
+        continue;
       // Older to newer, as an upgrade's pull request would show it; the nested copy may be either.
       const nestedIsOlder = compareVersions(inner, top) < 0;
       pairs.push(

@@ -35,7 +35,9 @@ export interface FakeOllamaEmbed {
 export async function startFakeOllamaEmbed(options: FakeOllamaEmbedOptions): Promise<FakeOllamaEmbed> {
   const requests: EmbedRequestBody[] = [];
   const server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => sendJson(response, 500, { error: String(error) }, "application/json; charset=utf-8"));
+    void handle(request, response).catch((error: unknown) =>
+      sendJson(response, 500, { error: String(error) }, "application/json; charset=utf-8"),
+    );
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -48,16 +50,23 @@ export async function startFakeOllamaEmbed(options: FakeOllamaEmbedOptions): Pro
     const body = JSON.parse(await readBody(request)) as EmbedRequestBody;
     requests.push(body);
     const dimensions = options.embeddingModels[body.model];
-    if (options.chatModels?.includes(body.model)) return sendJson(response, 500, { error: "this model does not support embeddings" }, "application/json; charset=utf-8");
-    if (dimensions === undefined) return sendJson(response, 404, { error: `model "${body.model}" not found, try pulling it first` }, "application/json; charset=utf-8");
+    if (options.chatModels?.includes(body.model))
+      return sendJson(response, 500, { error: "this model does not support embeddings" }, "application/json; charset=utf-8");
+    if (dimensions === undefined)
+      return sendJson(response, 404, { error: `model "${body.model}" not found, try pulling it first` }, "application/json; charset=utf-8");
     const inputs = typeof body.input === "string" ? [body.input] : body.input;
-    sendJson(response, 200, {
-      model: body.model,
-      embeddings: inputs.map((text) => hashVector(text, dimensions)),
-      total_duration: 14_143_917,
-      load_duration: 1_019_500,
-      prompt_eval_count: inputs.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0),
-    }, "application/json; charset=utf-8");
+    sendJson(
+      response,
+      200,
+      {
+        model: body.model,
+        embeddings: inputs.map((text) => hashVector(text, dimensions)),
+        total_duration: 14_143_917,
+        load_duration: 1_019_500,
+        prompt_eval_count: inputs.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0),
+      },
+      "application/json; charset=utf-8",
+    );
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -83,4 +92,3 @@ export function hashVector(text: string, dimensions: number): number[] {
   const length = Math.hypot(...values) || 1;
   return values.map((x) => x / length);
 }
-

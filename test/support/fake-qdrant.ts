@@ -87,7 +87,11 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
     if (validation.problems.length > 0 || validation.operationId === null) {
       const problems = validation.problems.map((problem) => `${method} ${url.pathname}: ${problem}`);
       violations.push(...problems);
-      return sendJson(response, validation.operationId === null ? 404 : 422, errorBody(`request does not match Qdrant's OpenAPI description: ${problems.join("; ")}`));
+      return sendJson(
+        response,
+        validation.operationId === null ? 404 : 422,
+        errorBody(`request does not match Qdrant's OpenAPI description: ${problems.join("; ")}`),
+      );
     }
     const handler = handlers[validation.operationId];
     if (handler === undefined) {
@@ -106,7 +110,8 @@ export async function startFakeQdrant(): Promise<FakeQdrant> {
       throw error;
     }
     if (reply.status === 200) {
-      for (const problem of validateQdrantResponse(validation.operationId, reply.body)) violations.push(`the fake's answer to ${validation.operationId}: ${problem}`);
+      for (const problem of validateQdrantResponse(validation.operationId, reply.body))
+        violations.push(`the fake's answer to ${validation.operationId}: ${problem}`);
     }
     sendJson(response, reply.status, reply.body);
   }
@@ -136,8 +141,10 @@ function makeHandlers(collections: Map<string, Collection>, nextOperation: () =>
     return collection;
   };
   const checkVector = (collection: Collection, vector: unknown): number[] => {
-    if (!Array.isArray(vector) || !vector.every((x) => typeof x === "number")) throw new UnsupportedByFakeError("the fake supports only a single unnamed dense vector");
-    if (vector.length !== collection.size) throw new QdrantHttpError(400, `Wrong input: Vector dimension error: expected dim: ${collection.size}, got ${vector.length}`);
+    if (!Array.isArray(vector) || !vector.every((x) => typeof x === "number"))
+      throw new UnsupportedByFakeError("the fake supports only a single unnamed dense vector");
+    if (vector.length !== collection.size)
+      throw new QdrantHttpError(400, `Wrong input: Vector dimension error: expected dim: ${collection.size}, got ${vector.length}`);
     return collection.distance === "Cosine" ? normalize(vector) : [...vector];
   };
   const selected = (collection: Collection, filter: unknown): FakePoint[] =>
@@ -154,7 +161,13 @@ function makeHandlers(collections: Map<string, Collection>, nextOperation: () =>
       if (typeof vectors?.size !== "number" || (vectors.distance !== "Cosine" && vectors.distance !== "Dot")) {
         throw new UnsupportedByFakeError("the fake supports one unnamed vector with Cosine or Dot distance");
       }
-      collections.set(name, { size: vectors.size, distance: vectors.distance, points: new Map(), textIndexes: new Map(), payloadSchema: new Map() });
+      collections.set(name, {
+        size: vectors.size,
+        distance: vectors.distance,
+        points: new Map(),
+        textIndexes: new Map(),
+        payloadSchema: new Map(),
+      });
       return ok(true);
     },
     delete_collection: ({ params }) => ok(collections.delete(params.collection_name ?? "")),
@@ -165,7 +178,10 @@ function makeHandlers(collections: Map<string, Collection>, nextOperation: () =>
       collection.payloadSchema.set(field, schema);
       if (schema === "text") collection.textIndexes.set(field, { tokenizer: "word", lowercase: true });
       else if (isObject(schema) && schema.type === "text") {
-        collection.textIndexes.set(field, { tokenizer: typeof schema.tokenizer === "string" ? schema.tokenizer : "word", lowercase: schema.lowercase !== false });
+        collection.textIndexes.set(field, {
+          tokenizer: typeof schema.tokenizer === "string" ? schema.tokenizer : "word",
+          lowercase: schema.lowercase !== false,
+        });
       }
       return updated();
     },
@@ -199,7 +215,8 @@ function makeHandlers(collections: Map<string, Collection>, nextOperation: () =>
     },
     set_payload: ({ params, body }) => {
       const collection = collectionOf(params);
-      if (body.key !== undefined && body.key !== null) throw new UnsupportedByFakeError("the fake does not implement set_payload with a key");
+      if (body.key !== undefined && body.key !== null)
+        throw new UnsupportedByFakeError("the fake does not implement set_payload with a key");
       const targets = Array.isArray(body.points)
         ? body.points.map((id) => {
             const point = collection.points.get(normalizeId(id));
@@ -216,7 +233,8 @@ function makeHandlers(collections: Map<string, Collection>, nextOperation: () =>
     },
     scroll_points: ({ params, body }) => {
       const collection = collectionOf(params);
-      if (body.order_by !== undefined && body.order_by !== null) throw new UnsupportedByFakeError("the fake does not implement scroll order_by");
+      if (body.order_by !== undefined && body.order_by !== null)
+        throw new UnsupportedByFakeError("the fake does not implement scroll order_by");
       const limit = typeof body.limit === "number" ? body.limit : 10;
       let matching = selected(collection, body.filter);
       if (body.offset !== undefined && body.offset !== null) {
@@ -245,7 +263,11 @@ function makeHandlers(collections: Map<string, Collection>, nextOperation: () =>
         .sort((a, b) => b.score - a.score || compareIds(a.point.id, b.point.id))
         .slice(offset, offset + limit);
       return ok({
-        points: scored.map(({ point, score }) => ({ ...record(point, body.with_payload ?? false, body.with_vector ?? false), score, version: point.version })),
+        points: scored.map(({ point, score }) => ({
+          ...record(point, body.with_payload ?? false, body.with_vector ?? false),
+          score,
+          version: point.version,
+        })),
       });
     },
   };
@@ -262,7 +284,8 @@ function record(point: FakePoint, withPayload: unknown, withVector: unknown): Js
 function selectPayload(payload: Record<string, unknown>, selector: unknown): Record<string, unknown> | undefined {
   if (selector === false || selector === null) return undefined;
   if (selector === true) return structuredClone(payload);
-  const pick = (keys: (key: string) => boolean): Record<string, unknown> => structuredClone(Object.fromEntries(Object.entries(payload).filter(([key]) => keys(key))));
+  const pick = (keys: (key: string) => boolean): Record<string, unknown> =>
+    structuredClone(Object.fromEntries(Object.entries(payload).filter(([key]) => keys(key))));
   if (Array.isArray(selector)) return pick((key) => selector.includes(key));
   if (isObject(selector) && Array.isArray(selector.include)) return pick((key) => (selector.include as unknown[]).includes(key));
   if (isObject(selector) && Array.isArray(selector.exclude)) return pick((key) => !(selector.exclude as unknown[]).includes(key));

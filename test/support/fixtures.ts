@@ -2,9 +2,11 @@ import type { ScriptedTurn } from "./scripted-ollama.js";
 
 /** A small real Node project whose test fails until `add` is fixed. */
 export const brokenAddProject: Record<string, string> = {
-  "package.json": JSON.stringify({ name: "widgets", version: "1.0.0", type: "module", scripts: { test: "node --test test/" } }, null, 2) + "\n",
+  "package.json":
+    JSON.stringify({ name: "widgets", version: "1.0.0", type: "module", scripts: { test: "node --test test/" } }, null, 2) + "\n",
   "src/add.js": "/** Adds two numbers. */\nexport function add(a, b) {\n  return a - b;\n}\n",
-  "test/add.test.js": 'import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport { add } from "../src/add.js";\n\ntest("adds", () => {\n  assert.equal(add(2, 3), 5);\n});\n',
+  "test/add.test.js":
+    'import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport { add } from "../src/add.js";\n\ntest("adds", () => {\n  assert.equal(add(2, 3), 5);\n});\n',
   "README.md": "# widgets\n",
 };
 

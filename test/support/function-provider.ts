@@ -16,7 +16,11 @@ export class FunctionProvider implements LlmProvider {
   readonly #info: ModelInfo;
   readonly #reply: (request: ChatRequest, index: number) => FunctionReply | Promise<FunctionReply>;
 
-  constructor(info: Partial<ModelInfo>, reply: (request: ChatRequest, index: number) => FunctionReply | Promise<FunctionReply>, label = "function") {
+  constructor(
+    info: Partial<ModelInfo>,
+    reply: (request: ChatRequest, index: number) => FunctionReply | Promise<FunctionReply>,
+    label = "function",
+  ) {
     this.#info = { contextSize: 32768, nativeTools: true, constrainedDecoding: false, ...info };
     this.#reply = reply;
     this.label = label;
@@ -30,7 +34,15 @@ export class FunctionProvider implements LlmProvider {
     this.requests.push(request);
     const index = this.requests.length - 1;
     const reply = await this.#reply(request, index);
-    const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({ id: call.id ?? `native_${index}_${i}`, name: call.name, arguments: call.arguments }));
-    return { message: { content: reply.content ?? "", toolCalls }, usage: { promptTokens: 100, completionTokens: 10 }, doneReason: reply.doneReason ?? "stop" };
+    const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({
+      id: call.id ?? `native_${index}_${i}`,
+      name: call.name,
+      arguments: call.arguments,
+    }));
+    return {
+      message: { content: reply.content ?? "", toolCalls },
+      usage: { promptTokens: 100, completionTokens: 10 },
+      doneReason: reply.doneReason ?? "stop",
+    };
   }
 }

@@ -117,11 +117,11 @@ export function toHalf(value: number): number {
     const half = mantissa >>> shift;
     const remainder = mantissa & ((1 << shift) - 1);
     const midpoint = 1 << (shift - 1);
-    return sign | (half + (remainder > midpoint || (remainder === midpoint && (half & 1)) ? 1 : 0));
+    return sign | (half + (remainder > midpoint || (remainder === midpoint && half & 1) ? 1 : 0));
   }
   const half = (e << 10) | (mantissa >>> 13);
   const remainder = mantissa & 0x1fff;
-  return sign | (half + (remainder > 0x1000 || (remainder === 0x1000 && (half & 1)) ? 1 : 0));
+  return sign | (half + (remainder > 0x1000 || (remainder === 0x1000 && half & 1) ? 1 : 0));
 }
 
 function encodeTensor(tensor: GgufTensor): Buffer {
@@ -140,7 +140,8 @@ export async function writeGguf(path: string, metadata: ReadonlyMap<string, Gguf
   if (endianness() !== "LE") throw new Error("writeGguf supports little-endian machines only");
   for (const tensor of tensors) {
     const count = tensor.dims.reduce((a, b) => a * b, 1);
-    if (count !== tensor.data.length) throw new Error(`tensor ${tensor.name}: dims ${tensor.dims.join("x")} need ${count} values, got ${tensor.data.length}`);
+    if (count !== tensor.data.length)
+      throw new Error(`tensor ${tensor.name}: dims ${tensor.dims.join("x")} need ${count} values, got ${tensor.data.length}`);
   }
 
   const header = new ByteSink();

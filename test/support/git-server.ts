@@ -1,12 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import {
-  createServer,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -255,9 +249,7 @@ function cgiEnv({ root, home, req, url, token }: CgiContext): NodeJS.ProcessEnv 
     GIT_PROTOCOL: headerValue(req, "git-protocol"),
     HTTP_CONTENT_ENCODING: headerValue(req, "content-encoding"),
   };
-  const present = Object.fromEntries(
-    Object.entries(optional).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+  const present = Object.fromEntries(Object.entries(optional).filter((entry): entry is [string, string] => entry[1] !== undefined));
   return gitEnv(home, {
     GIT_PROJECT_ROOT: root,
     GIT_HTTP_EXPORT_ALL: "1",
@@ -452,16 +444,10 @@ export async function pushFiles(
   return commitAndPush(server, fullName, files, { message: "Update files", ...options });
 }
 
-async function commitAndPush(
-  server: GitServer,
-  fullName: string,
-  files: Record<string, string>,
-  options: CommitOptions,
-): Promise<string> {
+async function commitAndPush(server: GitServer, fullName: string, files: Record<string, string>, options: CommitOptions): Promise<string> {
   const branch = options.branch ?? "main";
   const work = mkdtempSync(join(tmpdir(), "git-seed-"));
-  const git = (args: string[]) =>
-    server.git(args, { cwd: work, token: options.token, env: TEST_IDENTITY });
+  const git = (args: string[]) => server.git(args, { cwd: work, token: options.token, env: TEST_IDENTITY });
   try {
     await git(["clone", "--quiet", server.cloneUrl(fullName), "."]);
     await checkoutBranch(git, branch);

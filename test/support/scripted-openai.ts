@@ -132,7 +132,10 @@ function words(text: string): string[] {
 /** Python's `json.dumps` spacing, which vLLM's tool parsers emit. */
 function pythonJsonDumps(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
-  if (isRecord(value)) return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJsonDumps(v)}`).join(", ")}}`;
+  if (isRecord(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJsonDumps(v)}`)
+      .join(", ")}}`;
   return JSON.stringify(value);
 }
 
@@ -151,10 +154,16 @@ function chars(value: unknown): number {
   return typeof value === "string" ? value.length : value === undefined || value === null ? 0 : JSON.stringify(value).length;
 }
 
-function usageFor(reply: OpenAIScriptedReply, messages: unknown[]): { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined {
+function usageFor(
+  reply: OpenAIScriptedReply,
+  messages: unknown[],
+): { prompt_tokens: number; completion_tokens: number; total_tokens: number } | undefined {
   if (reply.usage === "none") return undefined;
-  const prompt = reply.usage?.promptTokens ?? Math.round(messages.reduce<number>((n, m) => n + (isRecord(m) ? chars(m.content) + chars(m.tool_calls) : 0), 0) / 4);
-  const replyChars = chars(reply.content) + chars(reply.reasoning) + (reply.toolCalls ?? []).reduce((n, c) => n + c.name.length + chars(c.arguments), 0);
+  const prompt =
+    reply.usage?.promptTokens ??
+    Math.round(messages.reduce<number>((n, m) => n + (isRecord(m) ? chars(m.content) + chars(m.tool_calls) : 0), 0) / 4);
+  const replyChars =
+    chars(reply.content) + chars(reply.reasoning) + (reply.toolCalls ?? []).reduce((n, c) => n + c.name.length + chars(c.arguments), 0);
   const completion = reply.usage?.completionTokens ?? Math.max(1, Math.round(replyChars / 4));
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
@@ -184,8 +193,15 @@ function vllmEvents({ reply, model, usage, includeUsage }: StreamPlan): unknown[
   for (const w of words(reply.content ?? "")) events.push(chunk({ content: w }));
   const calls = reply.toolCalls ?? [];
   calls.forEach((call, index) => {
-    events.push(chunk({ tool_calls: [{ id: call.id ?? `chatcmpl-tool-${randomBytes(16).toString("hex")}`, type: "function", index, function: { name: call.name } }] }));
-    for (const piece of fragments(argumentText(call, "vllm"))) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    events.push(
+      chunk({
+        tool_calls: [
+          { id: call.id ?? `chatcmpl-tool-${randomBytes(16).toString("hex")}`, type: "function", index, function: { name: call.name } },
+        ],
+      }),
+    );
+    for (const piece of fragments(argumentText(call, "vllm")))
+      events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   const last = calls.length > 0 ? { tool_calls: [{ index: calls.length - 1, function: { arguments: "" } }] } : { content: "" };
   events.push(chunk(last, finishOf(reply), { stop_reason: null }));
@@ -202,7 +218,8 @@ function llamacppEvents({ reply, model, usage, includeUsage }: StreamPlan): unkn
   for (const w of words(reply.content ?? "")) events.push(chunk({ content: w }));
   (reply.toolCalls ?? []).forEach((call, index) => {
     events.push(chunk({ tool_calls: [{ index, id: call.id ?? alnum(32), type: "function", function: { name: call.name } }] }));
-    for (const piece of fragments(argumentText(call, "llamacpp"))) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    for (const piece of fragments(argumentText(call, "llamacpp")))
+      events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
   events.push(chunk({}, finishOf(reply)));
   if (includeUsage && usage) {
@@ -246,12 +263,22 @@ function defaultModels(flavor: ServerFlavor, model: string): unknown {
   if (flavor === "llamacpp") {
     return {
       object: "list",
-      data: [{ id: model, object: "model", created: CREATED, owned_by: "llamacpp", meta: { vocab_type: 2, n_vocab: 151936, n_ctx_train: 32768, n_embd: 3584, n_params: 7615616512, size: 4683071456 } }],
+      data: [
+        {
+          id: model,
+          object: "model",
+          created: CREATED,
+          owned_by: "llamacpp",
+          meta: { vocab_type: 2, n_vocab: 151936, n_ctx_train: 32768, n_embd: 3584, n_params: 7615616512, size: 4683071456 },
+        },
+      ],
     };
   }
   return {
     object: "list",
-    data: [{ id: model, object: "model", created: CREATED, owned_by: "vllm", root: model, parent: null, max_model_len: 32768, permission: [] }],
+    data: [
+      { id: model, object: "model", created: CREATED, owned_by: "vllm", root: model, parent: null, max_model_len: 32768, permission: [] },
+    ],
   };
 }
 
@@ -296,7 +323,9 @@ async function handleChat(state: ScriptState, body: unknown, res: ServerResponse
   const model = typeof request.model === "string" ? request.model : "";
   // vLLM checks the name; llama.cpp's single-model server answers to any name.
   if (state.flavor === "vllm" && !modelIds(state.models).includes(model)) {
-    return sendJson(res, 404, { error: { message: `The model \`${model}\` does not exist.`, type: "NotFoundError", param: "model", code: 404 } });
+    return sendJson(res, 404, {
+      error: { message: `The model \`${model}\` does not exist.`, type: "NotFoundError", param: "model", code: 404 },
+    });
   }
   let turn = state.take();
   while ("delayMs" in turn) {
@@ -390,7 +419,8 @@ export async function startScriptedOpenAI(options: ScriptedOpenAIOptions): Promi
     url,
     baseURL: `${url}/v1`,
     requests: state.requests,
-    chatRequests: () => state.requests.filter((r) => r.path === "/v1/chat/completions" && isRecord(r.body)).map((r) => r.body as ChatCompletionBody),
+    chatRequests: () =>
+      state.requests.filter((r) => r.path === "/v1/chat/completions" && isRecord(r.body)).map((r) => r.body as ChatCompletionBody),
     get turnsServed() {
       return state.served;
     },

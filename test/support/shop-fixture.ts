@@ -17,9 +17,29 @@ export const shopCart = [
   "",
 ].join("\n");
 
-export const shopTax = ["export const DEFAULT_RATE = 0.2;", "", "/** Sales tax on an amount in cents, rounded to the nearest cent. */", "export function salesTax(amount, rate = DEFAULT_RATE) {", "  return Math.floor(amount * rate);", "}", ""].join("\n");
+export const shopTax = [
+  "export const DEFAULT_RATE = 0.2;",
+  "",
+  "/** Sales tax on an amount in cents, rounded to the nearest cent. */",
+  "export function salesTax(amount, rate = DEFAULT_RATE) {",
+  "  return Math.floor(amount * rate);",
+  "}",
+  "",
+].join("\n");
 
-export const shopFormat = ["/** Formats cents as a price with its currency symbol: 1234 becomes €12.34. */", 'export function formatPrice(cents, currency = "EUR") {', '  const symbol = currency === "EUR" ? "€" : "$";', "  return `${symbol}${(cents / 100).toFixed(2)}`;", "}", ""].join("\n");
+export const shopFormat = [
+  "/** Formats cents as a price with its currency symbol: 1234 becomes €12.34. */",
+  'export function formatPrice(cents, currency = "EUR") {',
+  '  const symbol = currency === "EUR" ? "€" : "$";',
+  "  return `${symbol}${(cents / 100).toFixed(2)}`;",
+  "}",
+  "",
+].join("\n");
 
 /** A small shop with three documented modules: real-looking code for the index and review tests. */
-export const shopProject: Record<string, string> = { "README.md": "# widgets\n\nA small shop: carts, sales tax and prices.\n", "src/cart.js": shopCart, "src/tax.js": shopTax, "src/format.js": shopFormat };
+export const shopProject: Record<string, string> = {
+  "README.md": "# widgets\n\nA small shop: carts, sales tax and prices.\n",
+  "src/cart.js": shopCart,
+  "src/tax.js": shopTax,
+  "src/format.js": shopFormat,
+};

@@ -48,6 +48,8 @@ export function run(c: CorpusCase): { calls: Array<{ name: string; arguments: un
     c.input.map((call, i) => ({ id: `call_${i}`, ...call })),
     tools,
   );
-  return { calls: result.calls.map(({ name, arguments: args }) => ({ name, arguments: args })), problems: result.rejected.map((r) => r.message) };
+  return {
+    calls: result.calls.map(({ name, arguments: args }) => ({ name, arguments: args })),
+    problems: result.rejected.map((r) => r.message),
+  };
 }
-

@@ -15,7 +15,17 @@ function example(name: string, action: string, predicate: (p: RawJson) => boolea
  * A real `push` payload from @octokit/webhooks-examples (they carry no action), with the ref and
  * repository replaced. `after` (and `before`) default to the example's, which name no real commit.
  */
-export function makePushEvent(o: { ref: string; owner?: string; repo?: string; cloneUrl?: string; defaultBranch?: string; deleted?: boolean; installationId?: number; after?: string; before?: string }): RawJson {
+export function makePushEvent(o: {
+  ref: string;
+  owner?: string;
+  repo?: string;
+  cloneUrl?: string;
+  defaultBranch?: string;
+  deleted?: boolean;
+  installationId?: number;
+  after?: string;
+  before?: string;
+}): RawJson {
   const group = (examples as Array<{ name: string; examples: RawJson[] }>).find((e) => e.name === "push");
   const found = group?.examples.find((e) => e.deleted === false);
   if (!found) throw new Error("no push example in @octokit/webhooks-examples");
@@ -67,7 +77,13 @@ export function makeIssueCommentEvent(o: IssueCommentOverrides): RawJson {
   payload.issue.title = o.issueTitle ?? "add() returns the wrong result";
   payload.issue.body = o.issueBody ?? "`add(2, 3)` gives -1 instead of 5.";
   if (o.pullRequest) {
-    payload.issue.pull_request = { url: `https://api.github.com/repos/${owner}/${repo}/pulls/${payload.issue.number}`, html_url: "", diff_url: "", patch_url: "", merged_at: null };
+    payload.issue.pull_request = {
+      url: `https://api.github.com/repos/${owner}/${repo}/pulls/${payload.issue.number}`,
+      html_url: "",
+      diff_url: "",
+      patch_url: "",
+      merged_at: null,
+    };
   } else {
     delete payload.issue.pull_request;
   }
@@ -87,7 +103,12 @@ export interface Delivery {
 }
 
 /** POSTs a webhook delivery as GitHub does, signed with `secret` (or with the given signature). */
-export async function deliver(url: string, event: string, payload: RawJson, options: { secret: string; deliveryId: string; signature?: string | null }): Promise<Delivery> {
+export async function deliver(
+  url: string,
+  event: string,
+  payload: RawJson,
+  options: { secret: string; deliveryId: string; signature?: string | null },
+): Promise<Delivery> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     "content-type": "application/json",

@@ -66,7 +66,8 @@ describe("runAgent", () => {
   const scripted = (...script: ScriptedReply[]) => new ScriptedProvider(script);
   /** The conversation as the provider last saw it. */
   const conversation = (provider: ScriptedProvider): readonly ChatMessage[] => provider.requests.at(-1)?.messages ?? [];
-  const toolMessages = (provider: ScriptedProvider) => conversation(provider).filter((m): m is Extract<ChatMessage, { role: "tool" }> => m.role === "tool");
+  const toolMessages = (provider: ScriptedProvider) =>
+    conversation(provider).filter((m): m is Extract<ChatMessage, { role: "tool" }> => m.role === "tool");
 
   async function ollamaProvider(script: ScriptedTurn[], model = "qwen2.5-coder:7b"): Promise<OllamaProvider> {
     ollama = await startScriptedOllama({ script });
@@ -113,7 +114,10 @@ describe("runAgent", () => {
   });
 
   it("stops at the time budget, even in the middle of a slow command", async () => {
-    const provider = scripted({ toolCalls: [{ name: "run_command", arguments: { command: "sleep 20" } }] }, { toolCalls: [finish("never")] });
+    const provider = scripted(
+      { toolCalls: [{ name: "run_command", arguments: { command: "sleep 20" } }] },
+      { toolCalls: [finish("never")] },
+    );
     const started = Date.now();
     const result = await runAgent(options(provider, { budgets: { steps: 20, wallMs: 400, tokens: 1_000_000 } }));
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -133,7 +137,11 @@ describe("runAgent", () => {
 
   describe("a reply without a tool call", () => {
     it("is nudged once, and a second one stops the run with its text", async () => {
-      const provider = scripted({ content: "Let me think about it." }, { content: "  The typo is fixed, I believe.  " }, { toolCalls: [finish("never")] });
+      const provider = scripted(
+        { content: "Let me think about it." },
+        { content: "  The typo is fixed, I believe.  " },
+        { toolCalls: [finish("never")] },
+      );
       const result = await runAgent(options(provider));
       expect(result).toMatchObject({ stopReason: "no-tool-call", steps: 2, summary: "The typo is fixed, I believe." });
       expect(provider.requests).toHaveLength(2);
@@ -197,7 +205,11 @@ describe("runAgent", () => {
     });
 
     it("retries a passing server error and then goes on", async () => {
-      const provider = await ollamaProvider([{ error: { status: 500, message: "temporarily overloaded" } }, { error: { status: 503, message: "loading" } }, { toolCalls: [finish("after retries")] }]);
+      const provider = await ollamaProvider([
+        { error: { status: 500, message: "temporarily overloaded" } },
+        { error: { status: 503, message: "loading" } },
+        { toolCalls: [finish("after retries")] },
+      ]);
       const result = await runAgent(options(provider));
       expect(result).toMatchObject({ stopReason: "finished", summary: "after retries", steps: 1 });
       expect(ollama!.chatRequests()).toHaveLength(3);
@@ -229,14 +241,23 @@ describe("runAgent", () => {
     expect(result).toMatchObject({ stopReason: "finished", steps: 2 });
     const tools = toolMessages(provider);
     // An unknown tool is refused before anything runs; a number where the path goes is read as text.
-    expect(tools.map((m) => m.content.match(/^Error \(([a-z-]+)\): /)?.[1])).toEqual(["not-found", "invalid-call", "no-match", "not-found"]);
+    expect(tools.map((m) => m.content.match(/^Error \(([a-z-]+)\): /)?.[1])).toEqual([
+      "not-found",
+      "invalid-call",
+      "no-match",
+      "not-found",
+    ]);
     expect(tools.map((m) => m.toolName)).toEqual(["read_file", "delete_everything", "edit_file", "read_file"]);
     expect(tools.map((m) => m.toolCallId)).toEqual(["call_1_0", "call_1_1", "call_1_2", "call_1_3"]);
     expect(tools[1]?.content).toContain('There is no tool named "delete_everything"');
   });
 
   it("records every step in the run store", async () => {
-    const provider = scripted({ content: "Looking around." }, { toolCalls: [listFiles, { name: "read_file", arguments: { path: "greet.txt" } }] }, { toolCalls: [finish("nothing to do")] });
+    const provider = scripted(
+      { content: "Looking around." },
+      { toolCalls: [listFiles, { name: "read_file", arguments: { path: "greet.txt" } }] },
+      { toolCalls: [finish("nothing to do")] },
+    );
     const result = await runAgent(options(provider));
     expect(result).toMatchObject({ stopReason: "finished", steps: 3 });
 
@@ -245,9 +266,17 @@ describe("runAgent", () => {
     expect(steps[0]).toMatchObject({ message: { content: "Looking around.", toolCalls: [] }, toolResults: [] });
     expect(steps[1]?.toolResults).toEqual([
       { call: { id: "call_2_0", name: "list_files", arguments: {} }, result: { isError: false, output: "greet.txt" } },
-      { call: { id: "call_2_1", name: "read_file", arguments: { path: "greet.txt" } }, result: { isError: false, output: "1\tHelo, world" } },
+      {
+        call: { id: "call_2_1", name: "read_file", arguments: { path: "greet.txt" } },
+        result: { isError: false, output: "1\tHelo, world" },
+      },
     ]);
-    expect(steps[2]?.toolResults).toEqual([{ call: { id: "call_3_0", name: "finish", arguments: { summary: "nothing to do" } }, result: { isError: false, output: "Finished.", finished: { summary: "nothing to do" } } }]);
+    expect(steps[2]?.toolResults).toEqual([
+      {
+        call: { id: "call_3_0", name: "finish", arguments: { summary: "nothing to do" } },
+        result: { isError: false, output: "Finished.", finished: { summary: "nothing to do" } },
+      },
+    ]);
     expect(steps.reduce((n, s) => n + s.promptTokens, 0)).toBe(result.promptTokens);
     expect(steps.reduce((n, s) => n + s.completionTokens, 0)).toBe(result.completionTokens);
     for (const s of steps) {

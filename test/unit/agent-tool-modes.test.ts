@@ -57,15 +57,22 @@ describe("the agent loop's tool modes", () => {
     };
   }
 
-  const script = (...replies: FunctionReply[]) => (_request: ChatRequest, index: number) => replies[index] ?? { content: "" };
-  const lastUser = (request: ChatRequest | undefined) => [...(request?.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "";
+  const script =
+    (...replies: FunctionReply[]) =>
+    (_request: ChatRequest, index: number) =>
+      replies[index] ?? { content: "" };
+  const lastUser = (request: ChatRequest | undefined) =>
+    [...(request?.messages ?? [])].reverse().find((m) => m.role === "user")?.content ?? "";
   const fixed = () => readFileSync(path.join(root, "greet.txt"), "utf8");
 
   it("text mode: tools in the system prompt, calls read from tags, results as tool_response turns", async () => {
     const provider = new FunctionProvider(
       { nativeTools: false },
       script(
-        { content: 'I will fix it.\n<tool_call>\n{"name": "edit_file", "arguments": {"path": "greet.txt", "old_text": "Helo", "new_text": "Hello"}}\n</tool_call>' },
+        {
+          content:
+            'I will fix it.\n<tool_call>\n{"name": "edit_file", "arguments": {"path": "greet.txt", "old_text": "Helo", "new_text": "Hello"}}\n</tool_call>',
+        },
         { content: "<tool_call>{'name': 'Finish', 'arguments': {'summary': 'Fixed the typo.',}}</tool_call>" },
       ),
     );
@@ -125,14 +132,21 @@ describe("the agent loop's tool modes", () => {
     const history = provider.requests[1]!.messages;
     const assistant = history[2];
     expect(assistant?.role === "assistant" && assistant.toolCalls.map((c) => c.name)).toEqual(["edit_file"]);
-    expect(history[3]).toMatchObject({ role: "tool", toolName: "edit_file", toolCallId: assistant?.role === "assistant" ? assistant.toolCalls[0]?.id : "" });
+    expect(history[3]).toMatchObject({
+      role: "tool",
+      toolName: "edit_file",
+      toolCallId: assistant?.role === "assistant" ? assistant.toolCalls[0]?.id : "",
+    });
   });
 
   it("answers a call beyond repair with the expected form, and the failed step counts", async () => {
     const provider = new FunctionProvider(
       { nativeTools: false },
       script(
-        { content: '<tool_call>{"name": "read_file", "arguments": {"path": "greet.txt"</tool_call> and <tool_call>{"name": "delete_repo", "arguments": {}}</tool_call>' },
+        {
+          content:
+            '<tool_call>{"name": "read_file", "arguments": {"path": "greet.txt"</tool_call> and <tool_call>{"name": "delete_repo", "arguments": {}}</tool_call>',
+        },
         { content: '<tool_call>{"name": "finish", "arguments": {"summary": "gave up"}}</tool_call>' },
       ),
     );
@@ -146,11 +160,17 @@ describe("the agent loop's tool modes", () => {
   });
 
   it("unreadable replies use up the step budget instead of looping for ever", async () => {
-    const provider = new FunctionProvider({ nativeTools: false }, () => ({ content: "<tool_call>{name: read_file, arguments: {path: [}}</tool_call>" }));
-    const result = await runAgent(options(provider, { budgets: { steps: 4, wallMs: 30_000, tokens: 1_000_000 }, stuck: { repeatLimit: 100 } }));
+    const provider = new FunctionProvider({ nativeTools: false }, () => ({
+      content: "<tool_call>{name: read_file, arguments: {path: [}}</tool_call>",
+    }));
+    const result = await runAgent(
+      options(provider, { budgets: { steps: 4, wallMs: 30_000, tokens: 1_000_000 }, stuck: { repeatLimit: 100 } }),
+    );
     expect(result.stopReason).toBe("step-budget");
     expect(provider.requests).toHaveLength(4);
-    expect(lastUser(provider.requests[1])).toMatch(/A tool call could not be read: .*Write each call as \{"name": "<tool name>", "arguments": \{\.\.\.\}\}/);
+    expect(lastUser(provider.requests[1])).toMatch(
+      /A tool call could not be read: .*Write each call as \{"name": "<tool name>", "arguments": \{\.\.\.\}\}/,
+    );
   });
 
   it("falls back to text mode when the server refuses native tools", async () => {
@@ -176,9 +196,12 @@ describe("the agent loop's tool modes", () => {
       const size = request.messages.reduce((n, m) => n + m.content.length, 0);
       sizes.push(size);
       // This "server" counts tokens far more harshly than the estimate: it refuses above 6,000 characters.
-      if (size > 6_000) throw new LlmError("context-overflow", "the request exceeds the available context size", { hint: "raise CODER_CONTEXT_SIZE" });
+      if (size > 6_000)
+        throw new LlmError("context-overflow", "the request exceeds the available context size", { hint: "raise CODER_CONTEXT_SIZE" });
       const step = sizes.filter((s) => s <= 6_000).length;
-      return step < 8 ? { toolCalls: [{ name: "run_command", arguments: { command: `seq 1 ${2000 + step}` } }] } : { toolCalls: [{ name: "finish", arguments: { summary: "done" } }] };
+      return step < 8
+        ? { toolCalls: [{ name: "run_command", arguments: { command: `seq 1 ${2000 + step}` } }] }
+        : { toolCalls: [{ name: "finish", arguments: { summary: "done" } }] };
     });
     const result = await runAgent(options(provider, { stuck: { idleLimit: 100 } }));
     expect(result).toMatchObject({ stopReason: "finished", summary: "done" });
@@ -188,14 +211,19 @@ describe("the agent loop's tool modes", () => {
   });
 
   it("the configured mode overrides what the model reports", async () => {
-    const provider = new FunctionProvider({ nativeTools: true }, script({ content: '<tool_call>{"name": "finish", "arguments": {"summary": "ok"}}</tool_call>' }));
+    const provider = new FunctionProvider(
+      { nativeTools: true },
+      script({ content: '<tool_call>{"name": "finish", "arguments": {"summary": "ok"}}</tool_call>' }),
+    );
     const result = await runAgent(options(provider, { toolMode: "text" }));
     expect(result).toMatchObject({ stopReason: "finished", toolMode: "text" });
     expect(provider.requests[0]?.tools).toEqual([]);
   });
 
   it("stops a stuck agent after one nudge and says why", async () => {
-    const provider = new FunctionProvider({ nativeTools: true }, () => ({ toolCalls: [{ name: "read_file", arguments: { path: "greet.txt" } }] }));
+    const provider = new FunctionProvider({ nativeTools: true }, () => ({
+      toolCalls: [{ name: "read_file", arguments: { path: "greet.txt" } }],
+    }));
     const result = await runAgent(options(provider, { stuck: { repeatLimit: 3 } }));
     expect(result.stopReason).toBe("stuck");
     expect(result.stuck).toMatch(/the same call \(read_file .*greet\.txt.*\) 3 times in a row/);
@@ -205,7 +233,11 @@ describe("the agent loop's tool modes", () => {
   });
 
   it("over Ollama's protocol: a model without tools runs in text mode under a JSON-schema format", async () => {
-    const show = (JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/llm-responses/ollama/show-gemma3-no-tools.json"), "utf8")) as { body: Record<string, unknown> }).body;
+    const show = (
+      JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/llm-responses/ollama/show-gemma3-no-tools.json"), "utf8")) as {
+        body: Record<string, unknown>;
+      }
+    ).body;
     const ollama = await startScriptedOllama({
       model: "gemma3:4b",
       show,
@@ -235,7 +267,8 @@ describe("the agent loop's tool modes", () => {
   it("a missing model ends the run before the first step with what to do", async () => {
     const provider: LlmProvider = {
       label: "broken",
-      describe: () => Promise.reject(new LlmError("model-not-found", 'Ollama does not have the model "x"', { hint: "run `ollama pull x`" })),
+      describe: () =>
+        Promise.reject(new LlmError("model-not-found", 'Ollama does not have the model "x"', { hint: "run `ollama pull x`" })),
       chat: () => Promise.reject(new Error("not reached")),
     };
     const result = await runAgent(options(provider));

@@ -5,7 +5,10 @@ const strict = { allowShell: false, extraPrograms: [] };
 
 describe("command policy", () => {
   it("turns an allowed command line into argv", () => {
-    expect(checkCommand("npm test -- --grep 'adds two'", strict)).toEqual({ allowed: true, argv: ["npm", "test", "--", "--grep", "adds two"] });
+    expect(checkCommand("npm test -- --grep 'adds two'", strict)).toEqual({
+      allowed: true,
+      argv: ["npm", "test", "--", "--grep", "adds two"],
+    });
     expect(checkCommand("pytest -x tests/test_api.py", strict)).toEqual({ allowed: true, argv: ["pytest", "-x", "tests/test_api.py"] });
     expect(checkCommand("./gradlew test", strict)).toEqual({ allowed: true, argv: ["./gradlew", "test"] });
     expect(checkCommand("CI=1 npm test", strict)).toEqual({ allowed: true, argv: ["env", "CI=1", "npm", "test"] });
@@ -18,13 +21,27 @@ describe("command policy", () => {
       expect(decision.allowed, line).toBe(false);
       expect(decision.allowed ? "" : decision.message).toContain("one program at a time");
     }
-    expect(checkCommand("npm test | tail -5", { allowShell: true, extraPrograms: [] })).toEqual({ allowed: true, shell: "npm test | tail -5" });
+    expect(checkCommand("npm test | tail -5", { allowShell: true, extraPrograms: [] })).toEqual({
+      allowed: true,
+      shell: "npm test | tail -5",
+    });
   });
 
   it("allows git only to read", () => {
     expect(checkCommand("git diff HEAD~1 -- src", strict)).toMatchObject({ allowed: true });
     expect(checkCommand("git log --oneline -5", strict)).toMatchObject({ allowed: true });
-    for (const line of ["git push --force origin main", "git push", "git commit -am x", "git -c core.pager=sh status", "git -C /etc status", "git reset --hard", "git config user.name x", "git checkout main", "git diff --output=/tmp/x", "git remote add x y"]) {
+    for (const line of [
+      "git push --force origin main",
+      "git push",
+      "git commit -am x",
+      "git -c core.pager=sh status",
+      "git -C /etc status",
+      "git reset --hard",
+      "git config user.name x",
+      "git checkout main",
+      "git diff --output=/tmp/x",
+      "git remote add x y",
+    ]) {
       const decision = checkCommand(line, strict);
       expect(decision.allowed, line).toBe(false);
     }
@@ -33,7 +50,18 @@ describe("command policy", () => {
   });
 
   it("refuses programs that run other programs or reach out, and lists what is allowed", () => {
-    for (const line of ["bash -c 'rm -rf /'", "sh script.sh", "env X=1 bash", "xargs rm", "curl http://example.com", "sudo ls", "docker ps", "/bin/sh", "../outside/tool", "nc -l 80"]) {
+    for (const line of [
+      "bash -c 'rm -rf /'",
+      "sh script.sh",
+      "env X=1 bash",
+      "xargs rm",
+      "curl http://example.com",
+      "sudo ls",
+      "docker ps",
+      "/bin/sh",
+      "../outside/tool",
+      "nc -l 80",
+    ]) {
       const decision = checkCommand(line, strict);
       expect(decision.allowed, line).toBe(false);
       expect(decision.allowed ? "" : decision.message).toContain("Allowed programs:");
@@ -42,6 +70,9 @@ describe("command policy", () => {
 
   it("accepts programs the repository adds", () => {
     expect(checkCommand("bazel test //...", strict).allowed).toBe(false);
-    expect(checkCommand("bazel test //...", { allowShell: false, extraPrograms: ["bazel"] })).toEqual({ allowed: true, argv: ["bazel", "test", "//..."] });
+    expect(checkCommand("bazel test //...", { allowShell: false, extraPrograms: ["bazel"] })).toEqual({
+      allowed: true,
+      argv: ["bazel", "test", "//..."],
+    });
   });
 });

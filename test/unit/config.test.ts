@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EnvError, loadEnv } from "../../src/config/env.js";
-import { defaultRepoConfig, describeConfigProblems, parseRepoConfig, REPO_CONFIG_PATH, RepoConfigError, type ConfigProblem } from "../../src/config/repo-config.js";
+import {
+  defaultRepoConfig,
+  describeConfigProblems,
+  parseRepoConfig,
+  REPO_CONFIG_PATH,
+  RepoConfigError,
+  type ConfigProblem,
+} from "../../src/config/repo-config.js";
 
 const PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAtest\nline2\n-----END RSA PRIVATE KEY-----\n";
 
@@ -73,7 +80,13 @@ describe("loadEnv", () => {
   });
 
   it("reports every problem at once, each naming its variable", () => {
-    const problems = envProblems({ APP_ID: "my-app", OLLAMA_HOST: "not a url", CODER_RUNNER: "podman", PORT: "70000", CODER_CONTEXT_SIZE: "-5" });
+    const problems = envProblems({
+      APP_ID: "my-app",
+      OLLAMA_HOST: "not a url",
+      CODER_RUNNER: "podman",
+      PORT: "70000",
+      CODER_CONTEXT_SIZE: "-5",
+    });
     expect(problems).toHaveLength(5);
     expect(problems).toContain("APP_ID: must be the numeric App ID from the GitHub App's settings page");
     expect(problems).toContain("OLLAMA_HOST: must be a URL such as http://127.0.0.1:11434");
@@ -85,9 +98,7 @@ describe("loadEnv", () => {
   it("puts every problem in the error message", () => {
     // LOG_LEVEL is typed in NodeJS.ProcessEnv; a wrong value is exactly what this test needs.
     const source = { GHE_HOST: "https://github.example.com", LOG_LEVEL: "loud" } as Record<string, string> as NodeJS.ProcessEnv;
-    expect(() => loadEnv(source)).toThrow(
-      /The environment has 2 problem\(s\):\n {2}- GHE_HOST: must be a host name.*\n {2}- LOG_LEVEL: /,
-    );
+    expect(() => loadEnv(source)).toThrow(/The environment has 2 problem\(s\):\n {2}- GHE_HOST: must be a host name.*\n {2}- LOG_LEVEL: /);
   });
 
   it("reads the key from PRIVATE_KEY_PATH", () => {
@@ -105,7 +116,9 @@ describe("loadEnv", () => {
   });
 
   it("refuses both PRIVATE_KEY and PRIVATE_KEY_PATH", () => {
-    expect(envProblems({ APP_ID: "1", PRIVATE_KEY: PEM, PRIVATE_KEY_PATH: keyFile, WEBHOOK_SECRET: "s" })).toEqual(["PRIVATE_KEY_PATH: set PRIVATE_KEY or PRIVATE_KEY_PATH, not both"]);
+    expect(envProblems({ APP_ID: "1", PRIVATE_KEY: PEM, PRIVATE_KEY_PATH: keyFile, WEBHOOK_SECRET: "s" })).toEqual([
+      "PRIVATE_KEY_PATH: set PRIVATE_KEY or PRIVATE_KEY_PATH, not both",
+    ]);
   });
 
   it("turns \\n escapes in PRIVATE_KEY into newlines", () => {
@@ -159,8 +172,29 @@ describe("parseRepoConfig", () => {
       test: { command: null, timeoutMinutes: 10 },
       budgets: { steps: 40, minutes: 20, tokens: 400_000, commandTimeoutMinutes: 5 },
       pullRequests: { draftWhenTestsFail: true },
-      sandbox: { image: null, setup: null, setupTimeoutMinutes: 10, memoryMb: 2048, cpus: 1, pids: 256, allowShell: false, allowedCommands: [] },
-      review: { auto: true, drafts: false, botAuthors: false, include: [], exclude: [], maxDiffLines: 3000, maxFindings: 15, approve: false, requestChanges: false, runTests: false, instructions: "" },
+      sandbox: {
+        image: null,
+        setup: null,
+        setupTimeoutMinutes: 10,
+        memoryMb: 2048,
+        cpus: 1,
+        pids: 256,
+        allowShell: false,
+        allowedCommands: [],
+      },
+      review: {
+        auto: true,
+        drafts: false,
+        botAuthors: false,
+        include: [],
+        exclude: [],
+        maxDiffLines: 3000,
+        maxFindings: 15,
+        approve: false,
+        requestChanges: false,
+        runTests: false,
+        instructions: "",
+      },
       index: { enabled: true, include: [], exclude: [] },
       instructions: "",
     });

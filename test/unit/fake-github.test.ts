@@ -16,7 +16,9 @@ let scratch: string;
 let bareRepo: string;
 
 function gitIn(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-C", dir, ...args], { encoding: "utf8" }).trim();
+  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-C", dir, ...args], {
+    encoding: "utf8",
+  }).trim();
 }
 
 /** A bare repository with main (README.md, src/app.ts, docs/guide.md) and a branch feature/x adding one commit. */
@@ -71,7 +73,13 @@ afterAll(() => {
 
 beforeEach(async () => {
   fake = await startFakeGitHub();
-  fake.addRepo({ owner: "acme", repo: "demo", gitDir: bareRepo, permissions: { alice: "admin", mara: "maintain", tom: "triage", nobody: "none" }, protectedBranches: ["main"] });
+  fake.addRepo({
+    owner: "acme",
+    repo: "demo",
+    gitDir: bareRepo,
+    permissions: { alice: "admin", mara: "maintain", tom: "triage", nobody: "none" },
+    protectedBranches: ["main"],
+  });
   fake.addIssue({ owner: "acme", repo: "demo", number: 12, title: "Crash on start" });
   fake.addComment({ owner: "acme", repo: "demo", issueNumber: 12, id: 501, body: "/coder fix", user: "alice" });
   token = fake.issueToken().token;
@@ -97,25 +105,48 @@ describe("validateRequest", () => {
   });
 
   it("honours nullable: true, also where the schema has no type", () => {
-    const result = validateRequest({ method: "PATCH", path: "/repos/o/r/issues/1", body: { milestone: null, assignee: null, title: null } });
+    const result = validateRequest({
+      method: "PATCH",
+      path: "/repos/o/r/issues/1",
+      body: { milestone: null, assignee: null, title: null },
+    });
     expect(result.problems).toEqual([]);
   });
 
   it("flags wrong parameter types, enums, unknown query parameters and missing required ones", () => {
-    expect(validateRequest({ method: "GET", path: "/repos/o/r/issues/abc" }).problems).toEqual([expect.stringContaining("must be an integer")]);
-    expect(validateRequest({ method: "GET", path: "/repos/o/r/pulls", query: { state: "merged" } }).problems).toEqual([expect.stringContaining("open, closed, all")]);
-    expect(validateRequest({ method: "GET", path: "/repos/o/r/pulls?heads=a:b" }).problems).toEqual([expect.stringContaining("heads is not defined")]);
+    expect(validateRequest({ method: "GET", path: "/repos/o/r/issues/abc" }).problems).toEqual([
+      expect.stringContaining("must be an integer"),
+    ]);
+    expect(validateRequest({ method: "GET", path: "/repos/o/r/pulls", query: { state: "merged" } }).problems).toEqual([
+      expect.stringContaining("open, closed, all"),
+    ]);
+    expect(validateRequest({ method: "GET", path: "/repos/o/r/pulls?heads=a:b" }).problems).toEqual([
+      expect.stringContaining("heads is not defined"),
+    ]);
     expect(validateRequest({ method: "GET", path: "/search/issues" }).problems).toEqual(["query parameter q is required"]);
   });
 
   it("checks responses too, so the fake's own answers can be held to the schema", () => {
-    const problems = validateResponse({ method: "GET", path: "/repos/o/r/collaborators/u/permission", status: 200, body: { permission: "maintain" } });
-    expect(problems).toEqual(expect.arrayContaining(["response must have required property 'role_name'", "response must have required property 'user'"]));
-    expect(validateResponse({ method: "GET", path: "/app", status: 418, body: {} })).toEqual(["apps/get-authenticated does not document status 418"]);
+    const problems = validateResponse({
+      method: "GET",
+      path: "/repos/o/r/collaborators/u/permission",
+      status: 200,
+      body: { permission: "maintain" },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining(["response must have required property 'role_name'", "response must have required property 'user'"]),
+    );
+    expect(validateResponse({ method: "GET", path: "/app", status: 418, body: {} })).toEqual([
+      "apps/get-authenticated does not document status 418",
+    ]);
   });
 
   it("flags body fields the operation does not define", () => {
-    const result = validateRequest({ method: "POST", path: "/repos/o/r/pulls", body: { title: "t", head: "b", base: "main", drafted: true } });
+    const result = validateRequest({
+      method: "POST",
+      path: "/repos/o/r/pulls",
+      body: { title: "t", head: "b", base: "main", drafted: true },
+    });
     expect(result.problems).toEqual(["body property drafted is not defined for this operation"]);
   });
 });
@@ -141,7 +172,13 @@ describe("fake GitHub server", () => {
     expect(installation.json.id).toBe(1);
     expectDocumented("GET", "/repos/acme/demo/installation", 200, installation.json);
     const repo = await call("GET", "/repos/ACME/Demo");
-    expect(repo.json).toMatchObject({ name: "demo", full_name: "acme/demo", default_branch: "main", private: false, owner: { login: "acme" } });
+    expect(repo.json).toMatchObject({
+      name: "demo",
+      full_name: "acme/demo",
+      default_branch: "main",
+      private: false,
+      owner: { login: "acme" },
+    });
     expect(repo.json.clone_url).toMatch(/^file:\/\//);
     expectDocumented("GET", "/repos/acme/demo", 200, repo.json);
     expect(fake.violations).toEqual([]);
@@ -156,7 +193,14 @@ describe("fake GitHub server", () => {
   it("records every request with its authorization header", async () => {
     await call("GET", "/repos/acme/demo?unused=1");
     expect(fake.requests).toEqual([
-      expect.objectContaining({ method: "GET", path: "/repos/acme/demo", query: { unused: "1" }, authorization: `token ${token}`, operationId: "repos/get", status: 422 }),
+      expect.objectContaining({
+        method: "GET",
+        path: "/repos/acme/demo",
+        query: { unused: "1" },
+        authorization: `token ${token}`,
+        operationId: "repos/get",
+        status: 422,
+      }),
     ]);
   });
 
@@ -188,7 +232,11 @@ describe("fake GitHub server", () => {
     expect(updated.status).toBe(200);
     expect(updated.json.body).toBe("Done: #1000");
     expectDocumented("PATCH", `/repos/acme/demo/issues/comments/${created.json.id}`, 200, updated.json);
-    expect(fake.state.comments.find((comment) => comment.id === created.json.id)).toMatchObject({ issueNumber: 12, body: "Done: #1000", history: ["Working…", "Done: #1000"] });
+    expect(fake.state.comments.find((comment) => comment.id === created.json.id)).toMatchObject({
+      issueNumber: 12,
+      body: "Done: #1000",
+      history: ["Working…", "Done: #1000"],
+    });
     const listed = await call("GET", "/repos/acme/demo/issues/12/comments");
     expect(listed.json.map((comment: { id: number }) => comment.id)).toEqual([501, created.json.id]);
     expectDocumented("GET", "/repos/acme/demo/issues/12/comments", 200, listed.json);
@@ -257,7 +305,9 @@ describe("fake GitHub server", () => {
     const text = Buffer.from(response.json.content as string, "base64").toString("utf8");
     expect(text.startsWith("export const answer = 42;\n")).toBe(true);
     expect(response.json.size).toBe(Buffer.byteLength(text));
-    expect(response.json.sha).toBe(execFileSync("git", ["--git-dir", bareRepo, "rev-parse", "main:src/app.ts"], { encoding: "utf8" }).trim());
+    expect(response.json.sha).toBe(
+      execFileSync("git", ["--git-dir", bareRepo, "rev-parse", "main:src/app.ts"], { encoding: "utf8" }).trim(),
+    );
     expectDocumented("GET", "/repos/acme/demo/contents/src%2Fapp.ts", 200, response.json);
 
     const onBranch = await call("GET", `/repos/acme/demo/contents/README.md?ref=${encodeURIComponent("feature/x")}`);
@@ -310,7 +360,10 @@ describe("fake GitHub server", () => {
 
     const duplicate = await call("POST", "/repos/acme/demo/pulls", { ...request, head: "acme:feature/x" });
     expect(duplicate.status).toBe(422);
-    expect(duplicate.json).toMatchObject({ message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: "A pull request already exists for acme:feature/x." }] });
+    expect(duplicate.json).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ resource: "PullRequest", code: "custom", message: "A pull request already exists for acme:feature/x." }],
+    });
 
     const unknownHead = await call("POST", "/repos/acme/demo/pulls", { ...request, head: "coder/nothing" });
     expect(unknownHead.status).toBe(422);
@@ -321,8 +374,17 @@ describe("fake GitHub server", () => {
 
   it("filters pull requests by owner:branch head, state and base", async () => {
     fake.addPullRequest({ owner: "acme", repo: "demo", headRef: "feature/x", title: "Mine" });
-    fake.addPullRequest({ owner: "acme", repo: "demo", number: 40, headRef: "other", headSha: "a".repeat(40), headRepoFullName: "someone/demo", state: "closed" });
-    const numbers = async (query: string) => ((await call("GET", `/repos/acme/demo/pulls${query}`)).json as Array<{ number: number }>).map((pull) => pull.number);
+    fake.addPullRequest({
+      owner: "acme",
+      repo: "demo",
+      number: 40,
+      headRef: "other",
+      headSha: "a".repeat(40),
+      headRepoFullName: "someone/demo",
+      state: "closed",
+    });
+    const numbers = async (query: string) =>
+      ((await call("GET", `/repos/acme/demo/pulls${query}`)).json as Array<{ number: number }>).map((pull) => pull.number);
     expect(await numbers("?head=acme:feature/x")).toEqual([1000]);
     expect(await numbers("?head=someone:other")).toEqual([]);
     expect(await numbers("?head=someone:other&state=closed")).toEqual([40]);

@@ -74,9 +74,18 @@ describe("HostRunner", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).not.toContain("SECRET_FOR_TEST");
     expect(result.stdout).not.toContain("leaked-value-9f8e7d");
-    const names = result.stdout.split("\n").filter(Boolean).map((line) => line.split("=")[0]);
+    const names = result.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("=")[0]);
     expect(names).toEqual(expect.arrayContaining(["HOME", "CI", "GIT_TERMINAL_PROMPT", "NO_COLOR", "PATH"]));
-    expect(names.every((n) => ["HOME", "CI", "GIT_TERMINAL_PROMPT", "NO_COLOR", "PATH", "LANG", "LC_ALL", "TZ", "TERM", "PWD", "SHLVL", "_", "OLDPWD"].includes(n!))).toBe(true);
+    expect(
+      names.every((n) =>
+        ["HOME", "CI", "GIT_TERMINAL_PROMPT", "NO_COLOR", "PATH", "LANG", "LC_ALL", "TZ", "TERM", "PWD", "SHLVL", "_", "OLDPWD"].includes(
+          n!,
+        ),
+      ),
+    ).toBe(true);
     expect(result.stdout).toContain("CI=true\n");
   });
 
@@ -105,7 +114,10 @@ describe("HostRunner", () => {
   });
 
   it("keeps the head and tail of long output and says how much was cut", async () => {
-    const result = await runner.run({ shell: "printf START; head -c 100000 /dev/zero | tr '\\0' x; printf END; echo tail-of-err >&2" }, { timeoutMs: 5_000, maxOutputBytes: 1_000 });
+    const result = await runner.run(
+      { shell: "printf START; head -c 100000 /dev/zero | tr '\\0' x; printf END; echo tail-of-err >&2" },
+      { timeoutMs: 5_000, maxOutputBytes: 1_000 },
+    );
     expect(result.exitCode).toBe(0);
     const total = 5 + 100_000 + 3;
     expect(result.truncatedBytes).toBe(total - 1_000);

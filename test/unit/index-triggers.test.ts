@@ -36,11 +36,41 @@ describe("index triggers", () => {
   });
 
   const push = (deliveryId: string, ref: string, extra: { deleted?: boolean } = {}) =>
-    onPush(narrowPush(deliveryId, makePushEvent({ ref, owner: "acme", repo: "widgets", defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git", ...extra })), queue, { maxAttempts: 2 });
+    onPush(
+      narrowPush(
+        deliveryId,
+        makePushEvent({
+          ref,
+          owner: "acme",
+          repo: "widgets",
+          defaultBranch: "main",
+          cloneUrl: "https://github.com/acme/widgets.git",
+          ...extra,
+        }),
+      ),
+      queue,
+      { maxAttempts: 2 },
+    );
 
   it("reads real push payloads", () => {
-    const event = narrowPush("d1", makePushEvent({ ref: "refs/heads/main", owner: "acme", repo: "widgets", defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git", installationId: 7 }));
-    expect(event).toMatchObject({ type: "push", deliveryId: "d1", ref: "refs/heads/main", deleted: false, repository: { address: { forge: "github", installationId: 7 }, owner: "acme", repo: "widgets", defaultBranch: "main" } });
+    const event = narrowPush(
+      "d1",
+      makePushEvent({
+        ref: "refs/heads/main",
+        owner: "acme",
+        repo: "widgets",
+        defaultBranch: "main",
+        cloneUrl: "https://github.com/acme/widgets.git",
+        installationId: 7,
+      }),
+    );
+    expect(event).toMatchObject({
+      type: "push",
+      deliveryId: "d1",
+      ref: "refs/heads/main",
+      deleted: false,
+      repository: { address: { forge: "github", installationId: 7 }, owner: "acme", repo: "widgets", defaultBranch: "main" },
+    });
     expect(event.after).toMatch(/^[0-9a-f]{40}$/);
   });
 
@@ -50,7 +80,10 @@ describe("index triggers", () => {
     const second = await push("d2", "refs/heads/main");
     expect(second).toEqual({ action: "duplicate", jobId: first.action === "queued" ? first.jobId : -1, kind: indexJobKind });
     const job = await queue.get(first.action === "queued" ? first.jobId : -1);
-    expect(indexPayload(job?.payload)).toMatchObject({ reason: "push", repository: { owner: "acme", repo: "widgets", defaultBranch: "main" } });
+    expect(indexPayload(job?.payload)).toMatchObject({
+      reason: "push",
+      repository: { owner: "acme", repo: "widgets", defaultBranch: "main" },
+    });
     // Once the waiting job has started, the next merge needs a job of its own.
     const claimed = await queue.claim("worker", { exclusive: false });
     expect(claimed?.id).toBe(job?.id);
@@ -67,7 +100,10 @@ describe("index triggers", () => {
   it("/coder index queues an index job that answers on the issue", async () => {
     expect(parseCommand("/coder index")).toEqual({ kind: "command", command: { name: "index", instructions: "", dryRun: false } });
     expect(helpText).toContain("/coder index");
-    const event = narrowIssueComment("d9", makeIssueCommentEvent({ body: "/coder index", owner: "acme", repo: "widgets", issueNumber: 12, commentId: 99, login: "octocat" }));
+    const event = narrowIssueComment(
+      "d9",
+      makeIssueCommentEvent({ body: "/coder index", owner: "acme", repo: "widgets", issueNumber: 12, commentId: 99, login: "octocat" }),
+    );
     const outcome = await onComment(event, queue, { maxAttempts: 2 });
     expect(outcome).toMatchObject({ action: "queued", kind: indexJobKind });
     const job = await queue.get(outcome.action === "queued" ? outcome.jobId : -1);
@@ -85,11 +121,25 @@ describe("the periodic reconcile", () => {
       const queue = new SqliteQueue(db);
       expect(await queueReconcile(queue, { maxAttempts: 2 })).toBe(0);
       for (const [i, repo] of ["widgets", "gadgets"].entries()) {
-        await onPush(narrowPush(`d${i}`, makePushEvent({ ref: "refs/heads/main", owner: "acme", repo, defaultBranch: "main", cloneUrl: `https://github.com/acme/${repo}.git` })), queue, { maxAttempts: 2 });
+        await onPush(
+          narrowPush(
+            `d${i}`,
+            makePushEvent({
+              ref: "refs/heads/main",
+              owner: "acme",
+              repo,
+              defaultBranch: "main",
+              cloneUrl: `https://github.com/acme/${repo}.git`,
+            }),
+          ),
+          queue,
+          { maxAttempts: 2 },
+        );
       }
       // Both push jobs are still waiting: nothing to add.
       expect(await queueReconcile(queue, { maxAttempts: 2 })).toBe(0);
-      for (let job = await queue.claim("w", { exclusive: false }); job; job = await queue.claim("w", { exclusive: false })) await queue.finish(job.id, "succeeded");
+      for (let job = await queue.claim("w", { exclusive: false }); job; job = await queue.claim("w", { exclusive: false }))
+        await queue.finish(job.id, "succeeded");
       expect(await queueReconcile(queue, { maxAttempts: 2, now: () => 1 })).toBe(2);
       const latest = await queue.latestPayloads(indexJobKind);
       expect(latest.map((l) => [l.repoKey, indexPayload(l.payload).reason])).toEqual([

@@ -17,7 +17,10 @@ function captured(secrets: string[]) {
 describe("the bot's logger", () => {
   it("redacts secrets and credential shapes from messages and logged objects", () => {
     const { lines, logger } = captured(["webhook-secret-value"]);
-    logger.info({ err: { message: "push failed for ghs_abcdefghijklmnopqrstuvwxyz0123456789" }, headers: { authorization: "token xyz" } }, "secret is webhook-secret-value");
+    logger.info(
+      { err: { message: "push failed for ghs_abcdefghijklmnopqrstuvwxyz0123456789" }, headers: { authorization: "token xyz" } },
+      "secret is webhook-secret-value",
+    );
     const text = lines.join("");
     expect(text).not.toContain("webhook-secret-value");
     expect(text).not.toContain("ghs_abcdefghijklmnopqrstuvwxyz0123456789");

@@ -25,7 +25,6 @@ function fixture<T>(name: string): T {
 
 const MODEL = "qwen2.5-coder:7b";
 
-
 describe("OllamaProvider", () => {
   let server: ScriptedOllama | undefined;
 
@@ -77,7 +76,9 @@ describe("OllamaProvider", () => {
       const recorded = fixture<StreamFixture>("stream-tool-call-in-done-chunk.json");
       const provider = await start([{ raw: { lines: recorded.lines } }], {}, { model: recorded.model });
       const result = await provider.chat(request());
-      expect(result.message.toolCalls).toEqual([{ id: expect.stringMatching(/^call_[0-9a-f]{8}$/), name: "get_weather", arguments: { city: "Paris" } }]);
+      expect(result.message.toolCalls).toEqual([
+        { id: expect.stringMatching(/^call_[0-9a-f]{8}$/), name: "get_weather", arguments: { city: "Paris" } },
+      ]);
     });
 
     it("streams several tool calls after some text, each with its own id", async () => {
@@ -124,7 +125,9 @@ describe("OllamaProvider", () => {
       await provider.chat(request());
       const [body] = server!.chatRequests();
       expect(body).toMatchObject({ model: MODEL, stream: true, options: { num_ctx: 12_345, temperature: 0.2 } });
-      expect(body?.tools).toEqual([{ type: "function", function: { name: "read_file", description: "Read a file", parameters: readFileSpec.parameters } }]);
+      expect(body?.tools).toEqual([
+        { type: "function", function: { name: "read_file", description: "Read a file", parameters: readFileSpec.parameters } },
+      ]);
       expect(body?.messages).toEqual([
         { role: "system", content: "You are a careful engineer." },
         { role: "user", content: "Fix the typo." },
@@ -136,7 +139,7 @@ describe("OllamaProvider", () => {
 
     it("sends the response schema as format, maxTokens as num_predict, and no tools in text mode", async () => {
       const schema = { type: "object", properties: { tool: { type: "string" } }, required: ["tool"] };
-      const provider = await start([{ content: "{\"tool\":\"finish\"}" }]);
+      const provider = await start([{ content: '{"tool":"finish"}' }]);
       await provider.chat(request({ tools: [], responseSchema: schema, maxTokens: 256 }));
       const [body] = server!.chatRequests();
       expect(body?.format).toEqual(schema);
@@ -172,7 +175,11 @@ describe("OllamaProvider", () => {
       ["no model_info at all", "show-gemma-before-model-info.json", { maxContextSize: 4096 }, 4096],
     ])("without a configured size, sends num_ctx from /api/show: %s", async (_, file, options, expected) => {
       const show = fixture<ShowFixture>(file);
-      const provider = await start([{ content: "one" }, { content: "two" }], { contextSize: undefined, ...options }, { model: show.model, show: show.body });
+      const provider = await start(
+        [{ content: "one" }, { content: "two" }],
+        { contextSize: undefined, ...options },
+        { model: show.model, show: show.body },
+      );
       await provider.chat(request());
       await provider.chat(request());
       expect(server!.chatRequests().map((b) => b.options?.num_ctx)).toEqual([expected, expected]);
@@ -251,7 +258,13 @@ describe("OllamaProvider", () => {
     });
 
     it("reads the message of an OpenAI-style error object too", async () => {
-      const body = { error: { code: 400, message: "request (9000 tokens) exceeds the available context size (8192 tokens), try increasing it", type: "exceed_context_size_error" } };
+      const body = {
+        error: {
+          code: 400,
+          message: "request (9000 tokens) exceeds the available context size (8192 tokens), try increasing it",
+          type: "exceed_context_size_error",
+        },
+      };
       const provider = await start([{ raw: { status: 400, lines: [body] } }]);
       const error = await llmError(provider.chat(request()));
       expect(error.reason).toBe("context-overflow");
@@ -279,7 +292,11 @@ describe("OllamaProvider", () => {
 
     it("gives up on a stream that stops sending, as a retryable timeout", async () => {
       const recorded = fixture<StreamFixture>("stream-content-qwen3.json");
-      const provider = await start([{ raw: { lines: recorded.lines.slice(0, 3), hang: true } }], { timeoutMs: 300 }, { model: recorded.model });
+      const provider = await start(
+        [{ raw: { lines: recorded.lines.slice(0, 3), hang: true } }],
+        { timeoutMs: 300 },
+        { model: recorded.model },
+      );
       const started = Date.now();
       const error = await llmError(provider.chat(request()));
       expect(Date.now() - started).toBeLessThan(3_000);

@@ -4,7 +4,12 @@ import type { LlmErrorReason } from "../../src/llm/llm-error.js";
 import { OpenAICompatibleProvider, type OpenAICompatibleProviderOptions } from "../../src/llm/openai-provider.js";
 import type { ChatRequest } from "../../src/llm/types.js";
 import { freePort } from "../support/net.js";
-import { startScriptedOpenAI, type OpenAIScriptedTurn, type ScriptedOpenAI, type ScriptedOpenAIOptions } from "../support/scripted-openai.js";
+import {
+  startScriptedOpenAI,
+  type OpenAIScriptedTurn,
+  type ScriptedOpenAI,
+  type ScriptedOpenAIOptions,
+} from "../support/scripted-openai.js";
 import { conversation, llmError, readFileSpec } from "../support/llm-kit.js";
 
 interface StreamFixture {
@@ -23,7 +28,6 @@ function fixture<T>(name: string): T {
 }
 
 const MODEL = "Qwen/Qwen2.5-Coder-7B-Instruct";
-
 
 describe("OpenAICompatibleProvider", () => {
   let server: ScriptedOpenAI | undefined;
@@ -50,7 +54,12 @@ describe("OpenAICompatibleProvider", () => {
       const provider = await start([replay(fixture<StreamFixture>("vllm-stream-tool-call.json").events)]);
       const result = await provider.chat(request());
       expect(result).toEqual({
-        message: { content: "", toolCalls: [{ id: "chatcmpl-tool-b3b307239370432d9910d4b79b4dbbaa", name: "searchGoogle", arguments: { query: "latest news on ai" } }] },
+        message: {
+          content: "",
+          toolCalls: [
+            { id: "chatcmpl-tool-b3b307239370432d9910d4b79b4dbbaa", name: "searchGoogle", arguments: { query: "latest news on ai" } },
+          ],
+        },
         usage: { promptTokens: 226, completionTokens: 20 },
         doneReason: "tool_calls",
       });
@@ -59,7 +68,9 @@ describe("OpenAICompatibleProvider", () => {
     it("reads a gateway's call sent in one fragment, with usage on the finish chunk", async () => {
       const provider = await start([replay(fixture<StreamFixture>("gateway-stream-tool-call-one-chunk.json").events)]);
       const result = await provider.chat(request());
-      expect(result.message.toolCalls).toEqual([{ id: "call_O17Uplv4lJvD6DVdIvFFeRMw", name: "test-tool", arguments: { value: "Sparkle Day" } }]);
+      expect(result.message.toolCalls).toEqual([
+        { id: "call_O17Uplv4lJvD6DVdIvFFeRMw", name: "test-tool", arguments: { value: "Sparkle Day" } },
+      ]);
       expect(result.usage).toEqual({ promptTokens: 18, completionTokens: 439 });
       expect(result.doneReason).toBe("tool_calls");
     });
@@ -67,7 +78,11 @@ describe("OpenAICompatibleProvider", () => {
     it("keeps llama.cpp's reasoning_content out of the content", async () => {
       const provider = await start([replay(fixture<StreamFixture>("llamacpp-stream-reasoning.json").events)]);
       const result = await provider.chat(request());
-      expect(result).toEqual({ message: { content: "It works.", toolCalls: [] }, usage: { promptTokens: 10, completionTokens: 32 }, doneReason: "stop" });
+      expect(result).toEqual({
+        message: { content: "It works.", toolCalls: [] },
+        usage: { promptTokens: 10, completionTokens: 32 },
+        doneReason: "stop",
+      });
     });
 
     it("reassembles two llama.cpp calls keyed by index", async () => {
@@ -81,7 +96,13 @@ describe("OpenAICompatibleProvider", () => {
     });
 
     it("starts a new call when a second id arrives under index 0 again", async () => {
-      const chunk = (toolCall: Record<string, unknown>, finish: string | null = null) => ({ id: "c", object: "chat.completion.chunk", created: 1, model: MODEL, choices: [{ index: 0, delta: { tool_calls: [toolCall] }, finish_reason: finish }] });
+      const chunk = (toolCall: Record<string, unknown>, finish: string | null = null) => ({
+        id: "c",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: MODEL,
+        choices: [{ index: 0, delta: { tool_calls: [toolCall] }, finish_reason: finish }],
+      });
       const provider = await start([
         replay([
           chunk({ index: 0, id: "chatcmpl-tool-c9ZCzB9b9NikK5kjPBXpFG", type: "function", function: { name: "read_file", arguments: "" } }),
@@ -135,7 +156,11 @@ describe("OpenAICompatibleProvider", () => {
     it("reports the finish reason, and zero tokens when the server sends no usage", async () => {
       const provider = await start([{ content: "a long answer cut", finishReason: "length", usage: "none" }], {}, { flavor });
       const result = await provider.chat(request());
-      expect(result).toMatchObject({ doneReason: "length", usage: { promptTokens: 0, completionTokens: 0 }, message: { content: "a long answer cut" } });
+      expect(result).toMatchObject({
+        doneReason: "length",
+        usage: { promptTokens: 0, completionTokens: 0 },
+        message: { content: "a long answer cut" },
+      });
     });
 
     it("ignores reasoning for the content", async () => {
@@ -158,11 +183,17 @@ describe("OpenAICompatibleProvider", () => {
       );
       const [body] = server!.chatRequests();
       expect(body).toMatchObject({ model: MODEL, stream: true, stream_options: { include_usage: true } });
-      expect(body?.tools).toEqual([{ type: "function", function: { name: "read_file", description: "Read a file", parameters: readFileSpec.parameters } }]);
+      expect(body?.tools).toEqual([
+        { type: "function", function: { name: "read_file", description: "Read a file", parameters: readFileSpec.parameters } },
+      ]);
       expect(body?.messages).toEqual([
         { role: "system", content: "You are a careful engineer." },
         { role: "user", content: "Fix the typo." },
-        { role: "assistant", content: "Reading.", tool_calls: [{ id: "call_1", type: "function", function: { name: "read_file", arguments: '{"path":"a.txt"}' } }] },
+        {
+          role: "assistant",
+          content: "Reading.",
+          tool_calls: [{ id: "call_1", type: "function", function: { name: "read_file", arguments: '{"path":"a.txt"}' } }],
+        },
         { role: "tool", tool_call_id: "call_1", content: "1\thello" },
       ]);
       expect(body).not.toHaveProperty("response_format");
@@ -192,7 +223,12 @@ describe("OpenAICompatibleProvider", () => {
     it("reads vLLM's max_model_len, once", async () => {
       const models = fixture<ModelsFixture>("models-vllm.json");
       const provider = await start([], {}, { models: models.body, model: "meta-llama/Meta-Llama-3.1-8B-Instruct" });
-      expect(await provider.describe()).toEqual({ contextSize: 8096, nativeTools: true, constrainedDecoding: true, contextSizeSource: "server" });
+      expect(await provider.describe()).toEqual({
+        contextSize: 8096,
+        nativeTools: true,
+        constrainedDecoding: true,
+        contextSizeSource: "server",
+      });
       await provider.describe();
       expect(server!.requests.filter((r) => r.path === "/v1/models")).toHaveLength(1);
     });
@@ -280,7 +316,13 @@ describe("OpenAICompatibleProvider", () => {
     });
 
     it("classifies an error event in the middle of a stream", async () => {
-      const first = { id: "c", object: "chat.completion.chunk", created: 1, model: MODEL, choices: [{ index: 0, delta: { content: "Hel" }, finish_reason: null }] };
+      const first = {
+        id: "c",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: MODEL,
+        choices: [{ index: 0, delta: { content: "Hel" }, finish_reason: null }],
+      };
       const provider = await start([replay([first, { error: { code: 500, message: "slot unavailable", type: "server_error" } }])]);
       const error = await llmError(provider.chat(request()));
       expect(error.reason).toBe("server-error");

@@ -10,7 +10,10 @@ describe("parseCommand", () => {
   });
 
   it("reads --dry-run", () => {
-    expect(parseCommand("  /coder fix --dry-run please")).toEqual({ kind: "command", command: { name: "fix", instructions: "please", dryRun: true } });
+    expect(parseCommand("  /coder fix --dry-run please")).toEqual({
+      kind: "command",
+      command: { name: "fix", instructions: "please", dryRun: true },
+    });
   });
 
   it("is case-insensitive for the command word and accepts cancel and help", () => {

@@ -114,9 +114,12 @@ describe("PathGuard", () => {
   });
 
   describe("writes under .git", () => {
-    it.each([".git", ".git/config", ".git/hooks/pre-commit", "src/../.git/config", "/.git/HEAD", "/workspace/.git/config"])("refuses writing %j", async (given) => {
-      expect((await refusal(guard.resolve(given, { write: true }))).reason).toBe("git-directory");
-    });
+    it.each([".git", ".git/config", ".git/hooks/pre-commit", "src/../.git/config", "/.git/HEAD", "/workspace/.git/config"])(
+      "refuses writing %j",
+      async (given) => {
+        expect((await refusal(guard.resolve(given, { write: true }))).reason).toBe("git-directory");
+      },
+    );
 
     it("refuses writing through a symlink to .git", async () => {
       expect((await refusal(guard.resolve("git-link/config", { write: true }))).reason).toBe("git-directory");

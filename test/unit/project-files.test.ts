@@ -10,8 +10,14 @@ const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 describe("deployment files", () => {
   it("docker-compose.yml is accepted by Compose and runs the bot, Ollama and Qdrant", () => {
     // Debian ships Compose v1 as docker-compose (installed by scripts/setup.sh); the v2 plugin is used too where present.
-    const config = execFileSync("docker-compose", ["-f", "docker-compose.yml", "config"], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH } });
-    const { services } = parse(config) as { services: Record<string, { environment?: Record<string, string>; volumes?: Array<string | { source: string; target: string }> }> };
+    const config = execFileSync("docker-compose", ["-f", "docker-compose.yml", "config"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH },
+    });
+    const { services } = parse(config) as {
+      services: Record<string, { environment?: Record<string, string>; volumes?: Array<string | { source: string; target: string }> }>;
+    };
     expect(Object.keys(services).sort()).toEqual(["app", "ollama", "qdrant"]);
     // Job containers mount worktrees by host path: the data directory is the same path on both sides, and the engine's socket is there.
     const app = services.app!;

@@ -7,7 +7,11 @@ const url = "https://github.com/o/r.git";
 
 describe("push policy", () => {
   it("allows one commit to one branch in the bot's namespace", () => {
-    expect(checkPushArgs(["push", "--porcelain", url, `${sha}:refs/heads/coder/issue-1-x`], rules)).toEqual({ url, sha, branch: "coder/issue-1-x" });
+    expect(checkPushArgs(["push", "--porcelain", url, `${sha}:refs/heads/coder/issue-1-x`], rules)).toEqual({
+      url,
+      sha,
+      branch: "coder/issue-1-x",
+    });
   });
 
   it.each([

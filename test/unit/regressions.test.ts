@@ -13,7 +13,16 @@ import { HostRunner } from "../../src/workspace/host-runner.js";
 function repo(): { root: string; context: Parameters<typeof callTool>[3] } {
   const root = mkdtempSync(path.join(os.tmpdir(), "regress-"));
   execFileSync("git", ["init", "-q", root]);
-  return { root, context: { root, guard: new PathGuard(root), runner: new HostRunner(root), signal: new AbortController().signal, commandTimeoutMs: 10_000 } };
+  return {
+    root,
+    context: {
+      root,
+      guard: new PathGuard(root),
+      runner: new HostRunner(root),
+      signal: new AbortController().signal,
+      commandTimeoutMs: 10_000,
+    },
+  };
 }
 
 describe("regressions", () => {
@@ -74,7 +83,10 @@ describe("regressions", () => {
   it("read_file refuses an end line before the start line", async () => {
     const { root, context } = repo();
     writeFileSync(path.join(root, "b.txt"), "1\n2\n3\n4\n5\n");
-    expect(await callTool(fixTools, "read_file", { path: "b.txt", start_line: 4, end_line: 2 }, context)).toMatchObject({ isError: true, reason: "out-of-range" });
+    expect(await callTool(fixTools, "read_file", { path: "b.txt", start_line: 4, end_line: 2 }, context)).toMatchObject({
+      isError: true,
+      reason: "out-of-range",
+    });
   });
 
   it("git_status keeps git's status columns", async () => {

@@ -38,7 +38,10 @@ const calc = (three: string, extra: string[] = []) =>
     .join("\n") + "\n";
 
 function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-C", dir, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).trim();
+  return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-C", dir, ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  }).trim();
 }
 
 function write(dir: string, files: Record<string, string | Buffer>): void {
@@ -65,14 +68,23 @@ function buildRepository(root: string): string {
   git(work, "add", ".");
   git(work, "commit", "-q", "-m", "initial");
   git(work, "checkout", "-q", "-b", "feature");
-  write(work, { "src/calc.ts": calc("333", ["export const extra1 = 1;", "export const extra2 = 2;"]), "src/added.ts": "export const added = true;\nexport const more = 1;\n", "assets/logo.bin": Buffer.from([0, 9, 9, 9, 0]) });
+  write(work, {
+    "src/calc.ts": calc("333", ["export const extra1 = 1;", "export const extra2 = 2;"]),
+    "src/added.ts": "export const added = true;\nexport const more = 1;\n",
+    "assets/logo.bin": Buffer.from([0, 9, 9, 9, 0]),
+  });
   git(work, "mv", "src/old-name.ts", "src/new-name.ts");
   unlinkSync(path.join(work, "docs/remove-me.md"));
   git(work, "add", "-A");
   git(work, "commit", "-q", "-m", "feature work");
   git(work, "checkout", "-q", "main");
   git(work, "checkout", "-q", "-b", "many");
-  write(work, Object.fromEntries(Array.from({ length: MANY }, (_, index) => [`gen/file-${String(index).padStart(3, "0")}.txt`, `line of file ${index}\n`])));
+  write(
+    work,
+    Object.fromEntries(
+      Array.from({ length: MANY }, (_, index) => [`gen/file-${String(index).padStart(3, "0")}.txt`, `line of file ${index}\n`]),
+    ),
+  );
   git(work, "add", ".");
   git(work, "commit", "-q", "-m", "many files");
   git(work, "checkout", "-q", "--orphan", "unrelated");
@@ -101,13 +113,24 @@ function gitPatch(gitDir: string, base: string, head: string, file: string): str
 
 function startPull(headRef: string, options: { gitDir?: string; user?: string } = {}): PullRecord {
   if (options.gitDir) fake.addRepo({ owner: "acme", repo: "moving", gitDir: options.gitDir });
-  return fake.addPullRequest({ owner: REPO.owner, repo: options.gitDir ? "moving" : REPO.repo, headRef, user: options.user ?? "alice", title: `Work on ${headRef}`, body: "Please review." });
+  return fake.addPullRequest({
+    owner: REPO.owner,
+    repo: options.gitDir ? "moving" : REPO.repo,
+    headRef,
+    user: options.user ?? "alice",
+    title: `Work on ${headRef}`,
+    body: "Please review.",
+  });
 }
 
 async function call(method: string, apiPath: string, body?: unknown) {
   const response = await fetch(`${fake.apiBase}${apiPath}`, {
     method,
-    headers: { accept: "application/vnd.github+json", authorization: `token ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      accept: "application/vnd.github+json",
+      authorization: `token ${token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, link: response.headers.get("link"), json: (await response.json()) as RawJson };
@@ -156,12 +179,32 @@ describe("pull request files and details", () => {
     expect(byPath.get("src/calc.ts")).toMatchObject({ status: "modified", additions: 3, deletions: 1, changes: 4, previousPath: null });
     expect(byPath.get("src/calc.ts")?.patch).toBe(gitPatch(bare, "main", "feature", "src/calc.ts"));
     expect(byPath.get("src/calc.ts")?.patch?.match(/^@@ /gm)).toHaveLength(2);
-    expect(byPath.get("src/added.ts")).toMatchObject({ status: "added", additions: 2, deletions: 0, patch: gitPatch(bare, "main", "feature", "src/added.ts") });
-    expect(byPath.get("docs/remove-me.md")).toMatchObject({ status: "removed", additions: 0, deletions: 2, patch: "@@ -1,2 +0,0 @@\n-obsolete\n-notes" });
+    expect(byPath.get("src/added.ts")).toMatchObject({
+      status: "added",
+      additions: 2,
+      deletions: 0,
+      patch: gitPatch(bare, "main", "feature", "src/added.ts"),
+    });
+    expect(byPath.get("docs/remove-me.md")).toMatchObject({
+      status: "removed",
+      additions: 0,
+      deletions: 2,
+      patch: "@@ -1,2 +0,0 @@\n-obsolete\n-notes",
+    });
     // As on GitHub: a pure rename and a binary file have no patch, so no line to comment on.
-    expect(byPath.get("src/new-name.ts")).toMatchObject({ status: "renamed", previousPath: "src/old-name.ts", patch: null, additions: 0, deletions: 0 });
+    expect(byPath.get("src/new-name.ts")).toMatchObject({
+      status: "renamed",
+      previousPath: "src/old-name.ts",
+      patch: null,
+      additions: 0,
+      deletions: 0,
+    });
     expect(byPath.get("src/new-name.ts")?.sha).toBe(git(scratch, "--git-dir", bare, "rev-parse", "feature:src/new-name.ts"));
-    expect(byPath.get("assets/logo.bin")).toMatchObject({ status: "modified", patch: null, sha: git(scratch, "--git-dir", bare, "rev-parse", "feature:assets/logo.bin") });
+    expect(byPath.get("assets/logo.bin")).toMatchObject({
+      status: "modified",
+      patch: null,
+      sha: git(scratch, "--git-dir", bare, "rev-parse", "feature:assets/logo.bin"),
+    });
 
     const raw = await call("GET", `/repos/acme/widgets/pulls/${pull.number}/files`);
     expectDocumented("GET", `/repos/acme/widgets/pulls/${pull.number}/files`, 200, raw.json);
@@ -171,7 +214,14 @@ describe("pull request files and details", () => {
     const pull = startPull("many");
     const files = await forge.listPullRequestFiles(REPO, pull.number);
     expect(files).toHaveLength(MANY);
-    expect(files.every((file) => file.status === "added" && file.additions === 1 && file.patch === `@@ -0,0 +1 @@\n+line of file ${Number(file.path.slice(9, 12))}`)).toBe(true);
+    expect(
+      files.every(
+        (file) =>
+          file.status === "added" &&
+          file.additions === 1 &&
+          file.patch === `@@ -0,0 +1 @@\n+line of file ${Number(file.path.slice(9, 12))}`,
+      ),
+    ).toBe(true);
     expect(pathsOf(fake.requests, "pulls/list-files")).toEqual(["1", "2"]);
 
     const second = await call("GET", `/repos/acme/widgets/pulls/${pull.number}/files?per_page=50&page=2`);
@@ -214,12 +264,26 @@ describe("comparing heads across pushes", () => {
     const moving: RepoRef = { owner: "acme", repo: "moving" };
 
     const comparison = await forge.compareCommits(moving, before, after);
-    expect(comparison).toMatchObject({ kind: "compared", status: "ahead", aheadBy: 1, behindBy: 0, mergeBaseSha: before, mayBeIncomplete: false });
+    expect(comparison).toMatchObject({
+      kind: "compared",
+      status: "ahead",
+      aheadBy: 1,
+      behindBy: 0,
+      mergeBaseSha: before,
+      mayBeIncomplete: false,
+    });
     if (comparison.kind !== "compared") throw new Error("unreachable");
-    expect(comparison.files.map((file) => [file.path, file.patch])).toEqual([["src/added.ts", gitPatch(gitDir, before, after, "src/added.ts")]]);
+    expect(comparison.files.map((file) => [file.path, file.patch])).toEqual([
+      ["src/added.ts", gitPatch(gitDir, before, after, "src/added.ts")],
+    ]);
     expect(await forge.compareCommits(moving, after, after)).toMatchObject({ kind: "compared", status: "identical", files: [] });
     expect(await forge.compareCommits(moving, after, before)).toMatchObject({ kind: "compared", status: "behind", behindBy: 1 });
-    expect(await forge.compareCommits(moving, "many", "feature")).toMatchObject({ kind: "compared", status: "diverged", aheadBy: 2, behindBy: 1 });
+    expect(await forge.compareCommits(moving, "many", "feature")).toMatchObject({
+      kind: "compared",
+      status: "diverged",
+      aheadBy: 2,
+      behindBy: 1,
+    });
 
     const raw = await call("GET", `/repos/acme/moving/compare/${before}...${after}`);
     expectDocumented("GET", `/repos/acme/moving/compare/${before}...${after}`, 200, raw.json);
@@ -242,12 +306,18 @@ describe("comparing heads across pushes", () => {
     const comparison = await forge.compareCommits(moving, before, after);
     expect(comparison).toMatchObject({ kind: "unavailable", reason: expect.stringContaining("Not Found") });
     const raw = await call("GET", `/repos/acme/moving/compare/${before}...${after}`);
-    expect(raw).toMatchObject({ status: 404, json: { message: "Not Found", documentation_url: "https://docs.github.com/rest/commits/commits#compare-two-commits" } });
+    expect(raw).toMatchObject({
+      status: 404,
+      json: { message: "Not Found", documentation_url: "https://docs.github.com/rest/commits/commits#compare-two-commits" },
+    });
     expectDocumented("GET", `/repos/acme/moving/compare/${before}...${after}`, 404, raw.json);
 
     const unrelated = await call("GET", "/repos/acme/moving/compare/main...unrelated");
     expect(unrelated.json.message).toBe("No common ancestor between main and unrelated.");
-    expect(await forge.compareCommits(moving, "main", "unrelated")).toEqual({ kind: "unavailable", reason: "cannot compare main...unrelated: No common ancestor between main and unrelated." });
+    expect(await forge.compareCommits(moving, "main", "unrelated")).toEqual({
+      kind: "unavailable",
+      reason: "cannot compare main...unrelated: No common ancestor between main and unrelated.",
+    });
     // The full diff of the pull request is still there for the fallback.
     expect((await forge.listPullRequestFiles(moving, 1000)).map((file) => file.path)).toContain("src/added.ts");
   });
@@ -269,16 +339,38 @@ describe("posting reviews", () => {
     const pull = startPull("feature");
     const head = git(scratch, "--git-dir", bare, "rev-parse", "feature");
     const id = await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "Summary", comments: valid });
-    expect(fake.state.reviews).toEqual([expect.objectContaining({ id, state: "COMMENTED", body: "Summary", commitId: head, user: fake.botLogin })]);
+    expect(fake.state.reviews).toEqual([
+      expect.objectContaining({ id, state: "COMMENTED", body: "Summary", commitId: head, user: fake.botLogin }),
+    ]);
     expect(fake.state.reviewComments).toHaveLength(valid.length);
     const stored = fake.state.reviewComments.find((comment) => comment.body === "two added lines");
     expect(stored).toMatchObject({ line: 27, side: "RIGHT", startLine: 26, startSide: "RIGHT" });
-    expect(stored?.diffHunk).toMatch(/^@@ -23,6 \+23,8 @@.*\n export const v23 = 23;\n export const v24 = 24;\n export const v25 = 25;\n\+export const extra1 = 1;\n\+export const extra2 = 2;$/);
+    expect(stored?.diffHunk).toMatch(
+      /^@@ -23,6 \+23,8 @@.*\n export const v23 = 23;\n export const v24 = 24;\n export const v25 = 25;\n\+export const extra1 = 1;\n\+export const extra2 = 2;$/,
+    );
 
     const comments = await forge.listReviewComments(REPO, pull.number);
-    expect(comments.map((comment) => [comment.path, comment.startLine, comment.line, comment.side])).toEqual(valid.map((comment) => [comment.path, comment.startLine ?? null, comment.line, comment.side]));
-    expect(comments[0]).toMatchObject({ reviewId: id, author: { login: fake.botLogin, isBot: true }, inReplyToId: null, commitId: head, originalCommitId: head, originalLine: 3 });
-    expect(await forge.listReviews(REPO, pull.number)).toEqual([{ id, commitId: head, author: { login: fake.botLogin, isBot: true }, body: "Summary", state: "COMMENTED", submittedAt: expect.any(String) }]);
+    expect(comments.map((comment) => [comment.path, comment.startLine, comment.line, comment.side])).toEqual(
+      valid.map((comment) => [comment.path, comment.startLine ?? null, comment.line, comment.side]),
+    );
+    expect(comments[0]).toMatchObject({
+      reviewId: id,
+      author: { login: fake.botLogin, isBot: true },
+      inReplyToId: null,
+      commitId: head,
+      originalCommitId: head,
+      originalLine: 3,
+    });
+    expect(await forge.listReviews(REPO, pull.number)).toEqual([
+      {
+        id,
+        commitId: head,
+        author: { login: fake.botLogin, isBot: true },
+        body: "Summary",
+        state: "COMMENTED",
+        submittedAt: expect.any(String),
+      },
+    ]);
 
     const rawReviews = await call("GET", `/repos/acme/widgets/pulls/${pull.number}/reviews`);
     expectDocumented("GET", `/repos/acme/widgets/pulls/${pull.number}/reviews`, 200, rawReviews.json);
@@ -287,7 +379,12 @@ describe("posting reviews", () => {
     const forReview = await call("GET", `/repos/acme/widgets/pulls/${pull.number}/reviews/${id}/comments`);
     expect(forReview.json).toHaveLength(valid.length);
     expectDocumented("GET", `/repos/acme/widgets/pulls/${pull.number}/reviews/${id}/comments`, 200, forReview.json);
-    const created = await call("POST", `/repos/acme/widgets/pulls/${pull.number}/reviews`, { commit_id: head, event: "COMMENT", body: "Again", comments: [{ path: "src/calc.ts", line: 3, side: "RIGHT", body: "x" }] });
+    const created = await call("POST", `/repos/acme/widgets/pulls/${pull.number}/reviews`, {
+      commit_id: head,
+      event: "COMMENT",
+      body: "Again",
+      comments: [{ path: "src/calc.ts", line: 3, side: "RIGHT", body: "x" }],
+    });
     expectDocumented("POST", `/repos/acme/widgets/pulls/${pull.number}/reviews`, 200, created.json);
   });
 
@@ -295,12 +392,19 @@ describe("posting reviews", () => {
     const pull = startPull("feature");
     const head = git(scratch, "--git-dir", bare, "rev-parse", "feature");
     const outside = { path: "src/calc.ts", line: 15, side: "RIGHT", body: "not in any hunk" } as const;
-    const raw = await call("POST", `/repos/acme/widgets/pulls/${pull.number}/reviews`, { commit_id: head, event: "COMMENT", body: "Summary", comments: [valid[0], outside] });
+    const raw = await call("POST", `/repos/acme/widgets/pulls/${pull.number}/reviews`, {
+      commit_id: head,
+      event: "COMMENT",
+      body: "Summary",
+      comments: [valid[0], outside],
+    });
     expect(raw).toMatchObject({ status: 422, json: LINE_NOT_IN_DIFF });
     expect(raw.json).toEqual(LINE_NOT_IN_DIFF);
     expectDocumented("POST", `/repos/acme/widgets/pulls/${pull.number}/reviews`, 422, raw.json);
 
-    const rejected = await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "Summary", comments: [...valid, outside] }).catch((error: unknown) => error);
+    const rejected = await forge
+      .createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "Summary", comments: [...valid, outside] })
+      .catch((error: unknown) => error);
     expect(rejected).toBeInstanceOf(ReviewRejectedError);
     expect(rejected).toMatchObject({ reason: "unresolved-position", status: 422, errors: ["Line could not be resolved"] });
     expect(fake.state.reviews).toEqual([]);
@@ -311,12 +415,26 @@ describe("posting reviews", () => {
     const pull = startPull("feature");
     const head = git(scratch, "--git-dir", bare, "rev-parse", "feature");
     const refusal = async (comments: NewReviewComment[]) =>
-      ((await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "s", comments }).catch((error: unknown) => error)) as ReviewRejectedError).errors;
-    expect(await refusal([{ path: "README.md", line: 1, side: "RIGHT", body: "file not in the diff" }])).toEqual(["Path could not be resolved"]);
-    expect(await refusal([{ path: "src/added.ts", line: 1, side: "LEFT", body: "a new file has no old side" }])).toEqual(["Line could not be resolved"]);
-    expect(await refusal([{ path: "src/new-name.ts", line: 1, side: "RIGHT", body: "a pure rename has no lines" }])).toEqual(["Line could not be resolved"]);
-    expect(await refusal([{ path: "src/calc.ts", startLine: 3, line: 26, side: "RIGHT", body: "across hunks" }])).toEqual(["Pull request review thread start line must be part of the same hunk as the line."]);
-    expect(await refusal([{ path: "src/calc.ts", startLine: 26, line: 26, side: "RIGHT", body: "empty range" }])).toEqual(["Pull request review thread start line must precede the end line."]);
+      (
+        (await forge
+          .createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "s", comments })
+          .catch((error: unknown) => error)) as ReviewRejectedError
+      ).errors;
+    expect(await refusal([{ path: "README.md", line: 1, side: "RIGHT", body: "file not in the diff" }])).toEqual([
+      "Path could not be resolved",
+    ]);
+    expect(await refusal([{ path: "src/added.ts", line: 1, side: "LEFT", body: "a new file has no old side" }])).toEqual([
+      "Line could not be resolved",
+    ]);
+    expect(await refusal([{ path: "src/new-name.ts", line: 1, side: "RIGHT", body: "a pure rename has no lines" }])).toEqual([
+      "Line could not be resolved",
+    ]);
+    expect(await refusal([{ path: "src/calc.ts", startLine: 3, line: 26, side: "RIGHT", body: "across hunks" }])).toEqual([
+      "Pull request review thread start line must be part of the same hunk as the line.",
+    ]);
+    expect(await refusal([{ path: "src/calc.ts", startLine: 26, line: 26, side: "RIGHT", body: "empty range" }])).toEqual([
+      "Pull request review thread start line must precede the end line.",
+    ]);
     expect(
       await refusal([
         { path: "src/calc.ts", line: 15, side: "RIGHT", body: "a" },
@@ -326,7 +444,9 @@ describe("posting reviews", () => {
     ).toEqual(["Line could not be resolved, Path could not be resolved, and Line could not be resolved"]);
 
     const base = git(scratch, "--git-dir", bare, "rev-parse", "main");
-    const stale = await forge.createReview(REPO, pull.number, { commitId: base, event: "COMMENT", body: "s", comments: [] }).catch((error: unknown) => error);
+    const stale = await forge
+      .createReview(REPO, pull.number, { commitId: base, event: "COMMENT", body: "s", comments: [] })
+      .catch((error: unknown) => error);
     expect(stale).toMatchObject({ reason: "commit-not-in-pull-request", errors: ["The commitOID is not part of the pull request"] });
     expect(fake.state.reviews).toEqual([]);
   });
@@ -334,11 +454,17 @@ describe("posting reviews", () => {
   it("refuses to let the bot approve or block its own pull request", async () => {
     const pull = startPull("feature", { user: fake.botLogin });
     const head = git(scratch, "--git-dir", bare, "rev-parse", "feature");
-    const approve = await forge.createReview(REPO, pull.number, { commitId: head, event: "APPROVE", body: "ok", comments: [] }).catch((error: unknown) => error);
+    const approve = await forge
+      .createReview(REPO, pull.number, { commitId: head, event: "APPROVE", body: "ok", comments: [] })
+      .catch((error: unknown) => error);
     expect(approve).toMatchObject({ reason: "other", errors: ["Can not approve your own pull request"] });
-    const block = await forge.createReview(REPO, pull.number, { commitId: head, event: "REQUEST_CHANGES", body: "no", comments: [] }).catch((error: unknown) => error);
+    const block = await forge
+      .createReview(REPO, pull.number, { commitId: head, event: "REQUEST_CHANGES", body: "no", comments: [] })
+      .catch((error: unknown) => error);
     expect(block).toMatchObject({ reason: "other", errors: ["Can not request changes on your own pull request"] });
-    expect(await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "notes", comments: [] })).toBeGreaterThan(0);
+    expect(await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "notes", comments: [] })).toBeGreaterThan(
+      0,
+    );
   });
 });
 
@@ -346,19 +472,51 @@ describe("reading what was already said", () => {
   it("shows replies by their thread, and pages through reviews and comments", async () => {
     const pull = startPull("many");
     const head = git(scratch, "--git-dir", bare, "rev-parse", "many");
-    const first = await fake.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pull.number, path: "gen/file-000.txt", line: 1, body: "Why this file?", user: "carol" });
+    const first = await fake.addReviewComment({
+      owner: "acme",
+      repo: "widgets",
+      pullNumber: pull.number,
+      path: "gen/file-000.txt",
+      line: 1,
+      body: "Why this file?",
+      user: "carol",
+    });
     const answer = await forge.replyToReviewComment(REPO, pull.number, first.id, "Generated on purpose.");
-    const again = await fake.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pull.number, inReplyTo: answer.id, body: "Fine, thanks.", user: "carol" });
+    const again = await fake.addReviewComment({
+      owner: "acme",
+      repo: "widgets",
+      pullNumber: pull.number,
+      inReplyTo: answer.id,
+      body: "Fine, thanks.",
+      user: "carol",
+    });
     expect(again.inReplyToId).toBe(first.id);
-    await expect(fake.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pull.number, path: "gen/file-000.txt", line: 2, body: "x" })).rejects.toThrow("Line could not be resolved");
-    const notes = Array.from({ length: 100 }, (_, index) => ({ path: `gen/file-${String(index + 1).padStart(3, "0")}.txt`, line: 1, side: "RIGHT" as const, body: `note ${index + 1}` }));
+    await expect(
+      fake.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pull.number, path: "gen/file-000.txt", line: 2, body: "x" }),
+    ).rejects.toThrow("Line could not be resolved");
+    const notes = Array.from({ length: 100 }, (_, index) => ({
+      path: `gen/file-${String(index + 1).padStart(3, "0")}.txt`,
+      line: 1,
+      side: "RIGHT" as const,
+      body: `note ${index + 1}`,
+    }));
     const bulk = await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "Many notes", comments: notes });
     // Each reply is a review of its own on GitHub, which is how a pull request gathers a hundred reviews.
-    for (let index = 0; index < 100; index++) await fake.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pull.number, inReplyTo: first.id, body: `+${index}`, user: "dave" });
+    for (let index = 0; index < 100; index++)
+      await fake.addReviewComment({
+        owner: "acme",
+        repo: "widgets",
+        pullNumber: pull.number,
+        inReplyTo: first.id,
+        body: `+${index}`,
+        user: "dave",
+      });
 
     const comments = await forge.listReviewComments(REPO, pull.number);
     expect(comments).toHaveLength(203);
-    expect(comments.slice(0, 3).map((comment) => [comment.id, comment.inReplyToId, comment.author?.login, comment.path, comment.line])).toEqual([
+    expect(
+      comments.slice(0, 3).map((comment) => [comment.id, comment.inReplyToId, comment.author?.login, comment.path, comment.line]),
+    ).toEqual([
       [first.id, null, "carol", "gen/file-000.txt", 1],
       [answer.id, first.id, fake.botLogin, "gen/file-000.txt", 1],
       [again.id, first.id, "carol", "gen/file-000.txt", 1],
@@ -393,13 +551,25 @@ describe("reading what was already said", () => {
   it("tells which threads were resolved through GraphQL, by the id of their first comment, across pages", async () => {
     const pull = startPull("many");
     const head = git(scratch, "--git-dir", bare, "rev-parse", "many");
-    const notes = Array.from({ length: 101 }, (_, index) => ({ path: `gen/file-${String(index + 1).padStart(3, "0")}.txt`, line: 1, side: "RIGHT" as const, body: `note ${index + 1}` }));
+    const notes = Array.from({ length: 101 }, (_, index) => ({
+      path: `gen/file-${String(index + 1).padStart(3, "0")}.txt`,
+      line: 1,
+      side: "RIGHT" as const,
+      body: `note ${index + 1}`,
+    }));
     await forge.createReview(REPO, pull.number, { commitId: head, event: "COMMENT", body: "Many notes", comments: notes });
     expect(await forge.resolvedReviewThreads(REPO, pull.number)).toEqual(new Set());
     const comments = await forge.listReviewComments(REPO, pull.number);
     const [second, last] = [comments[1]!, comments[100]!];
     // Resolving by a reply's id resolves its thread, whose first comment is what GraphQL names.
-    const reply = await fake.addReviewComment({ owner: "acme", repo: "widgets", pullNumber: pull.number, inReplyTo: last.id, body: "Done.", user: "carol" });
+    const reply = await fake.addReviewComment({
+      owner: "acme",
+      repo: "widgets",
+      pullNumber: pull.number,
+      inReplyTo: last.id,
+      body: "Done.",
+      user: "carol",
+    });
     fake.resolveThread(second.id);
     fake.resolveThread(reply.id);
     const before = fake.requests.length;
@@ -409,7 +579,12 @@ describe("reading what was already said", () => {
       ["POST", "/api/graphql", "graphql", 200],
       ["POST", "/api/graphql", "graphql", 200],
     ]);
-    expect((queries[1]!.body as { variables: { number: number; cursor: string } }).variables).toMatchObject({ owner: "acme", name: "widgets", number: pull.number, cursor: expect.any(String) });
+    expect((queries[1]!.body as { variables: { number: number; cursor: string } }).variables).toMatchObject({
+      owner: "acme",
+      name: "widgets",
+      number: pull.number,
+      cursor: expect.any(String),
+    });
     await expect(forge.resolvedReviewThreads(REPO, 9_999)).rejects.toThrow("Could not resolve to a PullRequest with the number of 9999.");
     expect(fake.violations).toEqual([]);
     expect(fake.unimplemented).toEqual([]);
@@ -429,7 +604,13 @@ describe("narrowPullRequest", () => {
       type: "pull-request",
       deliveryId: "d-1",
       action: neutral[action],
-      repository: { address: { forge: "github", installationId: untouched.installation.id }, owner: "Codertocat", repo: "Hello-World", cloneUrl: untouched.repository.clone_url, defaultBranch: untouched.repository.default_branch },
+      repository: {
+        address: { forge: "github", installationId: untouched.installation.id },
+        owner: "Codertocat",
+        repo: "Hello-World",
+        cloneUrl: untouched.repository.clone_url,
+        defaultBranch: untouched.repository.default_branch,
+      },
       number: untouched.pull_request.number,
       title: untouched.pull_request.title,
       draft: untouched.pull_request.draft,
@@ -445,13 +626,33 @@ describe("narrowPullRequest", () => {
   it("carries what a test overrides: draft, bot authors, the pusher, a deleted fork and the push range", () => {
     const event = narrowPullRequest(
       "d-3",
-      makePullRequestEvent({ action: "synchronize", number: 42, title: "Bump", body: null, draft: true, login: "renovate[bot]", userType: "Bot", sender: "coder-bot[bot]", headSha: "b".repeat(40), baseSha: "a".repeat(40), before: "c".repeat(40), headRepoFullName: null, installationId: 9 }),
+      makePullRequestEvent({
+        action: "synchronize",
+        number: 42,
+        title: "Bump",
+        body: null,
+        draft: true,
+        login: "renovate[bot]",
+        userType: "Bot",
+        sender: "coder-bot[bot]",
+        headSha: "b".repeat(40),
+        baseSha: "a".repeat(40),
+        before: "c".repeat(40),
+        headRepoFullName: null,
+        installationId: 9,
+      }),
     );
     expect(event).toEqual({
       type: "pull-request",
       deliveryId: "d-3",
       action: "updated",
-      repository: { address: { forge: "github", installationId: 9 }, owner: "acme", repo: "widgets", cloneUrl: expect.any(String), defaultBranch: "main" },
+      repository: {
+        address: { forge: "github", installationId: 9 },
+        owner: "acme",
+        repo: "widgets",
+        cloneUrl: expect.any(String),
+        defaultBranch: "main",
+      },
       number: 42,
       title: "Bump",
       body: "",

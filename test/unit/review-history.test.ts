@@ -39,7 +39,10 @@ describe("review state", () => {
     state.claimHead("acme/w", 7, "aaa");
     state.recordReview("acme/w", 7, "aaa", 1, [{ fingerprint: "f1", headSha: "aaa", path: "a.ts", line: 3, title: "x" }]);
     state.claimHead("acme/w", 7, "bbb");
-    state.recordReview("acme/w", 7, "bbb", 2, [{ fingerprint: "f2", headSha: "bbb", path: "a.ts", line: 9, title: "y" }, { fingerprint: "f1", headSha: "bbb", path: "a.ts", line: 5, title: "x" }]);
+    state.recordReview("acme/w", 7, "bbb", 2, [
+      { fingerprint: "f2", headSha: "bbb", path: "a.ts", line: 9, title: "y" },
+      { fingerprint: "f1", headSha: "bbb", path: "a.ts", line: 5, title: "x" },
+    ]);
     db.close();
     db = openDatabase(dir);
     state = new ReviewHistory(db);

@@ -13,7 +13,8 @@ import { Worktrees } from "../../src/workspace/worktrees.js";
 describe("tests run for a review", () => {
   let dir: string;
   let origin: string;
-  const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" }).trim();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", ...args], { cwd, encoding: "utf8" }).trim();
 
   beforeEach(() => {
     dir = realpathSync(mkdtempSync(path.join(tmpdir(), "review-tests-")));
@@ -29,8 +30,21 @@ describe("tests run for a review", () => {
 
   async function run(head: string) {
     return runReviewTests(
-      { mirrors: new MirrorCache(path.join(dir, "mirrors")), worktrees: new Worktrees(path.join(dir, "worktrees")), runners: new HostRunnerFactory() },
-      { repoKey: "acme/calc", cloneUrl: origin, token: null, number: 7, headSha: head, config: defaultRepoConfig, name: "review-7", signal: new AbortController().signal },
+      {
+        mirrors: new MirrorCache(path.join(dir, "mirrors")),
+        worktrees: new Worktrees(path.join(dir, "worktrees")),
+        runners: new HostRunnerFactory(),
+      },
+      {
+        repoKey: "acme/calc",
+        cloneUrl: origin,
+        token: null,
+        number: 7,
+        headSha: head,
+        config: defaultRepoConfig,
+        name: "review-7",
+        signal: new AbortController().signal,
+      },
     );
   }
 

@@ -9,7 +9,14 @@ const fresh = () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "queue-"));
   return { dir, queue: new SqliteQueue(openDatabase(dir)) };
 };
-const job = (over: Partial<Parameters<SqliteQueue["enqueue"]>[0]> = {}) => ({ kind: "fix", repoKey: "o/r", subject: "issue#1", payload: { n: 1 }, keys: ["delivery:1", "comment:o/r:1"], ...over });
+const job = (over: Partial<Parameters<SqliteQueue["enqueue"]>[0]> = {}) => ({
+  kind: "fix",
+  repoKey: "o/r",
+  subject: "issue#1",
+  payload: { n: 1 },
+  keys: ["delivery:1", "comment:o/r:1"],
+  ...over,
+});
 
 describe("SqliteQueue", () => {
   it("is idempotent by delivery id and by comment id", async () => {

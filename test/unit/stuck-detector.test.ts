@@ -48,7 +48,9 @@ describe("the loop with a stuck model", () => {
     const root = mkdtempSync(path.join(os.tmpdir(), "stuck-"));
     execFileSync("git", ["init", "-q", root]);
     writeFileSync(path.join(root, "a.txt"), "a\n");
-    const provider = new ScriptedProvider(Array.from({ length: 10 }, () => ({ toolCalls: [{ name: "read_file", arguments: { path: "a.txt" } }] })));
+    const provider = new ScriptedProvider(
+      Array.from({ length: 10 }, () => ({ toolCalls: [{ name: "read_file", arguments: { path: "a.txt" } }] })),
+    );
     const result = await runAgent({
       provider,
       tools: fixTools,

@@ -46,7 +46,11 @@ describe("detectTestCommand", () => {
   });
 
   it("prefers npm test over the other build files", async () => {
-    expect(await detectTestCommand(repoWith({ "package.json": JSON.stringify({ scripts: { test: "jest" } }), "pyproject.toml": "", Makefile: "test:\n" }))).toBe("npm test");
+    expect(
+      await detectTestCommand(
+        repoWith({ "package.json": JSON.stringify({ scripts: { test: "jest" } }), "pyproject.toml": "", Makefile: "test:\n" }),
+      ),
+    ).toBe("npm test");
   });
 
   it("gives null for a directory that does not exist", async () => {

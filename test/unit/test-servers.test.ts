@@ -5,13 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Ollama } from "ollama";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  GitCommandError,
-  pushFiles,
-  seedRepo,
-  startGitServer,
-  type GitServer,
-} from "../support/git-server.js";
+import { GitCommandError, pushFiles, seedRepo, startGitServer, type GitServer } from "../support/git-server.js";
 import { startScriptedOllama, type ScriptedOllama, type ScriptedTurn } from "../support/scripted-ollama.js";
 
 const REPO = "acme/widgets";
@@ -62,7 +56,12 @@ describe("git smart-HTTP test server", { timeout: 30_000 }, () => {
     const dir = tempDir("clone-", cleanup);
     await server.git(["clone", "--quiet", server.cloneUrl(REPO), dir], { token: TOKEN });
     writeFileSync(join(dir, "b.txt"), "b\n");
-    const identity = { GIT_AUTHOR_NAME: "Bot", GIT_AUTHOR_EMAIL: "bot@example.com", GIT_COMMITTER_NAME: "Bot", GIT_COMMITTER_EMAIL: "bot@example.com" };
+    const identity = {
+      GIT_AUTHOR_NAME: "Bot",
+      GIT_AUTHOR_EMAIL: "bot@example.com",
+      GIT_COMMITTER_NAME: "Bot",
+      GIT_COMMITTER_EMAIL: "bot@example.com",
+    };
     await server.git(["add", "b.txt"], { cwd: dir });
     await server.git(["commit", "-q", "-m", "add b"], { cwd: dir, env: identity });
     const head = await server.git(["rev-parse", "HEAD"], { cwd: dir });
@@ -81,7 +80,10 @@ describe("git smart-HTTP test server", { timeout: 30_000 }, () => {
     await server.git(["clone", "--quiet", server.cloneUrl(REPO), dir], { token: TOKEN });
     const moved = await pushFiles(server, REPO, { "a.txt": "moved\n" }, { token: TOKEN, message: "move main" });
     writeFileSync(join(dir, "a.txt"), "diverged\n");
-    await server.git(["commit", "-q", "-am", "diverge"], { cwd: dir, env: { GIT_AUTHOR_NAME: "B", GIT_AUTHOR_EMAIL: "b@x", GIT_COMMITTER_NAME: "B", GIT_COMMITTER_EMAIL: "b@x" } });
+    await server.git(["commit", "-q", "-am", "diverge"], {
+      cwd: dir,
+      env: { GIT_AUTHOR_NAME: "B", GIT_AUTHOR_EMAIL: "b@x", GIT_COMMITTER_NAME: "B", GIT_COMMITTER_EMAIL: "b@x" },
+    });
     const diverged = await server.git(["rev-parse", "HEAD"], { cwd: dir });
 
     const push = server.git(["push", "--force", "origin", "HEAD:refs/heads/main"], { cwd: dir, token: TOKEN });
@@ -99,7 +101,9 @@ describe("git smart-HTTP test server", { timeout: 30_000 }, () => {
     const before = server.requests.length;
 
     await expect(server.git(["ls-remote", server.cloneUrl(REPO)])).rejects.toBeInstanceOf(GitCommandError);
-    await expect(server.git(["ls-remote", server.cloneUrl(REPO)], { token: "wrong" })).rejects.toThrow(/401|Authentication failed|could not read/i);
+    await expect(server.git(["ls-remote", server.cloneUrl(REPO)], { token: "wrong" })).rejects.toThrow(
+      /401|Authentication failed|could not read/i,
+    );
 
     const refused = server.requests.slice(before);
     expect(refused.length).toBeGreaterThanOrEqual(2);
@@ -141,10 +145,7 @@ describe("scripted Ollama server", () => {
   });
 
   it("answers non-streamed chat with tool calls, then content", async () => {
-    const client = await start([
-      { toolCalls: [{ name: "read_file", arguments: { path: "README.md" } }] },
-      { content: "All done." },
-    ]);
+    const client = await start([{ toolCalls: [{ name: "read_file", arguments: { path: "README.md" } }] }, { content: "All done." }]);
     const messages = [{ role: "user", content: "Fix the bug in README.md please" }];
 
     const first = await client.chat({ model: "qwen2.5-coder:7b", messages, tools: TOOLS, stream: false });
@@ -170,7 +171,12 @@ describe("scripted Ollama server", () => {
       { thinking: "Let me look.", content: "I will read the file now.", toolCalls: [{ name: "read_file", arguments: { path: "a.ts" } }] },
     ]);
 
-    const stream = await client.chat({ model: "qwen2.5-coder:7b", messages: [{ role: "user", content: "go" }], tools: TOOLS, stream: true });
+    const stream = await client.chat({
+      model: "qwen2.5-coder:7b",
+      messages: [{ role: "user", content: "go" }],
+      tools: TOOLS,
+      stream: true,
+    });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
 
@@ -235,9 +241,13 @@ describe("scripted Ollama as a standalone process", { timeout: 30_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "scripted-ollama-"));
     const scriptPath = join(dir, "script.json");
     writeFileSync(scriptPath, JSON.stringify({ script: [{ content: "from a file" }] }));
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/scripted-ollama.ts", "--script", scriptPath, "--port", "0", "--model", "tiny:1b"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/support/scripted-ollama.ts", "--script", scriptPath, "--port", "0", "--model", "tiny:1b"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     try {
       const url = await firstLine(child.stdout);
       const reply = await new Ollama({ host: url }).chat({ model: "tiny:1b", messages: [{ role: "user", content: "hi" }] });

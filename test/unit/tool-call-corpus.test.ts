@@ -14,15 +14,22 @@ describe("tool-call corpus", () => {
   });
 
   describe.each(cases)("$id ($source)", (c) => {
-    it(c.category === "call" ? "yields exactly the expected calls" : c.category === "prose" ? "yields no call and no problem" : "yields no call and explains why", () => {
-      const { calls, problems } = run(c);
-      expect(calls).toEqual(c.expected);
-      if (c.category === "call") expect(problems).toEqual([]);
-      if (c.category === "prose") expect(problems).toEqual([]);
-      if (c.category === "unknown-tool") {
-        expect(problems).toHaveLength(1);
-        expect(problems[0]).toMatch(/There is no tool named/);
-      }
-    });
+    it(
+      c.category === "call"
+        ? "yields exactly the expected calls"
+        : c.category === "prose"
+          ? "yields no call and no problem"
+          : "yields no call and explains why",
+      () => {
+        const { calls, problems } = run(c);
+        expect(calls).toEqual(c.expected);
+        if (c.category === "call") expect(problems).toEqual([]);
+        if (c.category === "prose") expect(problems).toEqual([]);
+        if (c.category === "unknown-tool") {
+          expect(problems).toHaveLength(1);
+          expect(problems[0]).toMatch(/There is no tool named/);
+        }
+      },
+    );
   });
 });

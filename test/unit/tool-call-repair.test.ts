@@ -95,18 +95,43 @@ describe("lenient JSON", () => {
     ["trailing commas", '{"a": [1, 2,], "b": 3,}', { a: [1, 2], b: 3 }, "removed a trailing comma"],
     ["a missing closing brace", '{"path": "a.ts", "opts": {"x": 1}', { path: "a.ts", opts: { x: 1 } }, 'added a missing "}"'],
     ["a missing closing bracket", '{"files": ["a", "b"', { files: ["a", "b"] }, 'added a missing "]"'],
-    ["a brace missing before a bracket", '{"outline": [{"h2": "a", "g": "b"]}', { outline: [{ h2: "a", g: "b" }] }, 'added a "}" that was missing before "]"'],
+    [
+      "a brace missing before a bracket",
+      '{"outline": [{"h2": "a", "g": "b"]}',
+      { outline: [{ h2: "a", g: "b" }] },
+      'added a "}" that was missing before "]"',
+    ],
     ["unquoted keys", "{path: 'a.ts', start_line: 3}", { path: "a.ts", start_line: 3 }, "quoted unquoted property names"],
-    ["Python literals", "{'recursive': True, 'limit': None, 'hidden': False}", { recursive: true, limit: null, hidden: false }, "replaced Python literals (True, False, None)"],
+    [
+      "Python literals",
+      "{'recursive': True, 'limit': None, 'hidden': False}",
+      { recursive: true, limit: null, hidden: false },
+      "replaced Python literals (True, False, None)",
+    ],
     ["line comments", '{\n  // the file\n  "path": "a.ts" # why\n}', { path: "a.ts" }, "removed comments"],
     ["block comments", '{/* note */ "path": "a.ts"}', { path: "a.ts" }, "removed comments"],
     ["smart quotes", "{\u201cpath\u201d: \u201csrc/a.ts\u201d}", { path: "src/a.ts" }, "replaced smart quotes"],
-    ["raw newlines inside strings", '{"content": "line 1\nline 2"}', { content: "line 1\nline 2" }, "escaped raw control characters inside a string"],
-    ["unescaped quotes inside strings", '{"command": "echo "hi" > a.txt"}', { command: 'echo "hi" > a.txt' }, "escaped quotes inside a string"],
+    [
+      "raw newlines inside strings",
+      '{"content": "line 1\nline 2"}',
+      { content: "line 1\nline 2" },
+      "escaped raw control characters inside a string",
+    ],
+    [
+      "unescaped quotes inside strings",
+      '{"command": "echo "hi" > a.txt"}',
+      { command: 'echo "hi" > a.txt' },
+      "escaped quotes inside a string",
+    ],
     ["extra closing braces", '{"a": 1}}}', { a: 1 }, 'ignored an unmatched "}" after the value'],
     ["a missing comma between lines", '{\n  "a": 1\n  "b": "x"\n  "c": "y"\n}', { a: 1, b: "x", c: "y" }, "inserted a missing comma"],
     ["backtick strings", "{'tags': [`use it`]}", { tags: ["use it"] }, "replaced backtick quotes"],
-    ["regex escapes JSON does not know", '{"pattern": "class Base\\(\\d+"}', { pattern: "class Base\\(\\d+" }, "kept an unknown escape sequence"],
+    [
+      "regex escapes JSON does not know",
+      '{"pattern": "class Base\\(\\d+"}',
+      { pattern: "class Base\\(\\d+" },
+      "kept an unknown escape sequence",
+    ],
   ];
   it.each(repairs)("repairs %s", (_label, text, expected, repair) => {
     const result = parseLenientJson(text);
@@ -122,8 +147,16 @@ describe("lenient JSON", () => {
 
   it("fails with a message and an offset instead of throwing", () => {
     expect(parseLenientJson("")).toMatchObject({ ok: false, offset: 0 });
-    expect(parseLenientJson("{Answer: YES}")).toMatchObject({ ok: false, message: 'unexpected word "YES" where a value should be', offset: 9 });
-    expect(parseLenientJson('{"a": 1} and then some')).toMatchObject({ ok: false, message: "unexpected text after the JSON value", offset: 9 });
+    expect(parseLenientJson("{Answer: YES}")).toMatchObject({
+      ok: false,
+      message: 'unexpected word "YES" where a value should be',
+      offset: 9,
+    });
+    expect(parseLenientJson('{"a": 1} and then some')).toMatchObject({
+      ok: false,
+      message: "unexpected text after the JSON value",
+      offset: 9,
+    });
     expect(parseLenientJson('{"a": }')).toMatchObject({ ok: false, message: 'the property "a" has no value' });
     expect(parseLenientJson("[".repeat(300))).toMatchObject({ ok: false, message: "nesting is deeper than 256 levels" });
   });
@@ -153,7 +186,11 @@ describe("repairArguments", () => {
 
   it('unwraps {"arguments": {...}}, also twice', () => {
     const result = repairArguments({ arguments: { arguments: { summary: "done" } } }, spec("finish"));
-    expect(result).toEqual({ ok: true, value: { summary: "done" }, repairs: ['unwrapped arguments nested under "arguments"', 'unwrapped arguments nested under "arguments"'] });
+    expect(result).toEqual({
+      ok: true,
+      value: { summary: "done" },
+      repairs: ['unwrapped arguments nested under "arguments"', 'unwrapped arguments nested under "arguments"'],
+    });
     expect(args({ parameters: '{"summary": "done"}' }, spec("finish"))).toEqual({ summary: "done" });
   });
 
@@ -170,19 +207,33 @@ describe("repairArguments", () => {
 
   it("takes an arguments object out of a one-element list, and refuses other lists", () => {
     expect(args([{ summary: "done" }], spec("finish"))).toEqual({ summary: "done" });
-    expect(repairArguments([{ summary: "a" }, { summary: "b" }], spec("finish"))).toEqual({ ok: false, reason: "the arguments are a list, not a JSON object" });
+    expect(repairArguments([{ summary: "a" }, { summary: "b" }], spec("finish"))).toEqual({
+      ok: false,
+      reason: "the arguments are a list, not a JSON object",
+    });
   });
 
   it("gives plain text to a tool's only parameter, and refuses it when there are several", () => {
-    expect(repairArguments("npm test", spec("run_command"))).toEqual({ ok: true, value: { command: "npm test" }, repairs: ['used the bare value as "command"'] });
+    expect(repairArguments("npm test", spec("run_command"))).toEqual({
+      ok: true,
+      value: { command: "npm test" },
+      repairs: ['used the bare value as "command"'],
+    });
     expect(args("src", spec("list_files"))).toEqual({ path: "src" });
-    expect(repairArguments("src/a.ts", spec("write_file"))).toEqual({ ok: false, reason: "the arguments are plain text, not a JSON object" });
+    expect(repairArguments("src/a.ts", spec("write_file"))).toEqual({
+      ok: false,
+      reason: "the arguments are plain text, not a JSON object",
+    });
     expect(repairArguments(5, spec("write_file"))).toEqual({ ok: false, reason: "the arguments are a number, not a JSON object" });
   });
 
   it("converts values spelled as text to the types the schema declares", () => {
     const result = repairArguments({ path: "a.ts", start_line: "10", end_line: " 20 " }, spec("read_file"));
-    expect(result).toEqual({ ok: true, value: { path: "a.ts", start_line: 10, end_line: 20 }, repairs: ['read "start_line" as a number', 'read "end_line" as a number'] });
+    expect(result).toEqual({
+      ok: true,
+      value: { path: "a.ts", start_line: 10, end_line: 20 },
+      repairs: ['read "start_line" as a number', 'read "end_line" as a number'],
+    });
     expect(args({ pattern: "x", ignore_case: "True" }, spec("grep"))).toEqual({ pattern: "x", ignore_case: true });
     expect(args({ path: 42, content: "" }, spec("write_file"))).toEqual({ path: "42", content: "" });
   });
@@ -193,17 +244,27 @@ describe("repairArguments", () => {
   });
 
   it("refuses arguments that are not JSON, with the position", () => {
-    expect(repairArguments('{"path": "a.ts" "content": }', spec("write_file"))).toEqual({ ok: false, reason: 'the arguments are not valid JSON: the property "content" has no value (at character 17)' });
+    expect(repairArguments('{"path": "a.ts" "content": }', spec("write_file"))).toEqual({
+      ok: false,
+      reason: 'the arguments are not valid JSON: the property "content" has no value (at character 17)',
+    });
   });
 });
 
 describe("resolveToolName", () => {
-  it.each(["read_file", "Read_File", "READ_FILE", "read-file", "readFile", "ReadFile", " read file "])("maps %j to read_file", (written) => {
-    expect(resolveToolName(written, tools)).toMatchObject({ ok: true, name: "read_file" });
-  });
+  it.each(["read_file", "Read_File", "READ_FILE", "read-file", "readFile", "ReadFile", " read file "])(
+    "maps %j to read_file",
+    (written) => {
+      expect(resolveToolName(written, tools)).toMatchObject({ ok: true, name: "read_file" });
+    },
+  );
 
   it("says when it changed a name, for the logs", () => {
-    expect(resolveToolName("readFile", tools)).toEqual({ ok: true, name: "read_file", repair: 'read the tool name "readFile" as "read_file"' });
+    expect(resolveToolName("readFile", tools)).toEqual({
+      ok: true,
+      name: "read_file",
+      repair: 'read the tool name "readFile" as "read_file"',
+    });
     expect(resolveToolName("read_file", tools)).toEqual({ ok: true, name: "read_file", repair: null });
   });
 
@@ -212,7 +273,11 @@ describe("resolveToolName", () => {
       { name: "read_file", description: "", parameters: {} },
       { name: "readFile", description: "", parameters: {} },
     ];
-    expect(resolveToolName("READFILE", twins)).toEqual({ ok: false, message: 'The tool name "READFILE" is ambiguous: it could be read_file or readFile. Use the exact name. Available tools: read_file, readFile.' });
+    expect(resolveToolName("READFILE", twins)).toEqual({
+      ok: false,
+      message:
+        'The tool name "READFILE" is ambiguous: it could be read_file or readFile. Use the exact name. Available tools: read_file, readFile.',
+    });
     expect(resolveToolName("readFile", twins)).toMatchObject({ ok: true, name: "readFile" });
   });
 
@@ -220,14 +285,17 @@ describe("resolveToolName", () => {
     for (const written of ["read", "readfiles", "Read a file", "functions.read_file", "cat"]) {
       const result = resolveToolName(written, tools);
       expect(result.ok, written).toBe(false);
-      expect(!result.ok && result.message).toBe(`There is no tool named "${written}". Available tools: ${tools.map((t) => t.name).join(", ")}.`);
+      expect(!result.ok && result.message).toBe(
+        `There is no tool named "${written}". Available tools: ${tools.map((t) => t.name).join(", ")}.`,
+      );
     }
   });
 });
 
 describe("parseToolCallsFromText", () => {
   it("reads <tool_call> tags, several in one reply, including an unclosed last one", () => {
-    const text = 'I will look first.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>\n<tool_call>\n{"name": "grep", "arguments": {"pattern": "TODO"}}';
+    const text =
+      'I will look first.\n<tool_call>\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n</tool_call>\n<tool_call>\n{"name": "grep", "arguments": {"pattern": "TODO"}}';
     expect(calls(text)).toEqual([
       { name: "read_file", arguments: { path: "a.ts" } },
       { name: "grep", arguments: { pattern: "TODO" } },
@@ -244,15 +312,21 @@ describe("parseToolCallsFromText", () => {
   });
 
   it("repairs a call whose closing brace is missing before </tool_call>", () => {
-    expect(calls('<tool_call>{"name": "read_file", "arguments": {"path": "a.ts"}</tool_call>\nDone.')).toEqual([{ name: "read_file", arguments: { path: "a.ts" } }]);
+    expect(calls('<tool_call>{"name": "read_file", "arguments": {"path": "a.ts"}</tool_call>\nDone.')).toEqual([
+      { name: "read_file", arguments: { path: "a.ts" } },
+    ]);
   });
 
   it("reads the <function=name> variants: Qwen3-Coder XML, Llama JSON bodies, <function_call> tags", () => {
     expect(calls('<function=read_file>{"path": "a.ts"}</function>')).toEqual([{ name: "read_file", arguments: { path: "a.ts" } }]);
-    expect(calls('<function_call>{"name": "git_status", "arguments": {}}</function_call>')).toEqual([{ name: "git_status", arguments: {} }]);
-    expect(calls("<tool_call>\n<function=run_command>\n<parameter=command>\nnpm test\n</parameter>\n<parameter=timeout_seconds>\n60\n</parameter>\n</function>\n</tool_call>")).toEqual([
-      { name: "run_command", arguments: { command: "npm test", timeout_seconds: 60 } },
+    expect(calls('<function_call>{"name": "git_status", "arguments": {}}</function_call>')).toEqual([
+      { name: "git_status", arguments: {} },
     ]);
+    expect(
+      calls(
+        "<tool_call>\n<function=run_command>\n<parameter=command>\nnpm test\n</parameter>\n<parameter=timeout_seconds>\n60\n</parameter>\n</function>\n</tool_call>",
+      ),
+    ).toEqual([{ name: "run_command", arguments: { command: "npm test", timeout_seconds: 60 } }]);
   });
 
   it("keeps a file's content exact inside an XML parameter, fences and indentation included", () => {
@@ -266,8 +340,12 @@ describe("parseToolCallsFromText", () => {
   });
 
   it("reads fenced ```json and ```tool_call blocks", () => {
-    expect(calls('Reading it now.\n```json\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n```')).toEqual([{ name: "read_file", arguments: { path: "a.ts" } }]);
-    expect(calls('```tool_call\n{"name": "finish", "arguments": {"summary": "done"}}\n```')).toEqual([{ name: "finish", arguments: { summary: "done" } }]);
+    expect(calls('Reading it now.\n```json\n{"name": "read_file", "arguments": {"path": "a.ts"}}\n```')).toEqual([
+      { name: "read_file", arguments: { path: "a.ts" } },
+    ]);
+    expect(calls('```tool_call\n{"name": "finish", "arguments": {"summary": "done"}}\n```')).toEqual([
+      { name: "finish", arguments: { summary: "done" } },
+    ]);
   });
 
   it.each([
@@ -275,7 +353,10 @@ describe("parseToolCallsFromText", () => {
     ['{"name": …, "parameters": {…}}', '{"name": "read_file", "parameters": {"path": "a.ts"}}'],
     ['{"function": {"name": …, "arguments": …}}', '{"function": {"name": "read_file", "arguments": {"path": "a.ts"}}}'],
     ['{"tool": …, "args": …}', '{"tool": "read_file", "args": {"path": "a.ts"}}'],
-    ['OpenAI {"type": "function", "function": {…}} with string arguments', '{"id": "call_1", "type": "function", "function": {"name": "read_file", "arguments": "{\\"path\\": \\"a.ts\\"}"}}'],
+    [
+      'OpenAI {"type": "function", "function": {…}} with string arguments',
+      '{"id": "call_1", "type": "function", "function": {"name": "read_file", "arguments": "{\\"path\\": \\"a.ts\\"}"}}',
+    ],
     ["Llama 3.1 <|python_tag|>", '<|python_tag|>{"type": "function", "name": "read_file", "parameters": {"path": "a.ts"}}'],
     ["Mistral [TOOL_CALLS] list", '[TOOL_CALLS][{"name": "read_file", "arguments": {"path": "a.ts"}}]'],
     ["Devstral [TOOL_CALLS]name[ARGS]", '[TOOL_CALLS]read_file[ARGS]{"path": "a.ts"}'],
@@ -287,35 +368,51 @@ describe("parseToolCallsFromText", () => {
   });
 
   it("repairs the name and the arguments together and lists the repairs", () => {
-    const result = parseToolCallsFromText("<tool_call>\n{'name': 'Read_File', 'arguments': {'path': 'a.ts', 'start_line': '3',}}\n</tool_call>", tools);
+    const result = parseToolCallsFromText(
+      "<tool_call>\n{'name': 'Read_File', 'arguments': {'path': 'a.ts', 'start_line': '3',}}\n</tool_call>",
+      tools,
+    );
     expect(result.calls).toEqual([
       {
         name: "read_file",
         arguments: { path: "a.ts", start_line: 3 },
-        repairs: ["replaced single quotes", "removed a trailing comma", 'read the tool name "Read_File" as "read_file"', 'read "start_line" as a number'],
+        repairs: [
+          "replaced single quotes",
+          "removed a trailing comma",
+          'read the tool name "Read_File" as "read_file"',
+          'read "start_line" as a number',
+        ],
       },
     ]);
     expect(result.problems).toEqual([]);
   });
 
   it("ignores calls rehearsed in reasoning", () => {
-    const text = '<think>Maybe {"name": "run_command", "arguments": {"command": "rm -rf build"}}? No.</think>\n{"name": "git_status", "arguments": {}}';
+    const text =
+      '<think>Maybe {"name": "run_command", "arguments": {"command": "rm -rf build"}}? No.</think>\n{"name": "git_status", "arguments": {}}';
     expect(calls(text)).toEqual([{ name: "git_status", arguments: {} }]);
     expect(calls('I could run {"name": "run_command", "arguments": {"command": "ls"}}</think>Done thinking.')).toEqual([]);
   });
 
   it("does not read calls out of inline code or code fences in other languages", () => {
-    expect(parseToolCallsFromText('Call it as `{"name": "read_file", "arguments": {"path": "a.ts"}}` when you need it.', tools)).toEqual({ calls: [], problems: [] });
+    expect(parseToolCallsFromText('Call it as `{"name": "read_file", "arguments": {"path": "a.ts"}}` when you need it.', tools)).toEqual({
+      calls: [],
+      problems: [],
+    });
     const python = 'Here is how the client sends it:\n```python\ncall = {"name": "read_file", "arguments": {"path": "a.ts"}}\n```';
     expect(parseToolCallsFromText(python, tools)).toEqual({ calls: [], problems: [] });
-    const xml = "The format is:\n```xml\n<tool_call>\n<function=run_command>\n<parameter=command>rm -rf /</parameter>\n</function>\n</tool_call>\n```\nThat is all.";
+    const xml =
+      "The format is:\n```xml\n<tool_call>\n<function=run_command>\n<parameter=command>rm -rf /</parameter>\n</function>\n</tool_call>\n```\nThat is all.";
     expect(parseToolCallsFromText(xml, tools)).toEqual({ calls: [], problems: [] });
-    const twoFences = '```xml\n<tool_call>{"name": "run_command", "arguments": {"command": "make"}}</tool_call>\n```\nand from Python:\n```python\nclient.call("run_command")\n```';
+    const twoFences =
+      '```xml\n<tool_call>{"name": "run_command", "arguments": {"command": "make"}}</tool_call>\n```\nand from Python:\n```python\nclient.call("run_command")\n```';
     expect(parseToolCallsFromText(twoFences, tools)).toEqual({ calls: [], problems: [] });
   });
 
   it("reads a reply that is nothing but one fenced block, whatever its language", () => {
-    expect(calls('```xml\n<tool_call>{"name": "git_status", "arguments": {}}</tool_call>\n```')).toEqual([{ name: "git_status", arguments: {} }]);
+    expect(calls('```xml\n<tool_call>{"name": "git_status", "arguments": {}}</tool_call>\n```')).toEqual([
+      { name: "git_status", arguments: {} },
+    ]);
   });
 
   it("takes a <function= tag only at the start of a line or right after another tag", () => {
@@ -324,17 +421,24 @@ describe("parseToolCallsFromText", () => {
   });
 
   it("does not take a tool definition the model echoed for a call", () => {
-    const echoed = '<tools>\n{"type": "function", "function": {"name": "read_file", "description": "Read a file", "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}}\n</tools>';
+    const echoed =
+      '<tools>\n{"type": "function", "function": {"name": "read_file", "description": "Read a file", "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}}\n</tools>';
     expect(parseToolCallsFromText(echoed, tools)).toEqual({ calls: [], problems: [] });
   });
 
   it("looks for bare JSON only when nothing in the reply is marked as a call", () => {
-    const text = 'Example: {"name": "run_command", "arguments": {"command": "make"}}\n<tool_call>{"name": "git_diff", "arguments": {}}</tool_call>';
+    const text =
+      'Example: {"name": "run_command", "arguments": {"command": "make"}}\n<tool_call>{"name": "git_diff", "arguments": {}}</tool_call>';
     expect(calls(text)).toEqual([{ name: "git_diff", arguments: {} }]);
   });
 
   it("takes data with a name for data: no call and no problem", () => {
-    for (const text of ['{"name": "read_file", "version": 2}', '{"name": "Alice", "age": 30}', '[{"name": "a"}, {"title": "b"}]', "Use {braces} and [brackets] freely."]) {
+    for (const text of [
+      '{"name": "read_file", "version": 2}',
+      '{"name": "Alice", "age": 30}',
+      '[{"name": "a"}, {"title": "b"}]',
+      "Use {braces} and [brackets] freely.",
+    ]) {
       expect(parseToolCallsFromText(text, tools), text).toEqual({ calls: [], problems: [] });
     }
   });
@@ -376,7 +480,32 @@ describe("parseToolCallsFromText", () => {
   });
 
   it("never throws, whatever the text", () => {
-    const pieces = ["{", "}", "[", "]", '"', "'", ":", ",", "\n", "<tool_call>", "</tool_call>", "<function=read_file>", "<parameter=path>", "</function>", "```", "`", "[TOOL_CALLS]", "name", "read_file", "arguments", "\\", "True", "<think>", "</think>"];
+    const pieces = [
+      "{",
+      "}",
+      "[",
+      "]",
+      '"',
+      "'",
+      ":",
+      ",",
+      "\n",
+      "<tool_call>",
+      "</tool_call>",
+      "<function=read_file>",
+      "<parameter=path>",
+      "</function>",
+      "```",
+      "`",
+      "[TOOL_CALLS]",
+      "name",
+      "read_file",
+      "arguments",
+      "\\",
+      "True",
+      "<think>",
+      "</think>",
+    ];
     let seed = 42;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -431,9 +560,15 @@ describe("normalizeNativeCalls", () => {
 
 describe("describeExpectedForm", () => {
   it("shows the required arguments as an example call and names the optional ones", () => {
-    expect(describeExpectedForm(spec("read_file"))).toBe('{"name": "read_file", "arguments": {"path": "<path>"}} (optional: "start_line" integer, "end_line" integer)');
-    expect(describeExpectedForm(spec("edit_file"))).toBe('{"name": "edit_file", "arguments": {"path": "<path>", "old_text": "<old_text>", "new_text": "<new_text>"}}');
-    expect(describeExpectedForm(spec("grep"))).toBe('{"name": "grep", "arguments": {"pattern": "<pattern>"}} (optional: "path" string, "glob" string, "ignore_case" boolean)');
+    expect(describeExpectedForm(spec("read_file"))).toBe(
+      '{"name": "read_file", "arguments": {"path": "<path>"}} (optional: "start_line" integer, "end_line" integer)',
+    );
+    expect(describeExpectedForm(spec("edit_file"))).toBe(
+      '{"name": "edit_file", "arguments": {"path": "<path>", "old_text": "<old_text>", "new_text": "<new_text>"}}',
+    );
+    expect(describeExpectedForm(spec("grep"))).toBe(
+      '{"name": "grep", "arguments": {"pattern": "<pattern>"}} (optional: "path" string, "glob" string, "ignore_case" boolean)',
+    );
     expect(describeExpectedForm(spec("git_status"))).toBe('{"name": "git_status", "arguments": {}}');
   });
 
@@ -453,7 +588,9 @@ describe("describeExpectedForm", () => {
         required: ["kind", "labels", "owner", "priority", "title"],
       },
     };
-    expect(describeExpectedForm(tool)).toBe('{"name": "open_issue", "arguments": {"kind": "bug", "labels": ["<label>"], "owner": {"login": "<login>"}, "priority": 1, "title": "Crash on start"}}');
+    expect(describeExpectedForm(tool)).toBe(
+      '{"name": "open_issue", "arguments": {"kind": "bug", "labels": ["<label>"], "owner": {"login": "<login>"}, "priority": 1, "title": "Crash on start"}}',
+    );
   });
 });
 
@@ -463,10 +600,19 @@ describe("repaired calls run through the real tools", () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("reads a file through a call written with a mangled name, single quotes and a quoted number", async () => {
-    const { calls: parsed } = parseToolCallsFromText("<tool_call>\n{'name': 'ReadFile', 'arguments': {'path': 'notes.txt', 'start_line': '2'}}\n</tool_call>", tools);
+    const { calls: parsed } = parseToolCallsFromText(
+      "<tool_call>\n{'name': 'ReadFile', 'arguments': {'path': 'notes.txt', 'start_line': '2'}}\n</tool_call>",
+      tools,
+    );
     const [call] = parsed;
     if (!call) throw new Error("no call parsed");
-    const context = { root, guard: new PathGuard(root), runner: new HostRunner(root), signal: new AbortController().signal, commandTimeoutMs: 10_000 };
+    const context = {
+      root,
+      guard: new PathGuard(root),
+      runner: new HostRunner(root),
+      signal: new AbortController().signal,
+      commandTimeoutMs: 10_000,
+    };
     const result = await callTool(fixTools, call.name, call.arguments, context);
     expect(result).toEqual({ isError: false, output: "2\ttwo\n3\tthree" });
   });

@@ -29,7 +29,14 @@ function makeRepo(files: Record<string, string | Buffer>): string {
 }
 
 function contextFor(root: string, overrides: Partial<ToolContext> = {}): ToolContext {
-  return { root, guard: new PathGuard(root), runner: new HostRunner(root), signal: new AbortController().signal, commandTimeoutMs: 10_000, ...overrides };
+  return {
+    root,
+    guard: new PathGuard(root),
+    runner: new HostRunner(root),
+    signal: new AbortController().signal,
+    commandTimeoutMs: 10_000,
+    ...overrides,
+  };
 }
 
 function output(result: ToolResult): string {
@@ -42,7 +49,8 @@ function failure(result: ToolResult): { reason: string; message: string } {
   return { reason: result.reason, message: result.message };
 }
 
-const numbered = (count: number, width = 0) => Array.from({ length: count }, (_, i) => `line ${String(i + 1).padStart(width, "0")}`).join("\n") + "\n";
+const numbered = (count: number, width = 0) =>
+  Array.from({ length: count }, (_, i) => `line ${String(i + 1).padStart(width, "0")}`).join("\n") + "\n";
 
 describe("fix tools through callTool", () => {
   let root: string;
@@ -196,7 +204,9 @@ describe("fix tools through callTool", () => {
 
   describe("grep", () => {
     it("filters by glob and honours ignore_case", async () => {
-      expect(output(await call("grep", { pattern: "hello", glob: "*.py", ignore_case: true }))).toBe("./src/util.py:2:    return 'HELLO world'");
+      expect(output(await call("grep", { pattern: "hello", glob: "*.py", ignore_case: true }))).toBe(
+        "./src/util.py:2:    return 'HELLO world'",
+      );
       const both = output(await call("grep", { pattern: "hello", ignore_case: true }));
       expect(both.split("\n").sort()).toEqual(["./src/app.ts:2:  return 'Hello';", "./src/util.py:2:    return 'HELLO world'"]);
     });
@@ -221,7 +231,9 @@ describe("fix tools through callTool", () => {
   describe("run_command", () => {
     it("reports the exit code and both streams", async () => {
       const shell = contextFor(root, { policy: { allowShell: true, extraPrograms: [] } });
-      expect(output(await call("run_command", { command: "echo out; echo err >&2; exit 3" }, shell))).toBe("$ echo out; echo err >&2; exit 3\n[exit code 3]\nstdout:\nout\nstderr:\nerr");
+      expect(output(await call("run_command", { command: "echo out; echo err >&2; exit 3" }, shell))).toBe(
+        "$ echo out; echo err >&2; exit 3\n[exit code 3]\nstdout:\nout\nstderr:\nerr",
+      );
       expect(output(await call("run_command", { command: "true" }))).toBe("$ true\n[exit code 0]");
     });
 
@@ -269,7 +281,11 @@ describe("fix tools through callTool", () => {
   });
 
   it("finish carries the summary", async () => {
-    expect(await call("finish", { summary: "Fixed the greeting." })).toEqual({ isError: false, output: "Finished.", finished: { summary: "Fixed the greeting." } });
+    expect(await call("finish", { summary: "Fixed the greeting." })).toEqual({
+      isError: false,
+      output: "Finished.",
+      finished: { summary: "Fixed the greeting." },
+    });
   });
 
   describe("argument validation", () => {
@@ -294,7 +310,9 @@ describe("fix tools through callTool", () => {
     });
 
     it("accepts arguments given as a JSON string, and refuses text that is not JSON", async () => {
-      expect(output(await call("read_file", '{"path":"five.txt","end_line":1}'))).toBe("1\tone\n[lines 1-1 of 5; read on with start_line 2]");
+      expect(output(await call("read_file", '{"path":"five.txt","end_line":1}'))).toBe(
+        "1\tone\n[lines 1-1 of 5; read on with start_line 2]",
+      );
       const result = failure(await call("read_file", "five.txt"));
       expect(result.reason).toBe("invalid-arguments");
       expect(result.message).toContain("arguments:");
@@ -351,17 +369,30 @@ describe("what the model sees", () => {
       const properties = (spec.parameters.properties ?? {}) as Record<string, { type?: string; default?: unknown }>;
       return {
         name: spec.name,
-        properties: Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, value.default === undefined ? value.type : `${value.type} = ${JSON.stringify(value.default)}`])),
+        properties: Object.fromEntries(
+          Object.entries(properties).map(([key, value]) => [
+            key,
+            value.default === undefined ? value.type : `${value.type} = ${JSON.stringify(value.default)}`,
+          ]),
+        ),
         required: spec.parameters.required ?? [],
       };
     });
     expect(shape).toEqual([
       { name: "read_file", properties: { path: "string", start_line: "integer", end_line: "integer" }, required: ["path"] },
       { name: "write_file", properties: { path: "string", content: "string" }, required: ["path", "content"] },
-      { name: "edit_file", properties: { path: "string", old_text: "string", new_text: "string" }, required: ["path", "old_text", "new_text"] },
+      {
+        name: "edit_file",
+        properties: { path: "string", old_text: "string", new_text: "string" },
+        required: ["path", "old_text", "new_text"],
+      },
       { name: "list_files", properties: { path: 'string = "."' }, required: [] },
       { name: "find_files", properties: { pattern: "string" }, required: ["pattern"] },
-      { name: "grep", properties: { pattern: "string", path: 'string = "."', glob: "string", ignore_case: "boolean = false" }, required: ["pattern"] },
+      {
+        name: "grep",
+        properties: { pattern: "string", path: 'string = "."', glob: "string", ignore_case: "boolean = false" },
+        required: ["pattern"],
+      },
       { name: "run_command", properties: { command: "string", timeout_seconds: "integer" }, required: ["command"] },
       { name: "git_status", properties: {}, required: [] },
       { name: "git_diff", properties: { path: "string" }, required: [] },

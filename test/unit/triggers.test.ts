@@ -24,8 +24,15 @@ afterEach(() => {
 
 let deliveries = 0;
 /** A real `issue_comment.created` delivery, narrowed and routed as the receiver does. */
-async function comment(overrides: Partial<IssueCommentOverrides> & { body: string }, options: { indexing?: boolean; withoutCloneUrl?: boolean } = {}) {
-  const payload = makeIssueCommentEvent({ cloneUrl: "https://github.com/acme/widgets.git", commentId: 6_000_000 + deliveries, ...overrides });
+async function comment(
+  overrides: Partial<IssueCommentOverrides> & { body: string },
+  options: { indexing?: boolean; withoutCloneUrl?: boolean } = {},
+) {
+  const payload = makeIssueCommentEvent({
+    cloneUrl: "https://github.com/acme/widgets.git",
+    commentId: 6_000_000 + deliveries,
+    ...overrides,
+  });
   if (options.withoutCloneUrl) delete payload.repository.clone_url;
   const event = githubEvent("issue_comment", `d-${++deliveries}`, payload);
   if (!event) throw new Error("the delivery narrowed to nothing");
@@ -52,14 +59,31 @@ describe("the command table", () => {
   ] as const)("%j (on a pull request: %s) starts the job the table names", async (body, pullRequest, expected) => {
     const { job } = await comment({ body, pullRequest });
     expect(job).toMatchObject(expected);
-    expect(job?.payload).toMatchObject({ repository: { address: { forge: "github", installationId: expect.any(Number) }, owner: "acme", repo: "widgets" } });
+    expect(job?.payload).toMatchObject({
+      repository: { address: { forge: "github", installationId: expect.any(Number) }, owner: "acme", repo: "widgets" },
+    });
   });
 
   it("carries what each job needs, narrowed once", async () => {
-    expect((await comment({ body: "/coder fix --dry-run\nkeep the API" })).job?.payload).toMatchObject({ issue: { number: 12, isPullRequest: false }, comment: { author: "alice" }, command: { instructions: "keep the API", dryRun: true } });
-    expect((await comment({ body: "/coder explain src/add.js:1-3" })).job?.payload).toMatchObject({ mode: "explain", text: "src/add.js:1-3", issue: { number: 12 } });
-    expect((await comment({ body: "/coder review", pullRequest: true })).job?.payload).toMatchObject({ number: 12, reason: "command", comment: { author: "alice" } });
-    expect((await comment({ body: "/coder index" })).job?.payload).toMatchObject({ reason: "command", comment: { author: "alice", issueNumber: 12 } });
+    expect((await comment({ body: "/coder fix --dry-run\nkeep the API" })).job?.payload).toMatchObject({
+      issue: { number: 12, isPullRequest: false },
+      comment: { author: "alice" },
+      command: { instructions: "keep the API", dryRun: true },
+    });
+    expect((await comment({ body: "/coder explain src/add.js:1-3" })).job?.payload).toMatchObject({
+      mode: "explain",
+      text: "src/add.js:1-3",
+      issue: { number: 12 },
+    });
+    expect((await comment({ body: "/coder review", pullRequest: true })).job?.payload).toMatchObject({
+      number: 12,
+      reason: "command",
+      comment: { author: "alice" },
+    });
+    expect((await comment({ body: "/coder index" })).job?.payload).toMatchObject({
+      reason: "command",
+      comment: { author: "alice", issueNumber: 12 },
+    });
     expect((await comment({ body: "/coder deploy prod" })).job?.payload).toMatchObject({ notice: { type: "unknown", word: "deploy" } });
   });
 
@@ -70,8 +94,14 @@ describe("the command table", () => {
 
   it("ignores what is not a command, comments by bots and apps, and jobs that need a clone URL without one", async () => {
     expect((await comment({ body: "thanks for the fix" })).outcome).toEqual({ action: "ignored", why: "not a command" });
-    expect((await comment({ body: "/coder fix", login: "renovate[bot]", userType: "Bot" })).outcome).toEqual({ action: "ignored", why: "comment by a bot" });
-    expect((await comment({ body: "/coder fix" }, { withoutCloneUrl: true })).outcome).toEqual({ action: "ignored", why: "payload has no clone_url" });
+    expect((await comment({ body: "/coder fix", login: "renovate[bot]", userType: "Bot" })).outcome).toEqual({
+      action: "ignored",
+      why: "comment by a bot",
+    });
+    expect((await comment({ body: "/coder fix" }, { withoutCloneUrl: true })).outcome).toEqual({
+      action: "ignored",
+      why: "payload has no clone_url",
+    });
     // help and cancel need no clone.
     expect((await comment({ body: "/coder help" }, { withoutCloneUrl: true })).job?.kind).toBe("notice");
     expect((await queue.counts()).queued).toBe(1);
@@ -80,13 +110,21 @@ describe("the command table", () => {
   it("stores a comment once, whichever delivery brings it", async () => {
     const first = await comment({ body: "/coder fix", commentId: 42 });
     const again = await comment({ body: "/coder fix", commentId: 42 });
-    expect(again.outcome).toEqual({ action: "duplicate", jobId: first.outcome.action === "queued" ? first.outcome.jobId : -1, kind: "fix" });
+    expect(again.outcome).toEqual({
+      action: "duplicate",
+      jobId: first.outcome.action === "queued" ? first.outcome.jobId : -1,
+      kind: "fix",
+    });
   });
 });
 
 describe("pull request and push events", () => {
   it("review a pull request on the actions reviews react to, under the forge-neutral reason", async () => {
-    for (const [action, reason] of [["opened", "opened"], ["ready_for_review", "ready"], ["synchronize", "updated"]] as const) {
+    for (const [action, reason] of [
+      ["opened", "opened"],
+      ["ready_for_review", "ready"],
+      ["synchronize", "updated"],
+    ] as const) {
       const event = githubEvent("pull_request", `pr-${action}`, makePullRequestEvent({ action, number: 9 }));
       const outcome = await routeEvent(event!, queue, { maxAttempts: 2, indexing: true });
       const job = await queue.get(outcome.action === "ignored" ? -1 : outcome.jobId);
@@ -98,8 +136,21 @@ describe("pull request and push events", () => {
   });
 
   it("start nothing on a push while the code index is switched off", async () => {
-    const push = githubEvent("push", "p-1", makePushEvent({ ref: "refs/heads/main", owner: "acme", repo: "widgets", defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git" }));
-    expect(await routeEvent(push!, queue, { maxAttempts: 2, indexing: false })).toEqual({ action: "ignored", why: "the code index is switched off" });
+    const push = githubEvent(
+      "push",
+      "p-1",
+      makePushEvent({
+        ref: "refs/heads/main",
+        owner: "acme",
+        repo: "widgets",
+        defaultBranch: "main",
+        cloneUrl: "https://github.com/acme/widgets.git",
+      }),
+    );
+    expect(await routeEvent(push!, queue, { maxAttempts: 2, indexing: false })).toEqual({
+      action: "ignored",
+      why: "the code index is switched off",
+    });
     expect(await routeEvent(push!, queue, { maxAttempts: 2, indexing: true })).toMatchObject({ action: "queued", kind: "index" });
   });
 });

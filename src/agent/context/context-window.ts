@@ -23,7 +23,10 @@ export interface FitReport {
 /** The conversation does not fit even with everything old removed. */
 export class ContextOverflowError extends Error {
   readonly reason = "context-overflow";
-  constructor(readonly needed: number, readonly available: number) {
+  constructor(
+    readonly needed: number,
+    readonly available: number,
+  ) {
     super(`the system prompt, the task and the latest step need ${needed} tokens, more than the ${available} the context window leaves`);
     this.name = "ContextOverflowError";
   }
@@ -77,7 +80,11 @@ export class ContextWindow {
       const { counter } = this.#options;
       tokens = MESSAGE_OVERHEAD + counter.count(message.content);
       // Templates write a call back as tagged JSON (Qwen, Hermes) or an equivalent structure.
-      if (message.role === "assistant") for (const call of message.toolCalls) tokens += MESSAGE_OVERHEAD + counter.count(`<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments ?? {} })}\n</tool_call>`);
+      if (message.role === "assistant")
+        for (const call of message.toolCalls)
+          tokens +=
+            MESSAGE_OVERHEAD +
+            counter.count(`<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments ?? {} })}\n</tool_call>`);
       this.#counts.set(message, tokens);
     }
     return tokens;
@@ -143,7 +150,10 @@ export class ContextWindow {
       const message = messages[i] as ChatMessage;
       if (message.role !== "tool" || message.content.startsWith(MASK_PREFIX)) continue;
       const before = this.count(message);
-      const replacement: ChatMessage = { ...message, content: `${MASK_PREFIX} ${message.toolName} (${before} tokens) was removed to save context; call the tool again if you still need it]` };
+      const replacement: ChatMessage = {
+        ...message,
+        content: `${MASK_PREFIX} ${message.toolName} (${before} tokens) was removed to save context; call the tool again if you still need it]`,
+      };
       const after = this.count(replacement);
       if (after >= before) continue;
       messages[i] = replacement;
@@ -173,7 +183,10 @@ export class ContextWindow {
       how = "listed (the model's summary failed)";
     }
     text = truncateToTokens(text.trim(), maxTokens, this.#options.counter);
-    const summary: ChatMessage = { role: "user", content: `Summary of the earlier steps (their messages were removed to fit the context window):\n\n${text}` };
+    const summary: ChatMessage = {
+      role: "user",
+      content: `Summary of the earlier steps (their messages were removed to fit the context window):\n\n${text}`,
+    };
     messages.splice(2, end - 2, summary);
     return `${how} ${older.length} older messages`;
   }

@@ -13,7 +13,13 @@ const SUMMARY_SYSTEM = [
 ].join(" ");
 
 /** A summarizer that asks the model itself, with the older turns as a transcript that fits its window. */
-export function modelSummarizer(provider: LlmProvider, counter: TokenCounter, contextSize: number, signal: AbortSignal, onUsage: (usage: ChatUsage) => void): Summarizer {
+export function modelSummarizer(
+  provider: LlmProvider,
+  counter: TokenCounter,
+  contextSize: number,
+  signal: AbortSignal,
+  onUsage: (usage: ChatUsage) => void,
+): Summarizer {
   return async (older, maxTokens) => {
     const room = contextSize - maxTokens - counter.count(SUMMARY_SYSTEM) - 64;
     const transcript = truncateToTokens(renderTranscript(older), Math.max(256, room), counter);
@@ -36,7 +42,10 @@ function renderTranscript(messages: readonly ChatMessage[]): string {
     .map((message) => {
       switch (message.role) {
         case "assistant":
-          return [`Agent: ${message.content.trim()}`, ...message.toolCalls.map((c) => `Agent called ${c.name} ${JSON.stringify(c.arguments ?? {})}`)].join("\n");
+          return [
+            `Agent: ${message.content.trim()}`,
+            ...message.toolCalls.map((c) => `Agent called ${c.name} ${JSON.stringify(c.arguments ?? {})}`),
+          ].join("\n");
         case "tool":
           return `Result of ${message.toolName}:\n${message.content}`;
         default:
@@ -50,7 +59,8 @@ function renderTranscript(messages: readonly ChatMessage[]): string {
 export function describeCalls(messages: readonly ChatMessage[]): string {
   const lines: string[] = [];
   for (const message of messages) {
-    if (message.role === "assistant") for (const call of message.toolCalls) lines.push(`- called ${call.name} ${JSON.stringify(call.arguments ?? {}).slice(0, 200)}`);
+    if (message.role === "assistant")
+      for (const call of message.toolCalls) lines.push(`- called ${call.name} ${JSON.stringify(call.arguments ?? {}).slice(0, 200)}`);
     else if (message.role === "user" && message.content.startsWith("Summary of the earlier steps")) lines.push(message.content);
   }
   return lines.length > 0 ? lines.join("\n") : "(no tool calls)";

@@ -18,7 +18,7 @@ export function truncateToTokens(text: string, maxTokens: number, counter: Token
   let tokens = counter.count(kept);
   for (let round = 0; tokens > maxTokens && round < 4; round++) {
     // Shrink in proportion, with room for the note, and measure again: the ratio varies along the text.
-    const chars = Math.floor((kept.length * (maxTokens - NOTE_TOKENS)) / tokens * 0.97);
+    const chars = Math.floor(((kept.length * (maxTokens - NOTE_TOKENS)) / tokens) * 0.97);
     kept = cutMiddle(text, Math.max(0, chars));
     tokens = counter.count(kept);
   }

@@ -13,7 +13,14 @@ export async function commit(ctx: FixContext, ws: Prepared, worked: Worked, test
   ctx.state.phase = "commit";
   const message = ctx.forge.redact(commitMessage(ctx.request, worked.summary));
   const sha = await commitStaged(ws, { message, authorName: ctx.deps.author.name, authorEmail: ctx.deps.author.email });
-  const committed: Committed = { sha, baseSha: ws.baseSha, summary: worked.summary, test, files: [...worked.change.files], figures: worked.figures };
+  const committed: Committed = {
+    sha,
+    baseSha: ws.baseSha,
+    summary: worked.summary,
+    test,
+    files: [...worked.change.files],
+    figures: worked.figures,
+  };
   await ctx.checkpoint.save({ committed });
   return committed;
 }

@@ -22,15 +22,29 @@ export async function prepare(ctx: FixContext): Promise<Prepared> {
   const gitDir = await ctx.source.fetch(await ctx.forge.gitToken(), target.extraRefs);
   const resolved = await runGit(["rev-parse", "--verify", "--quiet", `${target.ref}^{commit}`], { cwd: gitDir, allowFailure: true });
   if (resolved.exitCode !== 0) {
-    throw new PhaseError({ reason: "ref-missing", phase: "prepare", message: `${target.ref} is not in the repository`, hint: "check that the branch exists and the bot can read the repository" });
+    throw new PhaseError({
+      reason: "ref-missing",
+      phase: "prepare",
+      message: `${target.ref} is not in the repository`,
+      hint: "check that the branch exists and the bot can read the repository",
+    });
   }
   const baseSha = resolved.stdout.trim();
   const worktree = await ctx.deps.worktrees.add(gitDir, baseSha, request.workspaceName);
-  const runner = await ctx.deps.runners.create(worktree.dir, { name: request.workspaceName, sandbox: sandboxFor(ctx.config, gitDir) }).catch(async (error: unknown) => {
-    await ctx.deps.worktrees.remove(gitDir, worktree.dir).catch(() => undefined);
-    if (error instanceof WorkspaceError) throw new PhaseError({ reason: "workspace", phase: "prepare", message: error.message, hint: error.hint, cause: error });
-    throw new PhaseError({ reason: "workspace", phase: "prepare", message: `cannot start the workspace: ${(error as Error).message}`, hint: "run `coder-bot doctor`", cause: error });
-  });
+  const runner = await ctx.deps.runners
+    .create(worktree.dir, { name: request.workspaceName, sandbox: sandboxFor(ctx.config, gitDir) })
+    .catch(async (error: unknown) => {
+      await ctx.deps.worktrees.remove(gitDir, worktree.dir).catch(() => undefined);
+      if (error instanceof WorkspaceError)
+        throw new PhaseError({ reason: "workspace", phase: "prepare", message: error.message, hint: error.hint, cause: error });
+      throw new PhaseError({
+        reason: "workspace",
+        phase: "prepare",
+        message: `cannot start the workspace: ${(error as Error).message}`,
+        hint: "run `coder-bot doctor`",
+        cause: error,
+      });
+    });
   return { ...worktree, mirror: gitDir, runner, baseSha };
 }
 
@@ -39,11 +53,18 @@ async function resolveTarget(ctx: FixContext): Promise<{ ref: string; extraRefs:
   const { request } = ctx;
   const base = request.base;
   if (base.kind === "commit") return { ref: base.sha, extraRefs: [] };
-  if (base.kind === "default-branch" || request.issue.number === null) return { ref: ctx.source.branchRef(request.defaultBranch), extraRefs: [] };
+  if (base.kind === "default-branch" || request.issue.number === null)
+    return { ref: ctx.source.branchRef(request.defaultBranch), extraRefs: [] };
   const number = request.issue.number;
   const pr = await ctx.forge.getPullRequest(request, number);
   ctx.state.pullRequest = pr;
-  if (pr.state !== "open") throw new PhaseError({ reason: "pull-request-closed", phase: "prepare", message: `pull request #${number} is closed`, hint: "reopen it, or comment on an open one" });
+  if (pr.state !== "open")
+    throw new PhaseError({
+      reason: "pull-request-closed",
+      phase: "prepare",
+      message: `pull request #${number} is closed`,
+      hint: "reopen it, or comment on an open one",
+    });
   if (headIsInRepository(pr, request)) return { ref: pr.head.sha, extraRefs: [] };
   // A fork's commits pushed into this repository would run in its workflows with its secrets.
   ctx.state.dryRun = true;

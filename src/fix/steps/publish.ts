@@ -53,7 +53,13 @@ export async function publish(ctx: FixContext, committed: Committed, worktree: s
     const draft = committed.test.passed === false && config.pullRequests.draftWhenTestsFail;
     const pr = await openPullRequest(
       { forge: ctx.forge, repo: request },
-      { head: pushed.branch, base: await pullRequestBase(ctx), title: pullRequestTitle(request), body: pullRequestBody(request, committed, ctx.deps.provider.label), draft },
+      {
+        head: pushed.branch,
+        base: await pullRequestBase(ctx),
+        title: pullRequestTitle(request),
+        body: pullRequestBody(request, committed, ctx.deps.provider.label),
+        draft,
+      },
     );
     await ctx.checkpoint.save({ pullRequest: { number: pr.number, url: pr.url, draft: pr.draft } });
   }
@@ -62,14 +68,24 @@ export async function publish(ctx: FixContext, committed: Committed, worktree: s
 
 async function publishContext(ctx: FixContext, committed: Committed, worktree: string | undefined): Promise<PublishContext> {
   const { request, config } = ctx;
-  const rules: PushRules = { defaultBranch: request.defaultBranch, prefix: config.branches.prefix, protectedPatterns: config.branches.protected };
+  const rules: PushRules = {
+    defaultBranch: request.defaultBranch,
+    prefix: config.branches.prefix,
+    protectedPatterns: config.branches.protected,
+  };
   const token = await ctx.forge.gitToken();
   let cwd = worktree;
   if (cwd === undefined) {
     // Resuming after a crash: the commit is in the mirror's object store (the worktree shared it).
     cwd = ctx.source.resumeGitDir;
     const has = await runGit(["cat-file", "-e", `${committed.sha}^{commit}`], { cwd, allowFailure: true });
-    if (has.exitCode !== 0) throw new PhaseError({ reason: "commit-lost", phase: "publish", message: "the commit made before the restart is gone", hint: "comment `/coder fix` again" });
+    if (has.exitCode !== 0)
+      throw new PhaseError({
+        reason: "commit-lost",
+        phase: "publish",
+        message: "the commit made before the restart is gone",
+        hint: "comment `/coder fix` again",
+      });
   }
   return { forge: ctx.forge, repo: request, worktree: cwd, cloneUrl: ctx.source.remoteUrl, token, sha: committed.sha, rules };
 }

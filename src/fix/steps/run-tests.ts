@@ -11,10 +11,19 @@ export async function runTests(ctx: FixContext, ws: Prepared, command: string | 
   await ctx.reporter.progress("test", null, true);
   let test: TestOutcome = { command: null, passed: null, exitCode: null, timedOut: false, tail: "" };
   if (command !== null) {
-    const result = await ws.runner.run({ shell: command }, { timeoutMs: ctx.config.test.timeoutMinutes * 60_000, signal: ctx.signal, maxOutputBytes: 16 * 1024 });
+    const result = await ws.runner.run(
+      { shell: command },
+      { timeoutMs: ctx.config.test.timeoutMinutes * 60_000, signal: ctx.signal, maxOutputBytes: 16 * 1024 },
+    );
     if (ctx.signal.aborted) throw ctx.signal.reason;
     const output = `${result.stdout}\n${result.stderr}`.trim();
-    test = { command, passed: result.exitCode === 0 && !result.timedOut, exitCode: result.exitCode, timedOut: result.timedOut, tail: output.split("\n").slice(-TAIL_LINES).join("\n") };
+    test = {
+      command,
+      passed: result.exitCode === 0 && !result.timedOut,
+      exitCode: result.exitCode,
+      timedOut: result.timedOut,
+      tail: output.split("\n").slice(-TAIL_LINES).join("\n"),
+    };
   }
   ctx.reporter.tested(test);
   return test;

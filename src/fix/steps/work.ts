@@ -63,13 +63,26 @@ export async function work(ctx: FixContext, ws: Prepared): Promise<Worked> {
     },
     signal: ctx.signal,
     recorder: { store: deps.runs, runId },
-    onStep: ({ step, lastTool }) => void ctx.reporter.progress("work", `step ${step} of ${config.budgets.steps}${lastTool ? ` (last: ${lastTool})` : ""}`, false),
+    onStep: ({ step, lastTool }) =>
+      void ctx.reporter.progress("work", `step ${step} of ${config.budgets.steps}${lastTool ? ` (last: ${lastTool})` : ""}`, false),
   });
-  deps.runs.finish(runId, { stopReason: agent.stopReason, steps: agent.steps, promptTokens: agent.promptTokens, completionTokens: agent.completionTokens });
-  const figures: RunFigures = { steps: agent.steps, maxSteps: config.budgets.steps, tokens: agent.promptTokens + agent.completionTokens, durationMs: agent.durationMs, stopReason: agent.stopReason };
+  deps.runs.finish(runId, {
+    stopReason: agent.stopReason,
+    steps: agent.steps,
+    promptTokens: agent.promptTokens,
+    completionTokens: agent.completionTokens,
+  });
+  const figures: RunFigures = {
+    steps: agent.steps,
+    maxSteps: config.budgets.steps,
+    tokens: agent.promptTokens + agent.completionTokens,
+    durationMs: agent.durationMs,
+    stopReason: agent.stopReason,
+  };
   ctx.reporter.agentStopped({ figures, runId, error: agent.error ?? null, stuck: agent.stuck ?? null });
   if (agent.stopReason === "cancelled") throw ctx.signal.reason;
-  if (agent.stopReason === "model-error") throw new PhaseError({ reason: "model", phase: "work", message: agent.error?.message ?? "the model failed", hint: agent.error?.hint });
+  if (agent.stopReason === "model-error")
+    throw new PhaseError({ reason: "model", phase: "work", message: agent.error?.message ?? "the model failed", hint: agent.error?.hint });
   const summary = agent.summary ?? (agent.stuck ? `I stopped because I was stuck: ${agent.stuck}.` : null);
   return { summary, figures, change: await stageChanges(ws, ws.baseSha), testCommand };
 }

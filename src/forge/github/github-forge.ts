@@ -98,7 +98,11 @@ export class GitHubForge implements Forge {
   }
 
   async listPullRequestFiles(repo: RepoRef, number: number): Promise<ChangedFile[]> {
-    const files = await this.#octokit.paginate(this.#octokit.rest.pulls.listFiles, { ...repoParams(repo), pull_number: number, per_page: 100 });
+    const files = await this.#octokit.paginate(this.#octokit.rest.pulls.listFiles, {
+      ...repoParams(repo),
+      pull_number: number,
+      per_page: 100,
+    });
     return files.map(toChangedFile);
   }
 
@@ -131,7 +135,14 @@ export class GitHubForge implements Forge {
       ...(comment.startLine !== undefined ? { start_line: comment.startLine, start_side: comment.startSide ?? comment.side } : {}),
     }));
     try {
-      const { data } = await this.#octokit.rest.pulls.createReview({ ...repoParams(repo), pull_number: number, commit_id: review.commitId, event: review.event, body: review.body, comments });
+      const { data } = await this.#octokit.rest.pulls.createReview({
+        ...repoParams(repo),
+        pull_number: number,
+        commit_id: review.commitId,
+        event: review.event,
+        body: review.body,
+        comments,
+      });
       return data.id;
     } catch (error) {
       const status = statusOf(error);
@@ -141,7 +152,11 @@ export class GitHubForge implements Forge {
   }
 
   async listReviews(repo: RepoRef, number: number): Promise<Review[]> {
-    const reviews = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviews, { ...repoParams(repo), pull_number: number, per_page: 100 });
+    const reviews = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviews, {
+      ...repoParams(repo),
+      pull_number: number,
+      per_page: 100,
+    });
     return reviews.map((review) => ({
       id: review.id,
       commitId: review.commit_id,
@@ -153,7 +168,13 @@ export class GitHubForge implements Forge {
   }
 
   async listReviewComments(repo: RepoRef, number: number): Promise<ReviewComment[]> {
-    const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...repoParams(repo), pull_number: number, sort: "created", direction: "asc", per_page: 100 });
+    const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, {
+      ...repoParams(repo),
+      pull_number: number,
+      sort: "created",
+      direction: "asc",
+      per_page: 100,
+    });
     return comments.map((comment) => ({
       id: comment.id,
       reviewId: comment.pull_request_review_id,
@@ -178,7 +199,12 @@ export class GitHubForge implements Forge {
     let cursor: string | null = null;
     // A thread's first comment is enough to match it with the REST comments; 100 threads a page.
     do {
-      const page: ReviewThreadsPage = await this.#octokit.graphql<ReviewThreadsPage>(REVIEW_THREADS_QUERY, { owner: repo.owner, name: repo.repo, number, cursor });
+      const page: ReviewThreadsPage = await this.#octokit.graphql<ReviewThreadsPage>(REVIEW_THREADS_QUERY, {
+        owner: repo.owner,
+        name: repo.repo,
+        number,
+        cursor,
+      });
       const threads = page.repository?.pullRequest?.reviewThreads;
       if (!threads) break;
       for (const thread of threads.nodes ?? []) {
@@ -193,18 +219,36 @@ export class GitHubForge implements Forge {
   }
 
   async replyToReviewComment(repo: RepoRef, number: number, commentId: number, body: string): Promise<PostedComment> {
-    const { data } = await this.#octokit.rest.pulls.createReplyForReviewComment({ ...repoParams(repo), pull_number: number, comment_id: commentId, body });
+    const { data } = await this.#octokit.rest.pulls.createReplyForReviewComment({
+      ...repoParams(repo),
+      pull_number: number,
+      comment_id: commentId,
+      body,
+    });
     return { id: data.id, url: data.html_url };
   }
 
   async findOpenPullRequest(repo: RepoRef, branch: string): Promise<PullRequestInfo | null> {
-    const { data } = await this.#octokit.rest.pulls.list({ ...repoParams(repo), head: `${repo.owner}:${branch}`, state: "open", per_page: 1 });
+    const { data } = await this.#octokit.rest.pulls.list({
+      ...repoParams(repo),
+      head: `${repo.owner}:${branch}`,
+      state: "open",
+      per_page: 1,
+    });
     const first = data[0];
     return first ? toPullRequest(first) : null;
   }
 
   async createPullRequest(repo: RepoRef, pr: NewPullRequest): Promise<PullRequestInfo> {
-    const { data } = await this.#octokit.rest.pulls.create({ ...repoParams(repo), title: pr.title, body: pr.body, head: pr.head, base: pr.base, draft: pr.draft, maintainer_can_modify: true });
+    const { data } = await this.#octokit.rest.pulls.create({
+      ...repoParams(repo),
+      title: pr.title,
+      body: pr.body,
+      head: pr.head,
+      base: pr.base,
+      draft: pr.draft,
+      maintainer_can_modify: true,
+    });
     return toPullRequest(data);
   }
 
@@ -271,7 +315,12 @@ function toPullRequest(data: PullLike): PullRequestInfo {
     state: data.state === "closed" ? "closed" : "open",
     // A deleted account shows as GitHub's "ghost" user; null only appears in odd API corners.
     author: data.user ? toActor(data.user) : { login: "ghost", isBot: false },
-    head: { ref: data.head.ref, sha: data.head.sha, repoFullName: data.head.repo?.full_name ?? null, cloneUrl: data.head.repo?.clone_url ?? null },
+    head: {
+      ref: data.head.ref,
+      sha: data.head.sha,
+      repoFullName: data.head.repo?.full_name ?? null,
+      cloneUrl: data.head.repo?.clone_url ?? null,
+    },
     base: { ref: data.base.ref, sha: data.base.sha, repoFullName: data.base.repo.full_name },
   };
 }
@@ -302,6 +351,12 @@ function messageOf(error: unknown): string {
 function errorsOf(error: unknown): string[] {
   const data = (error as { response?: { data?: { errors?: unknown; message?: unknown } } }).response?.data;
   const errors = Array.isArray(data?.errors) ? data.errors : [];
-  const texts = errors.map((entry: unknown) => (typeof entry === "string" ? entry : typeof (entry as { message?: unknown })?.message === "string" ? (entry as { message: string }).message : JSON.stringify(entry)));
+  const texts = errors.map((entry: unknown) =>
+    typeof entry === "string"
+      ? entry
+      : typeof (entry as { message?: unknown })?.message === "string"
+        ? (entry as { message: string }).message
+        : JSON.stringify(entry),
+  );
   return texts.length > 0 ? texts : typeof data?.message === "string" ? [data.message] : [];
 }

@@ -38,7 +38,8 @@ export function narrowIssueComment(deliveryId: string, payload: unknown): Commen
   const repository = repositoryOf(p, owner);
   const number = num(issue.number);
   const commentId = num(comment.id);
-  if (!owner || !repository.repo || number === null || commentId === null) throw new PayloadError("issue_comment", "without repository, issue or comment");
+  if (!owner || !repository.repo || number === null || commentId === null)
+    throw new PayloadError("issue_comment", "without repository, issue or comment");
   const author = actorOf(obj(comment.user));
   // A comment an app posted on someone's behalf is a machine's, whoever it names.
   const viaApp = comment.performed_via_github_app !== undefined && comment.performed_via_github_app !== null;
@@ -47,7 +48,12 @@ export function narrowIssueComment(deliveryId: string, payload: unknown): Commen
     deliveryId,
     repository,
     actor: { login: author.login, isBot: author.isBot || viaApp },
-    issue: { number, title: str(issue.title), body: str(issue.body), isPullRequest: issue.pull_request !== undefined && issue.pull_request !== null },
+    issue: {
+      number,
+      title: str(issue.title),
+      body: str(issue.body),
+      isPullRequest: issue.pull_request !== undefined && issue.pull_request !== null,
+    },
     comment: { id: commentId, body: str(comment.body) },
   };
 }
@@ -59,7 +65,15 @@ export function narrowPush(deliveryId: string, payload: unknown): PushEvent {
   const owner = str(ownerObject.login) || str(ownerObject.name);
   const repository = repositoryOf(p, owner);
   if (!owner || !repository.repo || !str(p.ref)) throw new PayloadError("push", "without repository or ref");
-  return { type: "push", deliveryId, repository, actor: actorOf(obj(p.sender)), ref: str(p.ref), after: str(p.after), deleted: p.deleted === true };
+  return {
+    type: "push",
+    deliveryId,
+    repository,
+    actor: actorOf(obj(p.sender)),
+    ref: str(p.ref),
+    after: str(p.after),
+    deleted: p.deleted === true,
+  };
 }
 
 /** GitHub's names for the pull request actions a review reacts to. */

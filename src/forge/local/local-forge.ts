@@ -53,7 +53,8 @@ export class LocalForge implements Forge {
   }
 
   createReview(_repo: RepoRef, _number: number, review: NewReview): Promise<number> {
-    for (const comment of review.comments) this.#print(`── ${comment.path}:${comment.startLine !== undefined ? `${comment.startLine}-` : ""}${comment.line}\n${comment.body}`);
+    for (const comment of review.comments)
+      this.#print(`── ${comment.path}:${comment.startLine !== undefined ? `${comment.startLine}-` : ""}${comment.line}\n${comment.body}`);
     this.#print(review.body);
     return Promise.resolve(this.#nextId++);
   }
@@ -102,10 +103,15 @@ export class LocalForge implements Forge {
   }
 
   createPullRequest(_repo: RepoRef, pr: NewPullRequest): Promise<PullRequestInfo> {
-    return Promise.reject(new LocalForgeError("no-pull-requests", `a local repository has no pull requests; the change is on the branch ${pr.head}`));
+    return Promise.reject(
+      new LocalForgeError("no-pull-requests", `a local repository has no pull requests; the change is on the branch ${pr.head}`),
+    );
   }
 
   compareCommits(_repo: RepoRef, base: string, head: string): Promise<Comparison> {
-    return Promise.resolve({ kind: "unavailable", reason: `a local repository is not compared through a forge (${base}...${head}); use git diff` });
+    return Promise.resolve({
+      kind: "unavailable",
+      reason: `a local repository is not compared through a forge (${base}...${head}); use git diff`,
+    });
   }
 }

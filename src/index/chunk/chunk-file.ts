@@ -62,5 +62,8 @@ async function syntaxChunks(language: string | null, table: LineTable, maxTokens
 
 function windowChunks(table: LineTable, maxTokens: number): RawChunk[] {
   const meta = { kind: "lines", symbols: [], signature: null };
-  return lineWindows(table, 0, table.count - 1, { maxTokens, maxLines: WINDOW_LINES, overlap: WINDOW_OVERLAP }).map((span) => ({ ...span, meta }));
+  return lineWindows(table, 0, table.count - 1, { maxTokens, maxLines: WINDOW_LINES, overlap: WINDOW_OVERLAP }).map((span) => ({
+    ...span,
+    meta,
+  }));
 }

@@ -16,7 +16,11 @@ const NAME_TYPES: ReadonlySet<string> = new Set([
 
 /** The next declarator inward: `*f(…)` → `f(…)`; reference and parenthesized declarators have no field. */
 function inner(declarator: Node): Node | null {
-  return declarator.childForFieldName("declarator") ?? children(declarator).find((child) => child.type.endsWith("declarator") || NAME_TYPES.has(child.type)) ?? null;
+  return (
+    declarator.childForFieldName("declarator") ??
+    children(declarator).find((child) => child.type.endsWith("declarator") || NAME_TYPES.has(child.type)) ??
+    null
+  );
 }
 
 /**

@@ -34,7 +34,14 @@ function boundDeclaration(node: Node, inType: boolean): Declaration | null {
       const name = node.childForFieldName("name") ?? node.childForFieldName("property");
       const value = node.childForFieldName("value");
       if (!name || !value || !FUNCTION_VALUES.has(value.type)) return null;
-      return { kind: "method", names: [name.text], signatureNode: node, body: value.childForFieldName("body"), members: null, typeLike: false };
+      return {
+        kind: "method",
+        names: [name.text],
+        signatureNode: node,
+        body: value.childForFieldName("body"),
+        members: null,
+        typeLike: false,
+      };
     }
     case "expression_statement": {
       const expression = node.namedChild(0);
@@ -71,7 +78,14 @@ function constant(node: Node, name: string, value: Node): Declaration | null {
 
 function fromValue(node: Node, name: string, value: Node, inType: boolean): Declaration | null {
   if (FUNCTION_VALUES.has(value.type)) {
-    return { kind: inType ? "method" : "function", names: [name], signatureNode: node, body: value.childForFieldName("body"), members: null, typeLike: false };
+    return {
+      kind: inType ? "method" : "function",
+      names: [name],
+      signatureNode: node,
+      body: value.childForFieldName("body"),
+      members: null,
+      typeLike: false,
+    };
   }
   if (CLASS_VALUES.has(value.type)) {
     const body = value.childForFieldName("body");
@@ -82,7 +96,8 @@ function fromValue(node: Node, name: string, value: Node, inType: boolean): Decl
 
 /** `export …` and `declare …`. */
 const exportWrapper = {
-  unwrap: (node: Node) => node.childForFieldName("declaration") ?? children(node).find((child) => child.type !== "decorator" && child.type !== "comment") ?? null,
+  unwrap: (node: Node) =>
+    node.childForFieldName("declaration") ?? children(node).find((child) => child.type !== "decorator" && child.type !== "comment") ?? null,
   inSignature: true,
 };
 

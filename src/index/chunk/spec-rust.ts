@@ -21,7 +21,11 @@ export const rustSpec = specFromTable({
       },
     },
     // `mod name;` only points at another file; only an inline module is a declaration here.
-    mod_item: { kind: "module", container: "namespace", names: (node) => (node.childForFieldName("body") ? [node.childForFieldName("name")?.text ?? ""] : null) },
+    mod_item: {
+      kind: "module",
+      container: "namespace",
+      names: (node) => (node.childForFieldName("body") ? [node.childForFieldName("name")?.text ?? ""] : null),
+    },
     macro_definition: { kind: "macro", body: () => null },
   },
 });

@@ -56,7 +56,15 @@ export function chunkTree(root: Node, context: SyntaxContext): RawChunk[] {
   return chunkRegion(children(root), 0, context.table.count - 1, { symbols: [], inType: false }, context, 0, null);
 }
 
-function chunkRegion(nodes: readonly Node[], start: number, end: number, scope: Scope, context: SyntaxContext, depth: number, header: Item | null): RawChunk[] {
+function chunkRegion(
+  nodes: readonly Node[],
+  start: number,
+  end: number,
+  scope: Scope,
+  context: SyntaxContext,
+  depth: number,
+  header: Item | null,
+): RawChunk[] {
   const items = buildItems(nodes, scope, context);
   if (header) items.unshift(header);
   return pack(fillRegion(items, start, end), scope, context, depth);
@@ -214,8 +222,17 @@ function split(item: Item, scope: Scope, context: SyntaxContext, depth: number):
     const members = declaration.members ?? [];
     if (members.length > 0) {
       const firstMember = members.reduce((first, member) => Math.min(first, rowsOf(member, context.table).start), item.end);
-      const header: Item | null = firstMember > item.start ? { start: item.start, end: firstMember - 1, nodes: [], declarations: [], header: meta } : null;
-      return chunkRegion(members, item.start, item.end, { symbols: meta.symbols, inType: declaration.typeLike }, context, depth + 1, header);
+      const header: Item | null =
+        firstMember > item.start ? { start: item.start, end: firstMember - 1, nodes: [], declarations: [], header: meta } : null;
+      return chunkRegion(
+        members,
+        item.start,
+        item.end,
+        { symbols: meta.symbols, inType: declaration.typeLike },
+        context,
+        depth + 1,
+        header,
+      );
     }
     return windows(meta, statementStarts(declaration.body, context.table));
   }

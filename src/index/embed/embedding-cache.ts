@@ -50,7 +50,9 @@ export class EmbeddingCache {
         PRIMARY KEY (model, content_hash)
       ) WITHOUT ROWID
     `);
-    this.#lookup = db.prepare("SELECT content_hash, vector FROM embedding_cache WHERE model = ? AND content_hash IN (SELECT value FROM json_each(?))");
+    this.#lookup = db.prepare(
+      "SELECT content_hash, vector FROM embedding_cache WHERE model = ? AND content_hash IN (SELECT value FROM json_each(?))",
+    );
     this.#insert = db.prepare("INSERT OR REPLACE INTO embedding_cache (model, content_hash, vector, created_at) VALUES (?, ?, ?, ?)");
   }
 
@@ -104,7 +106,10 @@ export class EmbeddingCache {
   #cached(model: string, hashes: readonly string[]): Map<string, number[]> {
     const found = new Map<string, number[]>();
     for (let start = 0; start < hashes.length; start += LOOKUP_BATCH) {
-      const rows = this.#lookup.all(model, JSON.stringify(hashes.slice(start, start + LOOKUP_BATCH))) as Array<{ content_hash: string; vector: Buffer }>;
+      const rows = this.#lookup.all(model, JSON.stringify(hashes.slice(start, start + LOOKUP_BATCH))) as Array<{
+        content_hash: string;
+        vector: Buffer;
+      }>;
       for (const row of rows) found.set(row.content_hash, fromFloat32Blob(row.vector));
     }
     return found;

@@ -20,7 +20,10 @@ export function ollamaEmbedError(error: unknown, call: OllamaCallContext): LlmEr
     });
   }
   if (!call.aborted && NO_EMBED_ROUTE.test(message.trim())) {
-    return new LlmError("bad-response", `Ollama at ${call.host} has no /api/embed`, { hint: "upgrade Ollama to 0.3.4 or later", cause: error });
+    return new LlmError("bad-response", `Ollama at ${call.host} has no /api/embed`, {
+      hint: "upgrade Ollama to 0.3.4 or later",
+      cause: error,
+    });
   }
   const classified = ollamaError(error, call);
   if (classified.reason === "model-not-found") {

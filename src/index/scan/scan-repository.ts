@@ -42,9 +42,9 @@ export async function scanRepository(root: string, options: ScanOptions = {}): P
     for (let i = next++; i < tracked.length; i = next++) {
       const file = tracked[i];
       if (!file) continue;
-      results[i] = await classifyFile(file, context).catch(
-        (error: unknown): Classification => ({ skipped: { path: file.path, reason: "unreadable", detail: String(error) } }),
-      );
+      results[i] = await classifyFile(file, context).catch((error: unknown): Classification => ({
+        skipped: { path: file.path, reason: "unreadable", detail: String(error) },
+      }));
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, tracked.length) }, worker));

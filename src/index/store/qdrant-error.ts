@@ -14,10 +14,14 @@ export function qdrantError(error: unknown, url: string, what: string): IndexSto
   const { status, message } = qdrantFailure(error);
   if (status === undefined && error instanceof TypeError) {
     const cause = (error as { cause?: { code?: unknown } }).cause;
-    return new IndexStoreError("unreachable", `cannot reach Qdrant at ${url} to ${what}: ${typeof cause?.code === "string" ? cause.code : message}`, {
-      hint: "start Qdrant or point QDRANT_URL at it",
-      cause: error,
-    });
+    return new IndexStoreError(
+      "unreachable",
+      `cannot reach Qdrant at ${url} to ${what}: ${typeof cause?.code === "string" ? cause.code : message}`,
+      {
+        hint: "start Qdrant or point QDRANT_URL at it",
+        cause: error,
+      },
+    );
   }
   const hint =
     status === 401 || status === 403
@@ -25,5 +29,8 @@ export function qdrantError(error: unknown, url: string, what: string): IndexSto
       : status !== undefined && status >= 500
         ? "check the Qdrant server's log"
         : "check the Qdrant server's log; the client (1.18) expects a server within one minor version of it";
-  return new IndexStoreError("backend", `Qdrant refused to ${what}${status === undefined ? "" : ` (${status})`}: ${message}`, { hint, cause: error });
+  return new IndexStoreError("backend", `Qdrant refused to ${what}${status === undefined ? "" : ` (${status})`}: ${message}`, {
+    hint,
+    cause: error,
+  });
 }

@@ -63,28 +63,40 @@ export class QdrantIndexStore implements IndexStore {
 
   constructor(options: QdrantIndexStoreOptions) {
     const prefix = options.collectionPrefix ?? DEFAULT_PREFIX;
-    if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(prefix)) throw new Error(`collectionPrefix must be lower-case letters, digits, '-' and '_', got ${JSON.stringify(prefix)}`);
+    if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(prefix))
+      throw new Error(`collectionPrefix must be lower-case letters, digits, '-' and '_', got ${JSON.stringify(prefix)}`);
     this.#url = options.url;
     this.#prefix = prefix;
     this.#batchSize = options.batchSize ?? DEFAULT_BATCH;
     // The version check is a request fired from the constructor whose failure only reaches console.warn.
-    this.#client = new QdrantClient({ url: options.url, apiKey: options.apiKey, checkCompatibility: false, timeout: options.timeoutMs ?? 60_000 });
+    this.#client = new QdrantClient({
+      url: options.url,
+      apiKey: options.apiKey,
+      checkCompatibility: false,
+      timeout: options.timeoutMs ?? 60_000,
+    });
   }
 
   async open(repo: string, model: string, dimensions: number): Promise<boolean> {
     const wanted = collectionName(this.#prefix, repo, model, dimensions);
     const existing = await this.#repoCollections(repo);
-    for (const name of existing) if (name !== wanted) await this.#call("drop a replaced collection", () => this.#client.deleteCollection(name));
+    for (const name of existing)
+      if (name !== wanted) await this.#call("drop a replaced collection", () => this.#client.deleteCollection(name));
     const created = !existing.includes(wanted);
     if (created) await this.#createCollection(wanted, dimensions);
     this.#collections.set(repo, { name: wanted, dimensions });
     return created;
   }
 
-  async upsert(repo: string, items: ReadonlyArray<{ readonly chunk: Chunk; readonly vector: readonly number[] }>, tag: string): Promise<void> {
+  async upsert(
+    repo: string,
+    items: ReadonlyArray<{ readonly chunk: Chunk; readonly vector: readonly number[] }>,
+    tag: string,
+  ): Promise<void> {
     const collection = await this.#collection(repo);
     if (collection === undefined) throw notOpenError(repo);
-    for (const { vector } of items) if (vector.length !== collection.dimensions) throw dimensionError(repo, collection.dimensions, vector.length);
+    for (const { vector } of items)
+      if (vector.length !== collection.dimensions) throw dimensionError(repo, collection.dimensions, vector.length);
     for (const batch of batches(items, this.#batchSize)) {
       // The last of several items with one id wins, as it would one upsert after another.
       const byPoint = new Map(batch.map((item) => [pointId(item.chunk.id), item]));
@@ -122,7 +134,8 @@ export class QdrantIndexStore implements IndexStore {
     const candidates = new Map<string, Chunk>();
     const text = terms.join(" ");
     await this.#scrollInto(collection.name, { must: [tagCondition(tag), { key: "lexical", match: { text } }] }, candidates);
-    if (candidates.size < k) await this.#scrollInto(collection.name, { must: [tagCondition(tag), { key: "lexical", match: { text_any: text } }] }, candidates);
+    if (candidates.size < k)
+      await this.#scrollInto(collection.name, { must: [tagCondition(tag), { key: "lexical", match: { text_any: text } }] }, candidates);
     return [...candidates.values()]
       .map((chunk) => ({ chunk, score: termOverlapScore(terms, chunk) }))
       .sort((a, b) => b.score - a.score || a.chunk.text.length - b.chunk.text.length || a.chunk.id.localeCompare(b.chunk.id))
@@ -134,7 +147,12 @@ export class QdrantIndexStore implements IndexStore {
     if (collection === undefined || k < 1) return [];
     if (vector.length !== collection.dimensions) throw dimensionError(repo, collection.dimensions, vector.length);
     const { points } = await this.#call("query nearest points", () =>
-      this.#client.query(collection.name, { query: [...vector], filter: { must: [tagCondition(tag)] }, limit: Math.floor(k), with_payload: CHUNK_FIELDS }),
+      this.#client.query(collection.name, {
+        query: [...vector],
+        filter: { must: [tagCondition(tag)] },
+        limit: Math.floor(k),
+        with_payload: CHUNK_FIELDS,
+      }),
     );
     const hits: SearchHit[] = [];
     for (const point of points) {
@@ -180,9 +198,15 @@ export class QdrantIndexStore implements IndexStore {
       // Another process opened the same space first: its collection is the one wanted.
       if (qdrantFailure(error).status !== 409) throw qdrantError(error, this.#url, `create collection ${name}`);
     }
-    await this.#call("index the tags", () => this.#client.createPayloadIndex(name, { field_name: "tags", field_schema: "keyword", wait: true }));
+    await this.#call("index the tags", () =>
+      this.#client.createPayloadIndex(name, { field_name: "tags", field_schema: "keyword", wait: true }),
+    );
     await this.#call("index the lexical terms", () =>
-      this.#client.createPayloadIndex(name, { field_name: "lexical", field_schema: { type: "text", tokenizer: "whitespace", lowercase: true }, wait: true }),
+      this.#client.createPayloadIndex(name, {
+        field_name: "lexical",
+        field_schema: { type: "text", tokenizer: "whitespace", lowercase: true },
+        wait: true,
+      }),
     );
   }
 
@@ -225,13 +249,16 @@ export class QdrantIndexStore implements IndexStore {
       for (const { tags, points } of groups.values()) {
         await this.#call("set tags", () => this.#client.setPayload(collection.name, { payload: { tags }, points, wait: true }));
       }
-      if (orphans.length > 0) await this.#call("delete untagged points", () => this.#client.delete(collection.name, { wait: true, points: orphans }));
+      if (orphans.length > 0)
+        await this.#call("delete untagged points", () => this.#client.delete(collection.name, { wait: true, points: orphans }));
     }
   }
 
   /** The current tags of those of `ids` that exist. */
   async #tags(name: string, ids: readonly string[]): Promise<Map<string, string[]>> {
-    const records = await this.#call("read tags", () => this.#client.retrieve(name, { ids: [...ids], with_payload: ["tags"], with_vector: false }));
+    const records = await this.#call("read tags", () =>
+      this.#client.retrieve(name, { ids: [...ids], with_payload: ["tags"], with_vector: false }),
+    );
     return new Map(records.map((record) => [String(record.id), tagsOf(record.payload)]));
   }
 
@@ -240,7 +267,13 @@ export class QdrantIndexStore implements IndexStore {
     let read = 0;
     while (read < LEXICAL_CANDIDATES) {
       const page = await this.#call("scroll lexical matches", () =>
-        this.#client.scroll(name, { filter, limit: Math.min(this.#batchSize, LEXICAL_CANDIDATES - read), offset, with_payload: CHUNK_FIELDS, with_vector: false }),
+        this.#client.scroll(name, {
+          filter,
+          limit: Math.min(this.#batchSize, LEXICAL_CANDIDATES - read),
+          offset,
+          with_payload: CHUNK_FIELDS,
+          with_vector: false,
+        }),
       );
       read += page.points.length;
       for (const point of page.points) {

@@ -21,7 +21,19 @@ export interface ChunkPayload {
 }
 
 /** The fields read back for a chunk; `lexical` stays on the server. */
-export const CHUNK_FIELDS = ["chunkId", "path", "language", "symbols", "startLine", "endLine", "kind", "signature", "text", "contentHash", "tags"];
+export const CHUNK_FIELDS = [
+  "chunkId",
+  "path",
+  "language",
+  "symbols",
+  "startLine",
+  "endLine",
+  "kind",
+  "signature",
+  "text",
+  "contentHash",
+  "tags",
+];
 
 export function chunkPayload(chunk: Chunk, repository: string, tags: readonly string[]): ChunkPayload {
   const fields = lexicalFields(chunk);

@@ -75,22 +75,24 @@ export class SqliteIndexStore implements IndexStore {
   open(repo: string, model: string, dimensions: number): Promise<boolean> {
     return settled(() => {
       const db = this.database;
-      return db.transaction(() => {
-        const space = this.#space(repo);
-        if (space !== undefined && space.model === model && space.dimensions === dimensions) return false;
-        if (space !== undefined) {
-          this.#loaded.delete(space.id);
-          dropSpaceTables(db, space.id);
-          this.#statements.clear();
-          db.prepare("DELETE FROM index_spaces WHERE id = ?").run(space.id);
-        }
-        // A new id rather than the old one: statements prepared for the old tables must never be reused.
-        const { lastInsertRowid } = db
-          .prepare("INSERT INTO index_spaces (repo, model, dimensions, created_at) VALUES (?, ?, ?, ?)")
-          .run(repo, model, dimensions, Date.now());
-        createSpaceTables(db, Number(lastInsertRowid), dimensions);
-        return true;
-      }).immediate();
+      return db
+        .transaction(() => {
+          const space = this.#space(repo);
+          if (space !== undefined && space.model === model && space.dimensions === dimensions) return false;
+          if (space !== undefined) {
+            this.#loaded.delete(space.id);
+            dropSpaceTables(db, space.id);
+            this.#statements.clear();
+            db.prepare("DELETE FROM index_spaces WHERE id = ?").run(space.id);
+          }
+          // A new id rather than the old one: statements prepared for the old tables must never be reused.
+          const { lastInsertRowid } = db
+            .prepare("INSERT INTO index_spaces (repo, model, dimensions, created_at) VALUES (?, ?, ?, ?)")
+            .run(repo, model, dimensions, Date.now());
+          createSpaceTables(db, Number(lastInsertRowid), dimensions);
+          return true;
+        })
+        .immediate();
     });
   }
 
@@ -113,31 +115,33 @@ export class SqliteIndexStore implements IndexStore {
       const insertVector = this.#prepare(`INSERT INTO ${t.vectors} (rowid, embedding) VALUES (?, ?)`);
       const insertTag = this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) VALUES (?, ?)`);
       const written: Array<{ rowid: number; vector: readonly number[] }> = [];
-      this.database.transaction(() => {
-        for (const { chunk, vector } of items) {
-          const { rowid } = upsertChunk.get({
-            id: chunk.id,
-            path: chunk.path,
-            language: chunk.language,
-            startLine: chunk.startLine,
-            endLine: chunk.endLine,
-            kind: chunk.kind,
-            symbols: JSON.stringify(chunk.symbols),
-            signature: chunk.signature,
-            text: chunk.text,
-            contentHash: chunk.contentHash,
-          }) as { rowid: number };
-          const fields = lexicalFields(chunk);
-          // Neither FTS5 nor vec0 has an upsert: a replaced chunk's rows go first.
-          deleteTerms.run(rowid);
-          insertTerms.run(rowid, fields.path, fields.symbols, fields.body);
-          deleteVector.run(BigInt(rowid));
-          // vec0 takes only integer rowids, and better-sqlite3 binds a JS number as a REAL.
-          insertVector.run(BigInt(rowid), toFloat32Blob(vector));
-          insertTag.run(tag, rowid);
-          written.push({ rowid, vector });
-        }
-      }).immediate();
+      this.database
+        .transaction(() => {
+          for (const { chunk, vector } of items) {
+            const { rowid } = upsertChunk.get({
+              id: chunk.id,
+              path: chunk.path,
+              language: chunk.language,
+              startLine: chunk.startLine,
+              endLine: chunk.endLine,
+              kind: chunk.kind,
+              symbols: JSON.stringify(chunk.symbols),
+              signature: chunk.signature,
+              text: chunk.text,
+              contentHash: chunk.contentHash,
+            }) as { rowid: number };
+            const fields = lexicalFields(chunk);
+            // Neither FTS5 nor vec0 has an upsert: a replaced chunk's rows go first.
+            deleteTerms.run(rowid);
+            insertTerms.run(rowid, fields.path, fields.symbols, fields.body);
+            deleteVector.run(BigInt(rowid));
+            // vec0 takes only integer rowids, and better-sqlite3 binds a JS number as a REAL.
+            insertVector.run(BigInt(rowid), toFloat32Blob(vector));
+            insertTag.run(tag, rowid);
+            written.push({ rowid, vector });
+          }
+        })
+        .immediate();
       this.#follow(space.id, (loaded) => {
         for (const { rowid, vector } of written) loaded.matrix.set(rowid, vector);
         const members = loaded.tags.get(tag);
@@ -151,10 +155,9 @@ export class SqliteIndexStore implements IndexStore {
       const space = this.#space(repo);
       if (space === undefined || ids.length === 0) return;
       const t = space.tables;
-      this.#prepare(`INSERT OR IGNORE INTO ${t.tags} (tag, chunk) SELECT ?, rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).run(
-        tag,
-        JSON.stringify(ids),
-      );
+      this.#prepare(
+        `INSERT OR IGNORE INTO ${t.tags} (tag, chunk) SELECT ?, rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`,
+      ).run(tag, JSON.stringify(ids));
       this.#follow(space.id, (loaded) => loaded.tags.delete(tag));
     });
   }
@@ -165,19 +168,20 @@ export class SqliteIndexStore implements IndexStore {
       if (space === undefined || ids.length === 0) return;
       const t = space.tables;
       const idsJson = JSON.stringify(ids);
-      const orphans = this.database.transaction(() => {
-        this.#prepare(`DELETE FROM ${t.tags} WHERE tag = ? AND chunk IN (SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?)))`).run(
-          tag,
-          idsJson,
-        );
-        const orphans = this.#prepare(
-          `SELECT c.rowid FROM ${t.chunks} c WHERE c.id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.chunk = c.rowid)`,
-        )
-          .pluck()
-          .all(idsJson) as number[];
-        this.#deleteRows(t, orphans);
-        return orphans;
-      }).immediate();
+      const orphans = this.database
+        .transaction(() => {
+          this.#prepare(
+            `DELETE FROM ${t.tags} WHERE tag = ? AND chunk IN (SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?)))`,
+          ).run(tag, idsJson);
+          const orphans = this.#prepare(
+            `SELECT c.rowid FROM ${t.chunks} c WHERE c.id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM ${t.tags} g WHERE g.chunk = c.rowid)`,
+          )
+            .pluck()
+            .all(idsJson) as number[];
+          this.#deleteRows(t, orphans);
+          return orphans;
+        })
+        .immediate();
       this.#follow(space.id, (loaded) => {
         loaded.tags.delete(tag);
         for (const rowid of orphans) loaded.matrix.remove(rowid);
@@ -190,11 +194,15 @@ export class SqliteIndexStore implements IndexStore {
       const space = this.#space(repo);
       if (space === undefined || ids.length === 0) return;
       const t = space.tables;
-      const rowids = this.database.transaction(() => {
-        const rowids = this.#prepare(`SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(ids)) as number[];
-        this.#deleteRows(t, rowids);
-        return rowids;
-      }).immediate();
+      const rowids = this.database
+        .transaction(() => {
+          const rowids = this.#prepare(`SELECT rowid FROM ${t.chunks} WHERE id IN (SELECT value FROM json_each(?))`)
+            .pluck()
+            .all(JSON.stringify(ids)) as number[];
+          this.#deleteRows(t, rowids);
+          return rowids;
+        })
+        .immediate();
       this.#follow(space.id, (loaded) => {
         for (const rowid of rowids) {
           loaded.matrix.remove(rowid);
@@ -213,14 +221,18 @@ export class SqliteIndexStore implements IndexStore {
       // Every chunk has a tag (one left with none is deleted), so when the space holds no other
       // tag the tag's chunks are all of them, and checking each match's tag (a third of the time
       // at 50,000 chunks) can be skipped. Two index seeks tell.
-      const alone = this.#prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag < @tag) AND NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag > @tag)`)
-        .pluck()
-        .get({ tag }) === 1;
+      const alone =
+        this.#prepare(
+          `SELECT NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag < @tag) AND NOT EXISTS (SELECT 1 FROM ${t.tags} WHERE tag > @tag)`,
+        )
+          .pluck()
+          .get({ tag }) === 1;
       // Materialized first: left to itself, the planner drives the join from the tag's rows and
       // runs the full-text query once per row. The best k are chosen before any chunk row is read:
       // a sentence matches most of a large repository, and reading every match's text cost more
       // than the search.
-      const rows = this.#prepare(`
+      const rows = this.#prepare(
+        `
         WITH matches AS MATERIALIZED (
           SELECT rowid, bm25(${t.fts}, ${BM25_WEIGHTS}) AS rank FROM ${t.fts} WHERE ${t.fts} MATCH @match
         ),
@@ -232,7 +244,8 @@ export class SqliteIndexStore implements IndexStore {
         )
         SELECT ${CHUNK_COLUMNS}, -b.rank AS score
         FROM best b JOIN ${t.chunks} c ON c.rowid = b.rowid
-        ORDER BY b.rank`).all(alone ? { match, k: Math.floor(k) } : { match, tag, k: Math.floor(k) }) as Array<ChunkRow & { score: number }>;
+        ORDER BY b.rank`,
+      ).all(alone ? { match, k: Math.floor(k) } : { match, tag, k: Math.floor(k) }) as Array<ChunkRow & { score: number }>;
       return rows.map((row) => ({ chunk: chunkFromRow(row), score: row.score }));
     });
   }
@@ -251,9 +264,9 @@ export class SqliteIndexStore implements IndexStore {
       if (members.size === 0) return [];
       const tagged = members;
       const best = loaded.matrix.nearest(vector, k, (rowid) => tagged.has(rowid));
-      const rows = this.#prepare(`SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.rowid IN (SELECT value FROM json_each(?))`).all(
-        JSON.stringify(best.map((hit) => hit.id)),
-      ) as ChunkRow[];
+      const rows = this.#prepare(
+        `SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.rowid IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(best.map((hit) => hit.id))) as ChunkRow[];
       const byRowid = new Map(rows.map((row) => [row.rowid, row]));
       const hits: SearchHit[] = [];
       for (const { id, score } of best) {
@@ -268,9 +281,9 @@ export class SqliteIndexStore implements IndexStore {
     return settled(() => {
       const space = this.#space(repo);
       if (space === undefined || ids.length === 0) return [];
-      const rows = this.#prepare(`SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.id IN (SELECT value FROM json_each(?))`).all(
-        JSON.stringify(ids),
-      ) as ChunkRow[];
+      const rows = this.#prepare(
+        `SELECT ${CHUNK_COLUMNS} FROM ${space.tables.chunks} c WHERE c.id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(ids)) as ChunkRow[];
       return inRequestedOrder(ids, rows.map(chunkFromRow));
     });
   }
@@ -281,7 +294,9 @@ export class SqliteIndexStore implements IndexStore {
       if (space === undefined) return 0;
       const t = space.tables;
       const statement =
-        tag === undefined ? this.#prepare(`SELECT count(*) FROM ${t.chunks}`) : this.#prepare(`SELECT count(*) FROM ${t.tags} WHERE tag = ?`);
+        tag === undefined
+          ? this.#prepare(`SELECT count(*) FROM ${t.chunks}`)
+          : this.#prepare(`SELECT count(*) FROM ${t.tags} WHERE tag = ?`);
       return (tag === undefined ? statement.pluck().get() : statement.pluck().get(tag)) as number;
     });
   }
@@ -297,8 +312,7 @@ export class SqliteIndexStore implements IndexStore {
   /** Read on every call: another process (the CLI) may have re-opened the space with another model. */
   #space(repo: string): Space | undefined {
     const row = this.#prepare("SELECT id, model, dimensions FROM index_spaces WHERE repo = ?").get(repo) as
-      | { id: number; model: string; dimensions: number }
-      | undefined;
+      { id: number; model: string; dimensions: number } | undefined;
     return row === undefined ? undefined : { ...row, tables: spaceTables(row.id) };
   }
 
@@ -316,7 +330,9 @@ export class SqliteIndexStore implements IndexStore {
       const matrix = this.database.transaction(() => {
         const count = this.#prepare(`SELECT count(*) FROM ${t.chunks}`).pluck().get() as number;
         const matrix = new VectorMatrix(space.dimensions, { capacity: count });
-        for (const [rowid, embedding] of this.#prepare(`SELECT rowid, embedding FROM ${t.vectors}`).raw().iterate() as IterableIterator<[number, Buffer]>) {
+        for (const [rowid, embedding] of this.#prepare(`SELECT rowid, embedding FROM ${t.vectors}`).raw().iterate() as IterableIterator<
+          [number, Buffer]
+        >) {
           matrix.setFloat32Bytes(rowid, embedding);
         }
         return matrix;

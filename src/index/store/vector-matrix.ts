@@ -64,7 +64,8 @@ export class VectorMatrix {
 
   /** Like `set`, from float32 bytes in the machine's order as sqlite-vec stores them, copied without a detour through numbers. */
   setFloat32Bytes(id: number, bytes: Uint8Array): void {
-    if (bytes.byteLength !== this.dimensions * 4) throw new Error(`a vector of ${bytes.byteLength} bytes in a matrix of ${this.dimensions} dimensions`);
+    if (bytes.byteLength !== this.dimensions * 4)
+      throw new Error(`a vector of ${bytes.byteLength} bytes in a matrix of ${this.dimensions} dimensions`);
     this.#write(id, (row) => new Uint8Array(row.buffer, row.byteOffset, row.byteLength).set(bytes));
   }
 

@@ -11,7 +11,12 @@ import type { ReviewPayload } from "./review-payload.js";
  * only, with the App installation beside the repository. A queue that holds such jobs across an
  * upgrade still runs them; each is read here and turned into today's shape.
  */
-const repo = z.object({ owner: z.string().min(1), repo: z.string().min(1), cloneUrl: z.string().default(""), defaultBranch: z.string().min(1) });
+const repo = z.object({
+  owner: z.string().min(1),
+  repo: z.string().min(1),
+  cloneUrl: z.string().default(""),
+  defaultBranch: z.string().min(1),
+});
 const installationId = z.number().int().positive().nullable();
 const comment = z.object({ id: z.number().int().positive(), author: z.string().min(1) });
 
@@ -61,19 +66,34 @@ const indexV1 = z.object({
   comment: comment.extend({ issueNumber: z.number().int().positive() }).optional(),
 });
 
-const reviewReasons = { opened: "opened", reopened: "reopened", ready_for_review: "ready", synchronize: "updated", command: "command" } as const;
+const reviewReasons = {
+  opened: "opened",
+  reopened: "reopened",
+  ready_for_review: "ready",
+  synchronize: "updated",
+  command: "command",
+} as const;
 
 /** Format 1 of each kind, read and upgraded to the current shape. */
 export const legacyV1 = {
   fix: fixV1.transform(({ installationId, repo, ...rest }): FixPayload => ({ ...rest, repository: repository(installationId, repo) })),
-  notice: noticeV1.transform(
-    ({ installationId, repo, command, ...rest }): NoticePayload => ({
-      ...rest,
-      repository: repository(installationId, repo),
-      notice: command === "cancel" ? { type: "cancel" } : command === "help" ? { type: "help" } : { type: "unknown", word: command.unknown },
-    }),
-  ),
-  ask: askV1.transform(({ installationId, repo, kind, ...rest }): AskPayload => ({ ...rest, mode: kind, repository: repository(installationId, repo) })),
-  review: reviewV1.transform(({ installationId, repo, reason, ...rest }): ReviewPayload => ({ ...rest, reason: reviewReasons[reason], repository: repository(installationId, repo) })),
-  index: indexV1.transform(({ installationId, repo, ...rest }): IndexPayload => ({ ...rest, repository: repository(installationId, repo) })),
+  notice: noticeV1.transform(({ installationId, repo, command, ...rest }): NoticePayload => ({
+    ...rest,
+    repository: repository(installationId, repo),
+    notice: command === "cancel" ? { type: "cancel" } : command === "help" ? { type: "help" } : { type: "unknown", word: command.unknown },
+  })),
+  ask: askV1.transform(({ installationId, repo, kind, ...rest }): AskPayload => ({
+    ...rest,
+    mode: kind,
+    repository: repository(installationId, repo),
+  })),
+  review: reviewV1.transform(({ installationId, repo, reason, ...rest }): ReviewPayload => ({
+    ...rest,
+    reason: reviewReasons[reason],
+    repository: repository(installationId, repo),
+  })),
+  index: indexV1.transform(({ installationId, repo, ...rest }): IndexPayload => ({
+    ...rest,
+    repository: repository(installationId, repo),
+  })),
 };

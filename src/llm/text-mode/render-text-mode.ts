@@ -12,7 +12,10 @@ export function renderForTextMode(messages: readonly ChatMessage[], tools: reado
   const push = (role: "system" | "user" | "assistant", content: string) => {
     const last = out.at(-1);
     if (last && last.role === role && role !== "system") {
-      out[out.length - 1] = role === "assistant" ? { role, content: `${last.content}\n\n${content}`, toolCalls: [] } : { role, content: `${last.content}\n\n${content}` };
+      out[out.length - 1] =
+        role === "assistant"
+          ? { role, content: `${last.content}\n\n${content}`, toolCalls: [] }
+          : { role, content: `${last.content}\n\n${content}` };
     } else {
       out.push(role === "assistant" ? { role, content, toolCalls: [] } : { role, content });
     }

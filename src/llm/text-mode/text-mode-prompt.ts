@@ -9,7 +9,13 @@ import { describeExpectedForm } from "../tool-calls/describe-expected-form.js";
 export function textModeToolPrompt(tools: readonly ToolSpec[], constrained: boolean): string {
   const lines = ["# Tools", "", "You can call these tools. Each is shown with its JSON Schema and an example call.", ""];
   for (const tool of tools) {
-    lines.push(`## ${tool.name}`, tool.description, `Parameters: ${JSON.stringify(tool.parameters)}`, `Example: ${describeExpectedForm(tool)}`, "");
+    lines.push(
+      `## ${tool.name}`,
+      tool.description,
+      `Parameters: ${JSON.stringify(tool.parameters)}`,
+      `Example: ${describeExpectedForm(tool)}`,
+      "",
+    );
   }
   lines.push("# How to call a tool", "");
   if (constrained) {

@@ -14,7 +14,8 @@ const QWEN = /qwen[-_ ]?(2\.5|3)|qwq/i;
  * texts), and an estimate for everything else.
  */
 export async function counterFor(provider: LlmProvider, model: string): Promise<TokenCounter> {
-  if (provider.countTokens) return exactCounter(`${provider.label} tokenizer`, (text) => provider.countTokens?.(text) ?? estimateCounter.count(text));
+  if (provider.countTokens)
+    return exactCounter(`${provider.label} tokenizer`, (text) => provider.countTokens?.(text) ?? estimateCounter.count(text));
   if (QWEN.test(model)) return boundedCounter(await qwenCounter(), EXACT_UP_TO);
   return estimateCounter;
 }

@@ -41,7 +41,8 @@ function coerceValue(raw: unknown, types: Set<string>): unknown {
   if (types.has("null") && /^(?:null|none)$/i.test(text)) return null;
   if (types.has("array") || types.has("object")) {
     const parsed = parseLenientJson(text);
-    if (parsed.ok && ((types.has("array") && Array.isArray(parsed.value)) || (types.has("object") && isPlainObject(parsed.value)))) return parsed.value;
+    if (parsed.ok && ((types.has("array") && Array.isArray(parsed.value)) || (types.has("object") && isPlainObject(parsed.value))))
+      return parsed.value;
   }
   return NO_CHANGE;
 }

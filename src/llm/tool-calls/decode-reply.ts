@@ -22,7 +22,12 @@ export const UNREADABLE_CALL = "unreadable_call";
  * instead. Whatever was meant as a call but cannot be used comes back as an invalid call whose
  * message shows the expected form, so the model gets an answer for it.
  */
-export function decodeReply(message: { readonly content: string; readonly toolCalls: readonly ToolCall[] }, tools: readonly ToolSpec[], mode: ToolMode, idPrefix: string): DecodedReply {
+export function decodeReply(
+  message: { readonly content: string; readonly toolCalls: readonly ToolCall[] },
+  tools: readonly ToolSpec[],
+  mode: ToolMode,
+  idPrefix: string,
+): DecodedReply {
   if (mode === "native" && message.toolCalls.length > 0) {
     const normalized = normalizeNativeCalls(message.toolCalls, tools);
     const usable = new Map(normalized.calls.map((c) => [c.id, c]));
@@ -30,15 +35,23 @@ export function decodeReply(message: { readonly content: string; readonly toolCa
     const toolCalls = message.toolCalls.map((original): ToolCall => {
       const call = usable.get(original.id);
       if (call) return call;
-      return { id: original.id, name: original.name, arguments: original.arguments, invalid: rejected.get(original.id)?.message ?? `The call to "${original.name}" could not be read.` };
+      return {
+        id: original.id,
+        name: original.name,
+        arguments: original.arguments,
+        invalid: rejected.get(original.id)?.message ?? `The call to "${original.name}" could not be read.`,
+      };
     });
     const repairs = [...normalized.repairs.entries()].flatMap(([id, list]) => list.map((r) => `${id}: ${r}`));
     return { toolCalls, repairs };
   }
   const parsed = parseToolCallsFromText(message.content, tools);
   const toolCalls: ToolCall[] = parsed.calls.map((call, i) => ({ id: `${idPrefix}_${i}`, name: call.name, arguments: call.arguments }));
-  parsed.problems.forEach((problem, i) => toolCalls.push({ id: `${idPrefix}_p${i}`, name: UNREADABLE_CALL, arguments: {}, invalid: problem }));
+  parsed.problems.forEach((problem, i) =>
+    toolCalls.push({ id: `${idPrefix}_p${i}`, name: UNREADABLE_CALL, arguments: {}, invalid: problem }),
+  );
   const repairs = parsed.calls.flatMap((call) => call.repairs.map((r) => `${call.name}: ${r}`));
-  if (mode === "native" && toolCalls.length > 0) repairs.unshift("read the calls from the reply's text: the model wrote them there instead of using native tool calls");
+  if (mode === "native" && toolCalls.length > 0)
+    repairs.unshift("read the calls from the reply's text: the model wrote them there instead of using native tool calls");
   return { toolCalls, repairs };
 }

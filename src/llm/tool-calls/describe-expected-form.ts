@@ -32,7 +32,8 @@ function exampleValue(key: string, node: SchemaNode, depth: number): unknown {
     const inner: Record<string, unknown> = {};
     const properties = isPlainObject(node.properties) ? node.properties : {};
     const required = Array.isArray(node.required) ? node.required : [];
-    for (const k of required) if (typeof k === "string" && isPlainObject(properties[k])) inner[k] = exampleValue(k, properties[k], depth + 1);
+    for (const k of required)
+      if (typeof k === "string" && isPlainObject(properties[k])) inner[k] = exampleValue(k, properties[k], depth + 1);
     return inner;
   }
   return `<${key}>`;
@@ -50,6 +51,9 @@ function typeLabel(node: SchemaNode): string {
 /** JSON with a space after `:` and `,`, the way the examples in model prompts are written. */
 function render(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(render).join(", ")}]`;
-  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${render(v)}`).join(", ")}}`;
+  if (isPlainObject(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${render(v)}`)
+      .join(", ")}}`;
   return JSON.stringify(value) ?? "null";
 }

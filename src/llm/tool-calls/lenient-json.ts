@@ -78,7 +78,18 @@ const STRING_CLOSERS: Readonly<Record<string, string>> = {
   "\u201d": "\u201d\u201c",
   "\u2018": "\u2019\u2018", // ‘ … ’
 };
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "'": "'", "`": "`", "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '"',
+  "'": "'",
+  "`": "`",
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
 const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const WORD = /[A-Za-z_$][\w$]*/y;
 const KEY_WORD = /[A-Za-z_$][\w$-]*/y;
@@ -274,7 +285,8 @@ class Reader {
   #string(): string {
     const open = this.peek();
     const closers = STRING_CLOSERS[open] ?? '"';
-    if (open !== '"') this.repair(open === "'" ? "replaced single quotes" : open === "`" ? "replaced backtick quotes" : "replaced smart quotes");
+    if (open !== '"')
+      this.repair(open === "'" ? "replaced single quotes" : open === "`" ? "replaced backtick quotes" : "replaced smart quotes");
     const start = this.pos;
     this.pos++;
     let out = "";

@@ -133,7 +133,9 @@ function scan(text: string, tools: readonly ToolSpec[], bareIsCertain: boolean):
       // A JSON body is read against the whole text, so a "</tool_call>" inside one of its strings
       // (code-editing arguments echo it) does not end the call early.
       const jsonStart = bodyStart + text.slice(bodyStart, bodyEnd).search(/\S|$/);
-      const json = "{[".includes(text[jsonStart] ?? "x") ? readJsonSequence(text, jsonStart, tools, true, tag.reportFailures && closed) : null;
+      const json = "{[".includes(text[jsonStart] ?? "x")
+        ? readJsonSequence(text, jsonStart, tools, true, tag.reportFailures && closed)
+        : null;
       if (json && !json.failed) {
         findings.push(...json.findings);
         const after = /^\s*/.exec(text.slice(json.end))?.[0].length ?? 0;
@@ -192,7 +194,7 @@ function fromWrapperBody(rawBody: string, tools: readonly ToolSpec[], reportFail
   const opener = body.indexOf("<function=");
   if (opener !== -1 && body.slice(0, opener).trim() === "") {
     const findings: Finding[] = [];
-    for (let at = opener; at !== -1; ) {
+    for (let at = opener; at !== -1;) {
       const block = readFunctionBlock(body, at);
       if (!block) break;
       findings.push(...fromFunctionBlock(block, tools));
@@ -212,7 +214,13 @@ function unfence(body: string): string {
 }
 
 /** One or more JSON values in a row (`{…} {…}`, or `{…}; {…}` after `<|python_tag|>`), each a call or list of calls. */
-function readJsonSequence(text: string, from: number, tools: readonly ToolSpec[], certain: boolean, reportFailures: boolean): { findings: Finding[]; end: number; failed: boolean } {
+function readJsonSequence(
+  text: string,
+  from: number,
+  tools: readonly ToolSpec[],
+  certain: boolean,
+  reportFailures: boolean,
+): { findings: Finding[]; end: number; failed: boolean } {
   const findings: Finding[] = [];
   let at = from;
   for (;;) {
@@ -225,7 +233,11 @@ function readJsonSequence(text: string, from: number, tools: readonly ToolSpec[]
     }
     const candidates = callCandidates(parsed.value);
     if (candidates) findings.push(...resolveAll(candidates, tools, certain, parsed.repairs));
-    else if (reportFailures) findings.push({ kind: "problem", message: "A tool call does not name a tool. Write each call as {\"name\": \"<tool name>\", \"arguments\": {...}}." });
+    else if (reportFailures)
+      findings.push({
+        kind: "problem",
+        message: 'A tool call does not name a tool. Write each call as {"name": "<tool name>", "arguments": {...}}.',
+      });
     at = parsed.end;
   }
   return { findings, end: at, failed: false };
@@ -241,7 +253,10 @@ function readMistralCalls(text: string, from: number, tools: readonly ToolSpec[]
   const name = head[1] as string;
   const parsed = parseLenientJsonAt(text, at + head[0].length);
   if (!parsed.ok) return { findings: [problem(`the arguments are not valid JSON: ${parsed.message}`, name, tools)], end: text.length };
-  return { findings: resolveAll([{ name, arguments: parsed.value, hasArguments: true, rest: {} }], tools, true, parsed.repairs), end: parsed.end };
+  return {
+    findings: resolveAll([{ name, arguments: parsed.value, hasArguments: true, rest: {} }], tools, true, parsed.repairs),
+    end: parsed.end,
+  };
 }
 
 /** JSON call objects standing in the prose, with no tag around them. */
@@ -265,11 +280,17 @@ function bareJson(text: string, prose: ReadonlyArray<[number, number]>, tools: r
   return findings;
 }
 
-function resolveAll(candidates: readonly CallCandidate[], tools: readonly ToolSpec[], certain: boolean, parseRepairs: readonly string[]): Finding[] {
+function resolveAll(
+  candidates: readonly CallCandidate[],
+  tools: readonly ToolSpec[],
+  certain: boolean,
+  parseRepairs: readonly string[],
+): Finding[] {
   const findings: Finding[] = [];
   for (const candidate of candidates) {
     const resolution = resolveCall(candidate, tools, certain);
-    if (resolution.kind === "call") findings.push({ kind: "call", call: { ...resolution.call, repairs: [...parseRepairs, ...resolution.call.repairs] } });
+    if (resolution.kind === "call")
+      findings.push({ kind: "call", call: { ...resolution.call, repairs: [...parseRepairs, ...resolution.call.repairs] } });
     else if (resolution.kind === "problem") findings.push(resolution);
   }
   return findings;

@@ -42,7 +42,8 @@ export function repairArguments(raw: unknown, tool?: ToolSpec): ArgumentsRepair 
         continue;
       }
       const parsed = parseLenientJson(text);
-      if (!parsed.ok) return { ok: false, reason: `the arguments are not valid JSON: ${parsed.message} (at character ${parsed.offset + 1})` };
+      if (!parsed.ok)
+        return { ok: false, reason: `the arguments are not valid JSON: ${parsed.message} (at character ${parsed.offset + 1})` };
       repairs.push(...parsed.repairs);
       if (++decodedStrings === 2) repairs.push("decoded arguments that were JSON-encoded twice");
       value = parsed.value;

@@ -1,8 +1,7 @@
 import type { ToolSpec } from "../types.js";
 
 export type NameResolution =
-  | { readonly ok: true; readonly name: string; readonly repair: string | null }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly name: string; readonly repair: string | null } | { readonly ok: false; readonly message: string };
 
 /**
  * Maps the name a model wrote to one of the known tools. Small models write `Read_File`,
@@ -20,12 +19,18 @@ export function resolveToolName(written: string, tools: readonly ToolSpec[]): Na
   if (only && matches.length === 1) return { ok: true, name: only.name, repair: `read the tool name "${name}" as "${only.name}"` };
   const available = tools.map((t) => t.name).join(", ");
   if (matches.length > 1) {
-    return { ok: false, message: `The tool name "${name}" is ambiguous: it could be ${matches.map((t) => t.name).join(" or ")}. Use the exact name. Available tools: ${available}.` };
+    return {
+      ok: false,
+      message: `The tool name "${name}" is ambiguous: it could be ${matches.map((t) => t.name).join(" or ")}. Use the exact name. Available tools: ${available}.`,
+    };
   }
   return { ok: false, message: `There is no tool named "${name}". Available tools: ${available}.` };
 }
 
 /** Lower case without separators: `Read_File`, `read-file` and `readFile` all become `readfile`. */
 export function canonicalToolName(name: string): string {
-  return name.normalize("NFKC").toLowerCase().replace(/[\s_\-.]+/g, "");
+  return name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s_\-.]+/g, "");
 }

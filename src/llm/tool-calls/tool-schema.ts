@@ -29,9 +29,13 @@ export function schemaTypes(node: SchemaNode): Set<string> {
   if (Array.isArray(type)) for (const t of type) if (typeof t === "string") types.add(t);
   for (const key of ["anyOf", "oneOf"] as const) {
     const branches = node[key];
-    if (Array.isArray(branches)) for (const branch of branches) if (isPlainObject(branch)) for (const t of schemaTypes(branch)) types.add(t);
+    if (Array.isArray(branches))
+      for (const branch of branches) if (isPlainObject(branch)) for (const t of schemaTypes(branch)) types.add(t);
   }
   const values = Array.isArray(node.enum) ? node.enum : "const" in node ? [node.const] : [];
-  for (const v of values) types.add(v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : typeof v);
+  for (const v of values)
+    types.add(
+      v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "number" ? (Number.isInteger(v) ? "integer" : "number") : typeof v,
+    );
   return types;
 }

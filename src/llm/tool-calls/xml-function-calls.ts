@@ -36,7 +36,11 @@ export function readFunctionBlock(text: string, start: number): FunctionBlock | 
   const name = unquote(open[1] ?? "");
   if (name === "") return null;
   const bodyStart = start + open[0].length;
-  const ends = [text.indexOf("</function>", bodyStart), text.indexOf("<function=", bodyStart), text.indexOf("</tool_call>", bodyStart)].filter((i) => i !== -1);
+  const ends = [
+    text.indexOf("</function>", bodyStart),
+    text.indexOf("<function=", bodyStart),
+    text.indexOf("</tool_call>", bodyStart),
+  ].filter((i) => i !== -1);
   const bodyEnd = ends.length > 0 ? Math.min(...ends) : text.length;
   let end = bodyEnd;
   if (text.startsWith("</function>", end)) end += "</function>".length;
@@ -80,5 +84,8 @@ export function trimParameterValue(raw: string, closed: boolean): string {
 }
 
 function unquote(name: string): string {
-  return name.trim().replace(/^["'](.*)["']$/, "$1").trim();
+  return name
+    .trim()
+    .replace(/^["'](.*)["']$/, "$1")
+    .trim();
 }

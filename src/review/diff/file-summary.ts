@@ -53,7 +53,12 @@ export function summarizeFile(file: DiffFile): FileSummary {
 
 /** One line for a walkthrough or a prompt's file list. */
 export function describeFile(summary: FileSummary): string {
-  const origin = summary.previousPath && summary.status !== "modified" ? ` (${summary.status} from ${summary.previousPath})` : summary.status === "modified" ? "" : ` (${summary.status})`;
+  const origin =
+    summary.previousPath && summary.status !== "modified"
+      ? ` (${summary.status} from ${summary.previousPath})`
+      : summary.status === "modified"
+        ? ""
+        : ` (${summary.status})`;
   const size = summary.unreviewable === "binary" ? "binary" : `+${summary.additions} -${summary.deletions}`;
   const where = summary.hunks > 0 ? ` in ${summary.hunks} hunk${summary.hunks === 1 ? "" : "s"}` : "";
   const sections = summary.sections.length > 0 ? `: ${summary.sections.join("; ")}` : "";

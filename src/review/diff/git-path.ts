@@ -82,7 +82,10 @@ export function gitLinePaths(text: string, srcPrefix: string, dstPrefix: string)
   }
   const quotedSecond = text.indexOf(' "');
   if (quotedSecond > 0 && text.endsWith('"')) {
-    return { oldPath: stripPrefix(text.slice(0, quotedSecond), srcPrefix), newPath: stripPrefix(unquotePath(text.slice(quotedSecond + 1)), dstPrefix) };
+    return {
+      oldPath: stripPrefix(text.slice(0, quotedSecond), srcPrefix),
+      newPath: stripPrefix(unquotePath(text.slice(quotedSecond + 1)), dstPrefix),
+    };
   }
   // Same name on both sides: `<src>P <dst>P`.
   const nameLength = (text.length - 1 - srcPrefix.length - dstPrefix.length) / 2;

@@ -78,7 +78,10 @@ export class FileLineMap {
       ...(before ? [{ line: before.end, distance: line - before.end }] : []),
       ...(after ? [{ line: after.start, distance: after.start - line }] : []),
     ];
-    return candidates.reduce<{ line: number; distance: number } | null>((best, c) => (best === null || c.distance < best.distance ? c : best), null);
+    return candidates.reduce<{ line: number; distance: number } | null>(
+      (best, c) => (best === null || c.distance < best.distance ? c : best),
+      null,
+    );
   }
 
   /**

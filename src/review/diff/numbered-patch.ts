@@ -16,7 +16,8 @@ import type { DiffFile } from "./types.js";
  */
 export function numberedPatch(file: DiffFile): string {
   let widest = 1;
-  for (const hunk of file.hunks) widest = Math.max(widest, String(Math.max(hunk.oldStart + hunk.oldLines, hunk.newStart + hunk.newLines)).length);
+  for (const hunk of file.hunks)
+    widest = Math.max(widest, String(Math.max(hunk.oldStart + hunk.oldLines, hunk.newStart + hunk.newLines)).length);
   const out: string[] = [];
   for (const hunk of file.hunks) {
     out.push(hunk.header);

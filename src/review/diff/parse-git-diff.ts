@@ -44,7 +44,9 @@ export function parseGitDiff(text: string, options: GitDiffOptions = {}): DiffFi
   let i = 0;
   while (i < lines.length && !lines[i]!.startsWith("diff --git ")) {
     if (/^diff --(cc|combined) /.test(lines[i]!)) {
-      throw new DiffParseError("combined-diff", "a combined (merge) diff has no single old side; diff against one parent", { patchLine: i + 1 });
+      throw new DiffParseError("combined-diff", "a combined (merge) diff has no single old side; diff against one parent", {
+        patchLine: i + 1,
+      });
     }
     i++;
   }
@@ -108,11 +110,15 @@ function readHeaderLine(line: string, header: FileHeader, srcPrefix: string, dst
 
 function toFile(header: FileHeader, hunks: readonly Hunk[]): DiffFile {
   const status: FileStatus =
-    header.created || header.fromMarker === null ? "added"
-    : header.deleted || header.toMarker === null ? "removed"
-    : header.renameFrom !== undefined || header.renameTo !== undefined ? "renamed"
-    : header.copyFrom !== undefined || header.copyTo !== undefined ? "copied"
-    : "modified";
+    header.created || header.fromMarker === null
+      ? "added"
+      : header.deleted || header.toMarker === null
+        ? "removed"
+        : header.renameFrom !== undefined || header.renameTo !== undefined
+          ? "renamed"
+          : header.copyFrom !== undefined || header.copyTo !== undefined
+            ? "copied"
+            : "modified";
   const oldPath = header.renameFrom ?? header.copyFrom ?? header.fromMarker ?? header.gitLine?.oldPath ?? "";
   const newPath = header.renameTo ?? header.copyTo ?? header.toMarker ?? header.gitLine?.newPath ?? oldPath;
   const path = status === "removed" ? oldPath : newPath;

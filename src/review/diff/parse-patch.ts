@@ -4,7 +4,8 @@ import { readHunks } from "./read-hunks.js";
 import type { DiffFile, FileStatus, Hunk } from "./types.js";
 
 /** Lines a patch may carry above its first hunk when it was cut from a full `git diff`. */
-const FILE_HEADER = /^(diff --git |index |--- |\+\+\+ |old mode |new mode |deleted file mode |new file mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to )/;
+const FILE_HEADER =
+  /^(diff --git |index |--- |\+\+\+ |old mode |new mode |deleted file mode |new file mode |similarity index |dissimilarity index |rename from |rename to |copy from |copy to )/;
 
 /**
  * Reads the hunks of one file's patch as GitHub's "list pull request files" API returns it:
@@ -23,7 +24,10 @@ export function parsePatch(patch: string, path: string | null = null): readonly 
   for (let j = next; j < lines.length; j++) {
     // A patch that does end with a newline splits into one last empty string.
     if (lines[j] === "" && j === lines.length - 1) break;
-    throw new DiffParseError("unexpected-line", `expected a hunk header, found ${JSON.stringify(lines[j]!.slice(0, 80))}`, { patchLine: j + 1, path });
+    throw new DiffParseError("unexpected-line", `expected a hunk header, found ${JSON.stringify(lines[j]!.slice(0, 80))}`, {
+      patchLine: j + 1,
+      path,
+    });
   }
   return hunks;
 }

@@ -10,9 +10,20 @@ const MOUNT = "/workspace";
 /** nobody: owns the container's idle process and nothing else. */
 const KEEPER_UID = 65534;
 const GVISOR_THREAD_HEADROOM = 512;
-const containerEnv = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp/home", "CI=true", "LANG=C.UTF-8", "NO_COLOR=1", "GIT_TERMINAL_PROMPT=0", "npm_config_cache=/tmp/npm-cache", "npm_config_update_notifier=false",
+const containerEnv = [
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  "HOME=/tmp/home",
+  "CI=true",
+  "LANG=C.UTF-8",
+  "NO_COLOR=1",
+  "GIT_TERMINAL_PROMPT=0",
+  "npm_config_cache=/tmp/npm-cache",
+  "npm_config_update_notifier=false",
   // The worktree's git metadata is owned by the bot's user; git would otherwise refuse to read it.
-  "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"];
+  "GIT_CONFIG_COUNT=1",
+  "GIT_CONFIG_KEY_0=safe.directory",
+  "GIT_CONFIG_VALUE_0=*",
+];
 
 /**
  * A container per job on the local Docker engine: non-root, no capabilities, no new privileges,
@@ -38,52 +49,70 @@ export class DockerRunnerFactory implements RunnerFactory {
   }
 
   async create(hostPath: string, options: WorkspaceOptions = {}): Promise<CommandRunner> {
-    const sandbox: SandboxOptions = { ...this.#defaults, ...options.sandbox, readOnlyMounts: [...this.#defaults.readOnlyMounts, ...(options.sandbox?.readOnlyMounts ?? [])] };
+    const sandbox: SandboxOptions = {
+      ...this.#defaults,
+      ...options.sandbox,
+      readOnlyMounts: [...this.#defaults.readOnlyMounts, ...(options.sandbox?.readOnlyMounts ?? [])],
+    };
     await this.#checkImage(sandbox.image);
     const user = await this.#prepareOwnership(hostPath);
     const withNetwork = sandbox.setup !== null && sandbox.runtime === "runc";
     const spec: Docker.ContainerCreateOptions = {
-        Image: sandbox.image,
-        // The keep-alive process runs as a different unprivileged user than the commands, so a
-        // runaway command's `kill -1` (or our own clean-up) cannot stop the container.
-        Cmd: ["sleep", "infinity"],
-        User: user.uid === KEEPER_UID ? `${KEEPER_UID - 1}` : `${KEEPER_UID}`,
-        WorkingDir: MOUNT,
-        Env: containerEnv,
-        Labels: { [WORKSPACE_LABEL]: "1", [OWNER_LABEL]: this.#owner, "dev.coder-bot.name": options.name ?? path.basename(hostPath) },
-        NetworkDisabled: !withNetwork,
-        HostConfig: {
-          Binds: [`${hostPath}:${MOUNT}:rw`, ...sandbox.readOnlyMounts.map((p) => `${p}:${p}:ro`)],
-          ReadonlyRootfs: true,
-          Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${sandbox.tmpfsMb}m,mode=1777` },
-          CapDrop: ["ALL"],
-          SecurityOpt: ["no-new-privileges"],
-          NetworkMode: withNetwork ? "bridge" : "none",
-          Memory: sandbox.memoryMb * 1024 * 1024,
-          MemorySwap: sandbox.memoryMb * 1024 * 1024,
-          NanoCpus: Math.round(sandbox.cpus * 1e9),
-          // Under gVisor the sandbox's own host threads count against the pids cgroup, and sandboxed
-          // processes do not: the cgroup gets headroom and RLIMIT_NPROC, enforced inside the
-          // sandbox, limits the processes. Under runc the cgroup limits them directly.
-          PidsLimit: sandbox.runtime === "runsc" ? sandbox.pids + GVISOR_THREAD_HEADROOM : sandbox.pids,
-          ...(sandbox.runtime === "runsc" ? { Ulimits: [{ Name: "nproc", Soft: sandbox.pids, Hard: sandbox.pids }] } : {}),
-          Runtime: sandbox.runtime,
-          Init: true,
-          AutoRemove: false,
-        },
-      };
+      Image: sandbox.image,
+      // The keep-alive process runs as a different unprivileged user than the commands, so a
+      // runaway command's `kill -1` (or our own clean-up) cannot stop the container.
+      Cmd: ["sleep", "infinity"],
+      User: user.uid === KEEPER_UID ? `${KEEPER_UID - 1}` : `${KEEPER_UID}`,
+      WorkingDir: MOUNT,
+      Env: containerEnv,
+      Labels: { [WORKSPACE_LABEL]: "1", [OWNER_LABEL]: this.#owner, "dev.coder-bot.name": options.name ?? path.basename(hostPath) },
+      NetworkDisabled: !withNetwork,
+      HostConfig: {
+        Binds: [`${hostPath}:${MOUNT}:rw`, ...sandbox.readOnlyMounts.map((p) => `${p}:${p}:ro`)],
+        ReadonlyRootfs: true,
+        Tmpfs: { "/tmp": `rw,nosuid,nodev,exec,size=${sandbox.tmpfsMb}m,mode=1777` },
+        CapDrop: ["ALL"],
+        SecurityOpt: ["no-new-privileges"],
+        NetworkMode: withNetwork ? "bridge" : "none",
+        Memory: sandbox.memoryMb * 1024 * 1024,
+        MemorySwap: sandbox.memoryMb * 1024 * 1024,
+        NanoCpus: Math.round(sandbox.cpus * 1e9),
+        // Under gVisor the sandbox's own host threads count against the pids cgroup, and sandboxed
+        // processes do not: the cgroup gets headroom and RLIMIT_NPROC, enforced inside the
+        // sandbox, limits the processes. Under runc the cgroup limits them directly.
+        PidsLimit: sandbox.runtime === "runsc" ? sandbox.pids + GVISOR_THREAD_HEADROOM : sandbox.pids,
+        ...(sandbox.runtime === "runsc" ? { Ulimits: [{ Name: "nproc", Soft: sandbox.pids, Hard: sandbox.pids }] } : {}),
+        Runtime: sandbox.runtime,
+        Init: true,
+        AutoRemove: false,
+      },
+    };
     let container: Docker.Container;
     try {
       container = await this.#docker.createContainer(spec);
     } catch (error) {
       const message = (error as Error).message;
       if (/unknown or invalid runtime/i.test(message)) {
-        throw new WorkspaceError("runtime-missing", `the Docker runtime "${sandbox.runtime}" is not configured`, "register runsc in /etc/docker/daemon.json (scripts/setup-docker.sh does) or set CODER_SANDBOX_RUNTIME=runc", error);
+        throw new WorkspaceError(
+          "runtime-missing",
+          `the Docker runtime "${sandbox.runtime}" is not configured`,
+          "register runsc in /etc/docker/daemon.json (scripts/setup-docker.sh does) or set CODER_SANDBOX_RUNTIME=runc",
+          error,
+        );
       }
-      throw new WorkspaceError("engine-unreachable", `cannot create the workspace container: ${message}`, "check that the Docker engine runs (`coder-bot doctor`)", error);
+      throw new WorkspaceError(
+        "engine-unreachable",
+        `cannot create the workspace container: ${message}`,
+        "check that the Docker engine runs (`coder-bot doctor`)",
+        error,
+      );
     }
     // A replacement container (after a crash inside it) never gets the setup's network back.
-    const offline: Docker.ContainerCreateOptions = { ...spec, NetworkDisabled: true, HostConfig: { ...spec.HostConfig, NetworkMode: "none" } };
+    const offline: Docker.ContainerCreateOptions = {
+      ...spec,
+      NetworkDisabled: true,
+      HostConfig: { ...spec.HostConfig, NetworkMode: "none" },
+    };
     const runner = new DockerRunner(this.#docker, container, user, () => this.#docker.createContainer(offline), sandbox.runtime);
     try {
       await runner.start();
@@ -100,9 +129,21 @@ export class DockerRunnerFactory implements RunnerFactory {
       await this.#docker.getImage(image).inspect();
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) {
-        throw new WorkspaceError("image-missing", `the workspace image ${image} does not exist on the bot's Docker host`, image.startsWith("coder-bot/") ? "build it with `scripts/build-images.sh`" : `pull or build ${image} on the bot's host (the bot never pulls images itself), or remove sandbox.image from .github/coder.yml`, error);
+        throw new WorkspaceError(
+          "image-missing",
+          `the workspace image ${image} does not exist on the bot's Docker host`,
+          image.startsWith("coder-bot/")
+            ? "build it with `scripts/build-images.sh`"
+            : `pull or build ${image} on the bot's host (the bot never pulls images itself), or remove sandbox.image from .github/coder.yml`,
+          error,
+        );
       }
-      throw new WorkspaceError("engine-unreachable", `cannot reach the Docker engine: ${(error as Error).message}`, "start it (`scripts/setup-docker.sh`) or set DOCKER_HOST", error);
+      throw new WorkspaceError(
+        "engine-unreachable",
+        `cannot reach the Docker engine: ${(error as Error).message}`,
+        "start it (`scripts/setup-docker.sh`) or set DOCKER_HOST",
+        error,
+      );
     }
   }
 
@@ -120,8 +161,18 @@ export class DockerRunnerFactory implements RunnerFactory {
 
   /** Removes this bot's containers left behind by a crash; returns how many. */
   async removeOrphans(): Promise<number> {
-    const containers = await this.#docker.listContainers({ all: true, filters: { label: [`${WORKSPACE_LABEL}=1`, `${OWNER_LABEL}=${this.#owner}`] } });
-    await Promise.all(containers.map((c) => this.#docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    const containers = await this.#docker.listContainers({
+      all: true,
+      filters: { label: [`${WORKSPACE_LABEL}=1`, `${OWNER_LABEL}=${this.#owner}`] },
+    });
+    await Promise.all(
+      containers.map((c) =>
+        this.#docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     return containers.length;
   }
 }
@@ -138,7 +189,13 @@ export class DockerRunner implements CommandRunner {
 
   readonly #runtime: SandboxOptions["runtime"];
 
-  constructor(docker: Docker, container: Docker.Container, owner: { uid: number; gid: number }, recreate: () => Promise<Docker.Container>, runtime: SandboxOptions["runtime"]) {
+  constructor(
+    docker: Docker,
+    container: Docker.Container,
+    owner: { uid: number; gid: number },
+    recreate: () => Promise<Docker.Container>,
+    runtime: SandboxOptions["runtime"],
+  ) {
     this.#docker = docker;
     this.#container = container;
     this.fileOwner = owner;
@@ -222,7 +279,11 @@ export class DockerRunner implements CommandRunner {
 
   /** The container's state; a sandbox that is going down may still say "running" for a moment. */
   async #settledState(): Promise<Docker.ContainerInspectInfo["State"] | null> {
-    const inspect = () => this.#container.inspect().then((i) => i.State, () => null);
+    const inspect = () =>
+      this.#container.inspect().then(
+        (i) => i.State,
+        () => null,
+      );
     const first = await inspect();
     if (!first?.Running) return first;
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -246,7 +307,11 @@ export class DockerRunner implements CommandRunner {
     if (withNetwork) await this.#cutNetwork();
     if (result.exitCode !== 0) {
       const tail = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-15).join("\n");
-      throw new WorkspaceError("setup-failed", `the setup command \`${command}\` ${result.timedOut ? "timed out" : `failed (exit ${result.exitCode})`}:\n${tail}`, "fix sandbox.setup in .github/coder.yml");
+      throw new WorkspaceError(
+        "setup-failed",
+        `the setup command \`${command}\` ${result.timedOut ? "timed out" : `failed (exit ${result.exitCode})`}:\n${tail}`,
+        "fix sandbox.setup in .github/coder.yml",
+      );
     }
   }
 

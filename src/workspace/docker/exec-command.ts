@@ -32,7 +32,13 @@ export async function execCommand(docker: Docker, container: Docker.Container, p
   const started = Date.now();
   const seconds = Math.max(0.1, params.timeoutMs / 1000).toFixed(3);
   const exec = await container.exec({
-    Cmd: ["sh", "-c", `${params.killLeftovers ? "kill -KILL -1 2>/dev/null; " : ""}exec timeout --signal=KILL ${seconds}s "$@"`, "sh", ...params.argv],
+    Cmd: [
+      "sh",
+      "-c",
+      `${params.killLeftovers ? "kill -KILL -1 2>/dev/null; " : ""}exec timeout --signal=KILL ${seconds}s "$@"`,
+      "sh",
+      ...params.argv,
+    ],
     AttachStdout: true,
     AttachStderr: true,
     AttachStdin: false,

@@ -29,7 +29,11 @@ export function isValidToken(state: FakeGitHubState, token: string): boolean {
   return record !== undefined && Date.parse(record.expiresAt) > Date.now();
 }
 
-export function issueToken(fake: FakeContext, installationId = fake.defaultInstallationId, permissions = fake.options.tokenPermissions ?? {}): TokenRecord {
+export function issueToken(
+  fake: FakeContext,
+  installationId = fake.defaultInstallationId,
+  permissions = fake.options.tokenPermissions ?? {},
+): TokenRecord {
   const record: TokenRecord = {
     token: fake.options.tokenFactory?.() ?? `ghs_${randomAlphanumeric(36)}`,
     installationId,
@@ -46,7 +50,8 @@ export function authenticate(fake: FakeContext, template: string, authorization:
   if (isAppAuthRoute(template)) {
     if (scheme.toLowerCase() !== "bearer" || !looksLikeJwt(credential)) return "A JSON web token could not be decoded";
     const issuer = jwtIssuer(credential);
-    if (fake.options.appId !== undefined && issuer !== undefined && issuer !== String(fake.appId)) return `'Issuer' claim ('iss') ${issuer} is not app ${fake.appId}`;
+    if (fake.options.appId !== undefined && issuer !== undefined && issuer !== String(fake.appId))
+      return `'Issuer' claim ('iss') ${issuer} is not app ${fake.appId}`;
     return null;
   }
   if (authorization === undefined) return "Requires authentication";

@@ -10,7 +10,9 @@ import type { AddCommentOptions } from "./test-api.js";
 import { userObject } from "./users.js";
 
 function issueHtmlUrl(fake: FakeContext, repo: { owner: string; repo: string }, number: number): string {
-  const isPull = fake.state.pulls.some((pull) => pull.number === number && repoKey(pull.owner, pull.repo) === repoKey(repo.owner, repo.repo));
+  const isPull = fake.state.pulls.some(
+    (pull) => pull.number === number && repoKey(pull.owner, pull.repo) === repoKey(repo.owner, repo.repo),
+  );
   return `${fake.url}/${repo.owner}/${repo.repo}/${isPull ? "pull" : "issues"}/${number}`;
 }
 
@@ -33,9 +35,18 @@ function commentObject(fake: FakeContext, comment: CommentRecord): Record<string
   };
 }
 
-function storeComment(fake: FakeContext, fields: Omit<CommentRecord, "id" | "history" | "createdAt" | "updatedAt"> & { id?: number }): CommentRecord {
+function storeComment(
+  fake: FakeContext,
+  fields: Omit<CommentRecord, "id" | "history" | "createdAt" | "updatedAt"> & { id?: number },
+): CommentRecord {
   const now = timestamp();
-  const comment: CommentRecord = { ...fields, id: fields.id ?? fake.counters.comment++, history: [fields.body], createdAt: now, updatedAt: now };
+  const comment: CommentRecord = {
+    ...fields,
+    id: fields.id ?? fake.counters.comment++,
+    history: [fields.body],
+    createdAt: now,
+    updatedAt: now,
+  };
   fake.state.comments.push(comment);
   return comment;
 }
@@ -45,8 +56,18 @@ export const commentHandlers: Handlers = {
     const repo = requireRepo(fake.state, params);
     const issueNumber = Number(params.issue_number);
     requireIssueOrPull(fake.state, repo, issueNumber);
-    const comment = storeComment(fake, { owner: repo.owner, repo: repo.name, issueNumber, body: stringField(body, "body") ?? "", user: fake.botLogin });
-    return { status: 201, json: commentObject(fake, comment), headers: { location: `${fake.apiBase}/repos/${repo.fullName}/issues/comments/${comment.id}` } };
+    const comment = storeComment(fake, {
+      owner: repo.owner,
+      repo: repo.name,
+      issueNumber,
+      body: stringField(body, "body") ?? "",
+      user: fake.botLogin,
+    });
+    return {
+      status: 201,
+      json: commentObject(fake, comment),
+      headers: { location: `${fake.apiBase}/repos/${repo.fullName}/issues/comments/${comment.id}` },
+    };
   },
 
   "issues/get-comment": (fake, { params }) => {

@@ -9,7 +9,11 @@ export async function commitObject(fake: FakeContext, repo: RepoState, sha: stri
   const info = repo.gitDir === undefined ? null : await readCommit(repo.gitDir, sha);
   const repoUrl = `${fake.apiBase}/repos/${repo.fullName}`;
   const date = info?.committerDate ?? repo.createdAt;
-  const person = (name: string | undefined, email: string | undefined, when: string) => ({ name: name ?? "Test", email: email ?? "test@example.com", date: when });
+  const person = (name: string | undefined, email: string | undefined, when: string) => ({
+    name: name ?? "Test",
+    email: email ?? "test@example.com",
+    date: when,
+  });
   return {
     sha,
     node_id: nodeId("C", stableId(sha)),
@@ -27,7 +31,11 @@ export async function commitObject(fake: FakeContext, repo: RepoState, sha: stri
     },
     author: null,
     committer: null,
-    parents: (info?.parents ?? []).map((parent) => ({ sha: parent, url: `${repoUrl}/commits/${parent}`, html_url: `${url}/${repo.fullName}/commit/${parent}` })),
+    parents: (info?.parents ?? []).map((parent) => ({
+      sha: parent,
+      url: `${repoUrl}/commits/${parent}`,
+      html_url: `${url}/${repo.fullName}/commit/${parent}`,
+    })),
   };
 }
 

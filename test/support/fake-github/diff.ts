@@ -40,8 +40,27 @@ const ZERO_SHA = /^0+$/;
 export async function diffFiles(gitDir: string, from: string, to: string): Promise<DiffFile[]> {
   // Settings a developer's git config may change are pinned: prefixes, quoting, colour, drivers.
   const args = [
-    "-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "diff.renames=true",
-    "--git-dir", gitDir, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--full-index", "-M", "--src-prefix=a/", "--dst-prefix=b/", from, to, "--",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "diff.noprefix=false",
+    "-c",
+    "diff.mnemonicPrefix=false",
+    "-c",
+    "diff.renames=true",
+    "--git-dir",
+    gitDir,
+    "diff",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--full-index",
+    "-M",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    from,
+    to,
+    "--",
   ];
   const { stdout } = await execFileAsync("git", args, { maxBuffer: 256 * 1024 * 1024 });
   if (stdout === "") return [];
@@ -50,7 +69,11 @@ export async function diffFiles(gitDir: string, from: string, to: string): Promi
     .split(/\n(?=diff --git )/)
     .map(parseBlock);
   // A pure rename prints no `index` line, yet GitHub still names the blob.
-  return Promise.all(files.map(async (file) => (file.sha === null && file.previousFilename !== null ? { ...file, sha: await blobSha(gitDir, to, file.filename) } : file)));
+  return Promise.all(
+    files.map(async (file) =>
+      file.sha === null && file.previousFilename !== null ? { ...file, sha: await blobSha(gitDir, to, file.filename) } : file,
+    ),
+  );
 }
 
 async function blobSha(gitDir: string, commit: string, path: string): Promise<string | null> {
@@ -73,15 +96,21 @@ function parseBlock(block: string): DiffFile {
   const plus = field("+++ ");
   const renameFrom = field("rename from ") ?? field("copy from ");
   const renameTo = field("rename to ") ?? field("copy to ");
-  const oldPath = renameFrom !== undefined ? unquote(renameFrom) : minus !== undefined && minus !== "/dev/null" ? stripPrefix(unquote(minus)) : headerOld;
-  const newPath = renameTo !== undefined ? unquote(renameTo) : plus !== undefined && plus !== "/dev/null" ? stripPrefix(unquote(plus)) : headerNew;
+  const oldPath =
+    renameFrom !== undefined ? unquote(renameFrom) : minus !== undefined && minus !== "/dev/null" ? stripPrefix(unquote(minus)) : headerOld;
+  const newPath =
+    renameTo !== undefined ? unquote(renameTo) : plus !== undefined && plus !== "/dev/null" ? stripPrefix(unquote(plus)) : headerNew;
   const [oldSha = "", newSha = ""] = (field("index ") ?? "").split(" ")[0]?.split("..") ?? [];
   const status: DiffStatus =
-    field("new file mode ") !== undefined ? "added"
-    : field("deleted file mode ") !== undefined ? "removed"
-    : field("copy from ") !== undefined ? "copied"
-    : renameFrom !== undefined ? "renamed"
-    : "modified";
+    field("new file mode ") !== undefined
+      ? "added"
+      : field("deleted file mode ") !== undefined
+        ? "removed"
+        : field("copy from ") !== undefined
+          ? "copied"
+          : renameFrom !== undefined
+            ? "renamed"
+            : "modified";
   const patch = firstHunk === -1 ? undefined : lines.slice(firstHunk).join("\n");
   const rows = patch === undefined ? [] : patchRows(patch);
   const sha = status === "removed" ? oldSha : newSha === "" || ZERO_SHA.test(newSha) ? null : newSha;
@@ -121,7 +150,9 @@ export function patchRows(patch: string): DiffRow[] {
 
 /** The row a comment's `line` on `side` anchors to, if that line is part of the diff. */
 export function rowAt(file: DiffFile, side: "LEFT" | "RIGHT", line: number): DiffRow | undefined {
-  return file.rows.find((row) => (side === "RIGHT" ? row.newLine === line && row.kind !== "del" : row.oldLine === line && row.kind !== "add"));
+  return file.rows.find((row) =>
+    side === "RIGHT" ? row.newLine === line && row.kind !== "del" : row.oldLine === line && row.kind !== "add",
+  );
 }
 
 /** GitHub's `diff_hunk` of a comment: its hunk's header through the commented row. */

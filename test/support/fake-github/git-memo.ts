@@ -24,7 +24,10 @@ export function createGitMemo(): GitMemo {
   }
   const gitOnce = (gitDir: string, args: string[]) => once(`git\0${gitDir}\0${args.join("\0")}`, () => git(gitDir, args));
   const isAncestor = async (gitDir: string, ancestor: string, descendant: string) =>
-    (await once(`ancestor\0${gitDir}\0${ancestor}\0${descendant}`, async () => ((await git(gitDir, ["merge-base", "--is-ancestor", ancestor, descendant])) !== null ? "yes" : "no"))) === "yes";
-  const diffOnce = (gitDir: string, from: string, to: string) => once(`diff\0${gitDir}\0${from}\0${to}`, () => diffFiles(gitDir, from, to)) as Promise<DiffFile[]>;
+    (await once(`ancestor\0${gitDir}\0${ancestor}\0${descendant}`, async () =>
+      (await git(gitDir, ["merge-base", "--is-ancestor", ancestor, descendant])) !== null ? "yes" : "no",
+    )) === "yes";
+  const diffOnce = (gitDir: string, from: string, to: string) =>
+    once(`diff\0${gitDir}\0${from}\0${to}`, () => diffFiles(gitDir, from, to)) as Promise<DiffFile[]>;
   return { gitOnce, isAncestor, diffOnce };
 }

@@ -32,7 +32,9 @@ function issueObject(fake: FakeContext, issue: IssueRecord): Record<string, unkn
     milestone: null,
     locked: false,
     active_lock_reason: null,
-    comments: fake.state.comments.filter((comment) => comment.issueNumber === issue.number && repoKey(comment.owner, comment.repo) === repoKey(issue.owner, issue.repo)).length,
+    comments: fake.state.comments.filter(
+      (comment) => comment.issueNumber === issue.number && repoKey(comment.owner, comment.repo) === repoKey(issue.owner, issue.repo),
+    ).length,
     closed_at: null,
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,

@@ -48,7 +48,9 @@ export function requireIssueOrPull(state: FakeGitHubState, repo: RepoState, numb
 }
 
 export function findComment(state: FakeGitHubState, repo: RepoState, commentId: number): CommentRecord {
-  const comment = state.comments.find((candidate) => candidate.id === commentId && repoKey(candidate.owner, candidate.repo) === repoKey(repo.owner, repo.name));
+  const comment = state.comments.find(
+    (candidate) => candidate.id === commentId && repoKey(candidate.owner, candidate.repo) === repoKey(repo.owner, repo.name),
+  );
   if (comment === undefined) throw notFound();
   return comment;
 }

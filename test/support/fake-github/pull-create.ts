@@ -28,19 +28,31 @@ async function createPull(fake: FakeContext, context: RouteContext): Promise<Rep
   if (body.issue !== undefined) return notImplemented(fake, context, "pulls/create with `issue`");
   if (body.title === undefined) throw validationFailed([{ resource: "PullRequest", code: "missing_field", field: "title" }]);
   const [headOwner, headRef] = (body.head ?? "").includes(":") ? splitOnce(body.head ?? "", ":") : [repo.owner, body.head ?? ""];
-  const headRepo = body.head_repo !== undefined ? findRepo(state, ...splitOnce(body.head_repo, "/")) : sameLogin(headOwner, repo.owner) ? repo : findRepo(state, headOwner, repo.name);
+  const headRepo =
+    body.head_repo !== undefined
+      ? findRepo(state, ...splitOnce(body.head_repo, "/"))
+      : sameLogin(headOwner, repo.owner)
+        ? repo
+        : findRepo(state, headOwner, repo.name);
   const headSha = headRepo === undefined ? null : await branchSha(headRepo, headRef);
   if (headRepo === undefined || headSha === null) throw validationFailed([{ resource: "PullRequest", field: "head", code: "invalid" }]);
   const baseRef = body.base ?? "";
   const baseSha = await branchSha(repo, baseRef);
   if (baseSha === null) throw validationFailed([{ resource: "PullRequest", field: "base", code: "invalid" }]);
   const duplicate = pullsOf(state, repo).find(
-    (pull) => pull.state === "open" && sameLogin(pull.headRepoFullName, headRepo.fullName) && pull.headRef === headRef && pull.baseRef === baseRef,
+    (pull) =>
+      pull.state === "open" && sameLogin(pull.headRepoFullName, headRepo.fullName) && pull.headRef === headRef && pull.baseRef === baseRef,
   );
   if (duplicate !== undefined) {
-    throw validationFailed([{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${headRepo.owner}:${headRef}.` }]);
+    throw validationFailed([
+      { resource: "PullRequest", code: "custom", message: `A pull request already exists for ${headRepo.owner}:${headRef}.` },
+    ]);
   }
-  if (headRepo === repo && repo.gitDir !== undefined && (await git(repo.gitDir, ["merge-base", "--is-ancestor", headSha, baseSha])) !== null) {
+  if (
+    headRepo === repo &&
+    repo.gitDir !== undefined &&
+    (await git(repo.gitDir, ["merge-base", "--is-ancestor", headSha, baseSha])) !== null
+  ) {
     throw validationFailed([{ resource: "PullRequest", code: "custom", message: `No commits between ${baseRef} and ${headRef}` }]);
   }
   const now = timestamp();

@@ -32,7 +32,10 @@ export async function pullGit(fake: FakeContext, pull: PullRecord): Promise<Pull
   if (baseSha === null) throw new Error(`fake GitHub: ${repo.fullName} has no branch ${pull.baseRef}`);
   const headRepo = findRepo(fake.state, ...splitOnce(pull.headRepoFullName, "/"));
   if (headRepo !== repo && (await git(repo.gitDir, ["cat-file", "-e", `${headSha}^{commit}`])) === null) {
-    const fetched = headRepo?.gitDir !== undefined && headRepo !== repo && (await git(repo.gitDir, ["fetch", "--quiet", headRepo.gitDir, `+refs/heads/${pull.headRef}:refs/pull/${pull.number}/head`])) !== null;
+    const fetched =
+      headRepo?.gitDir !== undefined &&
+      headRepo !== repo &&
+      (await git(repo.gitDir, ["fetch", "--quiet", headRepo.gitDir, `+refs/heads/${pull.headRef}:refs/pull/${pull.number}/head`])) !== null;
     if (!fetched) throw new Error(`fake GitHub: head ${headSha} of ${repo.fullName}#${pull.number} is in no repository the fake can read`);
   }
   const mergeBase = (await fake.git.gitOnce(repo.gitDir, ["merge-base", baseSha, headSha]))?.trim();
@@ -41,7 +44,10 @@ export async function pullGit(fake: FakeContext, pull: PullRecord): Promise<Pull
 }
 
 /** The figures of a detailed pull request; a pull request without real git keeps GitHub-shaped placeholders. */
-export async function pullFigures(fake: FakeContext, pull: PullRecord): Promise<{ commits: number; additions: number; deletions: number; changedFiles: number }> {
+export async function pullFigures(
+  fake: FakeContext,
+  pull: PullRecord,
+): Promise<{ commits: number; additions: number; deletions: number; changedFiles: number }> {
   const repo = findRepo(fake.state, pull.owner, pull.repo);
   const headRepo = findRepo(fake.state, ...splitOnce(pull.headRepoFullName, "/"));
   if (repo?.gitDir === undefined || headRepo?.gitDir === undefined) return { commits: 1, additions: 0, deletions: 0, changedFiles: 0 };

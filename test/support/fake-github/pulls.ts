@@ -84,7 +84,9 @@ export async function pullObject(fake: FakeContext, pull: PullRecord, detailed: 
     rebaseable: null,
     mergeable_state: "unknown",
     merged_by: null,
-    comments: state.comments.filter((comment) => comment.issueNumber === pull.number && repoKey(comment.owner, comment.repo) === repoKey(pull.owner, pull.repo)).length,
+    comments: state.comments.filter(
+      (comment) => comment.issueNumber === pull.number && repoKey(comment.owner, comment.repo) === repoKey(pull.owner, pull.repo),
+    ).length,
     review_comments: state.reviewComments.filter((comment) => samePull(comment, pull)).length,
     maintainer_can_modify: pull.maintainerCanModify,
     commits: figures.commits,

@@ -40,9 +40,19 @@ export const reactionHandlers: Handlers = {
     const repo = requireRepo(state, params);
     const comment = findComment(state, repo, Number(params.comment_id));
     const content = stringField(body, "content") ?? "";
-    const existing = state.reactions.find((reaction) => reaction.commentId === comment.id && reaction.content === content && reaction.user === botLogin);
+    const existing = state.reactions.find(
+      (reaction) => reaction.commentId === comment.id && reaction.content === content && reaction.user === botLogin,
+    );
     if (existing !== undefined) return { status: 200, json: reactionObject(fake, existing) };
-    const reaction: ReactionRecord = { id: fake.counters.reaction++, owner: repo.owner, repo: repo.name, commentId: comment.id, content, user: botLogin, createdAt: timestamp() };
+    const reaction: ReactionRecord = {
+      id: fake.counters.reaction++,
+      owner: repo.owner,
+      repo: repo.name,
+      commentId: comment.id,
+      content,
+      user: botLogin,
+      createdAt: timestamp(),
+    };
     state.reactions.push(reaction);
     return { status: 201, json: reactionObject(fake, reaction) };
   },
@@ -51,7 +61,9 @@ export const reactionHandlers: Handlers = {
     const repo = requireRepo(fake.state, context.params);
     const comment = findComment(fake.state, repo, Number(context.params.comment_id));
     const wanted = context.query.content;
-    const reactions = fake.state.reactions.filter((reaction) => reaction.commentId === comment.id && (wanted === undefined || reaction.content === wanted));
+    const reactions = fake.state.reactions.filter(
+      (reaction) => reaction.commentId === comment.id && (wanted === undefined || reaction.content === wanted),
+    );
     const { page, headers } = paginate(fake, reactions, context);
     return { status: 200, json: page.map((reaction) => reactionObject(fake, reaction)), headers };
   },

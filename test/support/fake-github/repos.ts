@@ -51,7 +51,9 @@ export function repoObject(fake: FakeContext, repo: RepoState): Record<string, u
   const { url, host } = fake;
   const repoUrl = `${fake.apiBase}/repos/${repo.fullName}`;
   const templated = Object.fromEntries(Object.entries(REPO_URL_TEMPLATES).map(([key, suffix]) => [key, `${repoUrl}${suffix}`]));
-  const openIssues = issuesOf(fake.state, repo).filter((issue) => issue.state === "open").length + pullsOf(fake.state, repo).filter((pull) => pull.state === "open").length;
+  const openIssues =
+    issuesOf(fake.state, repo).filter((issue) => issue.state === "open").length +
+    pullsOf(fake.state, repo).filter((pull) => pull.state === "open").length;
   return {
     id: repo.id,
     node_id: nodeId("R", repo.id),
@@ -140,7 +142,8 @@ export function addRepo(fake: FakeContext, repoOptions: AddRepoOptions): RepoSta
     fullName,
     defaultBranch,
     gitDir: repoOptions.gitDir,
-    cloneUrl: repoOptions.cloneUrl ?? (repoOptions.gitDir !== undefined ? pathToFileURL(repoOptions.gitDir).href : `${fake.url}/${fullName}.git`),
+    cloneUrl:
+      repoOptions.cloneUrl ?? (repoOptions.gitDir !== undefined ? pathToFileURL(repoOptions.gitDir).href : `${fake.url}/${fullName}.git`),
     installationId: repoOptions.installationId ?? fake.defaultInstallationId,
     permissions: new Map(Object.entries(repoOptions.permissions ?? {}).map(([login, permission]) => [login.toLowerCase(), permission])),
     protectedBranches: new Set(repoOptions.protectedBranches ?? []),

@@ -12,16 +12,43 @@ import type { AddReviewCommentOptions } from "./test-api.js";
 import { userObject } from "./users.js";
 
 /** A reply joins the thread of the comment it answers; GitHub threads are one level deep. */
-function recordReply(fake: FakeContext, repo: RepoState, pull: PullRecord, user: string, parentId: number, body: string): ReviewCommentRecord {
+function recordReply(
+  fake: FakeContext,
+  repo: RepoState,
+  pull: PullRecord,
+  user: string,
+  parentId: number,
+  body: string,
+): ReviewCommentRecord {
   const { state, counters } = fake;
   const parent = state.reviewComments.find((comment) => comment.id === parentId && samePull(comment, pull));
   if (parent === undefined) throw notFound();
   const root = state.reviewComments.find((comment) => comment.id === (parent.inReplyToId ?? parent.id)) ?? parent;
   const now = timestamp();
   // Each reply is a submitted review of its own on GitHub, with an empty body.
-  const review: ReviewRecord = { id: counters.review++, owner: repo.owner, repo: repo.name, pullNumber: pull.number, user, body: "", state: "COMMENTED", commitId: root.commitId, submittedAt: now, createdAt: now };
+  const review: ReviewRecord = {
+    id: counters.review++,
+    owner: repo.owner,
+    repo: repo.name,
+    pullNumber: pull.number,
+    user,
+    body: "",
+    state: "COMMENTED",
+    commitId: root.commitId,
+    submittedAt: now,
+    createdAt: now,
+  };
   state.reviews.push(review);
-  const reply: ReviewCommentRecord = { ...root, id: counters.reviewComment++, reviewId: review.id, user, body, inReplyToId: root.id, createdAt: now, updatedAt: now };
+  const reply: ReviewCommentRecord = {
+    ...root,
+    id: counters.reviewComment++,
+    reviewId: review.id,
+    user,
+    body,
+    inReplyToId: root.id,
+    createdAt: now,
+    updatedAt: now,
+  };
   state.reviewComments.push(reply);
   return reply;
 }
@@ -91,7 +118,11 @@ function createReply(fake: FakeContext, context: RouteContext): Reply {
   const repo = requireRepo(fake.state, context.params);
   const pull = requirePull(fake.state, repo, Number(context.params.pull_number));
   const reply = recordReply(fake, repo, pull, fake.botLogin, Number(context.params.comment_id), stringField(context.body, "body") ?? "");
-  return { status: 201, json: reviewCommentObject(fake, reply), headers: { location: `${fake.apiBase}/repos/${repo.fullName}/pulls/comments/${reply.id}` } };
+  return {
+    status: 201,
+    json: reviewCommentObject(fake, reply),
+    headers: { location: `${fake.apiBase}/repos/${repo.fullName}/pulls/comments/${reply.id}` },
+  };
 }
 
 export const reviewCommentHandlers: Handlers = {
@@ -117,7 +148,8 @@ export async function addReviewComment(fake: FakeContext, options: AddReviewComm
     const review = await recordReview(fake, repo, pull, user, { event: "COMMENT", comments: [comment] });
     return fake.state.reviewComments.find((candidate) => candidate.reviewId === review.id) as ReviewCommentRecord;
   } catch (error) {
-    if (error instanceof HttpError) throw new Error(`fake GitHub refuses the review comment: ${JSON.stringify(error.body)}`, { cause: error });
+    if (error instanceof HttpError)
+      throw new Error(`fake GitHub refuses the review comment: ${JSON.stringify(error.body)}`, { cause: error });
     throw error;
   }
 }
@@ -129,7 +161,12 @@ export function resolveThread(fake: FakeContext, commentId: number): void {
 }
 
 /** The review threads of a pull request as the GraphQL endpoint reports them, oldest first. */
-export function reviewThreads(fake: FakeContext, owner: string, name: string, number: number): ReturnType<GraphqlThreadSource["threadsOf"]> {
+export function reviewThreads(
+  fake: FakeContext,
+  owner: string,
+  name: string,
+  number: number,
+): ReturnType<GraphqlThreadSource["threadsOf"]> {
   const repo = findRepo(fake.state, owner, name);
   if (repo === undefined) return "no-repo";
   const pull = pullsOf(fake.state, repo).find((candidate) => candidate.number === number);
@@ -137,5 +174,9 @@ export function reviewThreads(fake: FakeContext, owner: string, name: string, nu
   return fake.state.reviewComments
     .filter((comment) => comment.inReplyToId === null && samePull(comment, pull))
     .sort((a, b) => a.id - b.id)
-    .map((root) => ({ rootId: root.id, url: `${fake.url}/${root.owner}/${root.repo}/pull/${root.pullNumber}#discussion_r${root.id}`, resolved: fake.state.resolvedThreads.has(root.id) }));
+    .map((root) => ({
+      rootId: root.id,
+      url: `${fake.url}/${root.owner}/${root.repo}/pull/${root.pullNumber}#discussion_r${root.id}`,
+      resolved: fake.state.resolvedThreads.has(root.id),
+    }));
 }

@@ -40,9 +40,18 @@ export function placeComment(files: DiffFile[], input: ReviewCommentInput): Plac
   if (input.start_line !== undefined) {
     const wanted = input.start_side ?? side;
     const start = isSide(wanted) ? rowAt(file, wanted, input.start_line) : undefined;
-    if (start === undefined || start.hunk !== end.hunk) return "Pull request review thread start line must be part of the same hunk as the line.";
+    if (start === undefined || start.hunk !== end.hunk)
+      return "Pull request review thread start line must be part of the same hunk as the line.";
     if (start.position >= end.position) return "Pull request review thread start line must precede the end line.";
     startSide = wanted as "LEFT" | "RIGHT";
   }
-  return { path: file.filename, line, side, startLine: input.start_line ?? null, startSide, position: end.position, diffHunk: diffHunkThrough(file, end) };
+  return {
+    path: file.filename,
+    line,
+    side,
+    startLine: input.start_line ?? null,
+    startSide,
+    position: end.position,
+    diffHunk: diffHunkThrough(file, end),
+  };
 }

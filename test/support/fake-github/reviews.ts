@@ -29,11 +29,19 @@ function reviewRefused(problems: string[]): HttpError {
 async function pullCommit(fake: FakeContext, where: PullGit, commitId: string): Promise<string | null> {
   const sha = commitId === where.headSha ? commitId : await resolveCommit(where.gitDir, commitId);
   if (sha === null) return null;
-  return (await fake.git.isAncestor(where.gitDir, sha, where.headSha)) && !(await fake.git.isAncestor(where.gitDir, sha, where.baseSha)) ? sha : null;
+  return (await fake.git.isAncestor(where.gitDir, sha, where.headSha)) && !(await fake.git.isAncestor(where.gitDir, sha, where.baseSha))
+    ? sha
+    : null;
 }
 
 /** Creates a review as `user`, all or nothing: one refused comment refuses the whole review, as on GitHub. */
-export async function recordReview(fake: FakeContext, repo: RepoState, pull: PullRecord, user: string, request: ReviewRequest): Promise<ReviewRecord> {
+export async function recordReview(
+  fake: FakeContext,
+  repo: RepoState,
+  pull: PullRecord,
+  user: string,
+  request: ReviewRequest,
+): Promise<ReviewRecord> {
   const { state, counters } = fake;
   const where = await pullGit(fake, pull);
   const commitId = await pullCommit(fake, where, request.commit_id ?? where.headSha);
@@ -45,7 +53,8 @@ export async function recordReview(fake: FakeContext, repo: RepoState, pull: Pul
   }
   if (sameLogin(pull.user, user) && event === "APPROVE") throw reviewRefused(["Can not approve your own pull request"]);
   if (sameLogin(pull.user, user) && event === "REQUEST_CHANGES") throw reviewRefused(["Can not request changes on your own pull request"]);
-  if (event === "REQUEST_CHANGES" && !request.body && inputs.length === 0) throw reviewRefused(["You need to leave a comment indicating the requested changes."]);
+  if (event === "REQUEST_CHANGES" && !request.body && inputs.length === 0)
+    throw reviewRefused(["You need to leave a comment indicating the requested changes."]);
   const mergeBase = (await fake.git.gitOnce(where.gitDir, ["merge-base", where.baseSha, commitId]))?.trim() ?? where.mergeBase;
   const files = await fake.git.diffOnce(where.gitDir, mergeBase, commitId);
   const placements = inputs.map((input) => placeComment(files, input));
@@ -68,7 +77,20 @@ export async function recordReview(fake: FakeContext, repo: RepoState, pull: Pul
   state.reviews.push(review);
   placements.forEach((placement, index) => {
     const comment = { ...(placement as Placement), body: inputs[index]?.body ?? "" };
-    state.reviewComments.push({ ...comment, id: counters.reviewComment++, owner: repo.owner, repo: repo.name, pullNumber: pull.number, reviewId: review.id, user, commitId, originalCommitId: commitId, inReplyToId: null, createdAt: now, updatedAt: now });
+    state.reviewComments.push({
+      ...comment,
+      id: counters.reviewComment++,
+      owner: repo.owner,
+      repo: repo.name,
+      pullNumber: pull.number,
+      reviewId: review.id,
+      user,
+      commitId,
+      originalCommitId: commitId,
+      inReplyToId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
   });
   return review;
 }

@@ -22,10 +22,21 @@ export async function handle(fake: FakeContext, request: IncomingMessage, respon
   const rawPath = (request.url ?? "/").split("?")[0] ?? "/";
   const query = Object.fromEntries(requestUrl.searchParams);
   const authorization = request.headers.authorization;
-  const record: RecordedRequest = { method, path: rawPath, query, body: undefined, authorization, timestamp: Date.now(), operationId: null, status: undefined };
+  const record: RecordedRequest = {
+    method,
+    path: rawPath,
+    query,
+    body: undefined,
+    authorization,
+    timestamp: Date.now(),
+    operationId: null,
+    status: undefined,
+  };
   fake.requests.push(record);
   const reply = await answer(fake, request, record).catch((error: unknown) => {
-    fake.violations.push(`${method} ${record.path}: fake error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    fake.violations.push(
+      `${method} ${record.path}: fake error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return { status: 500, json: { message: "fake GitHub failed" } } satisfies Reply;
   });
   record.status = reply.status;
@@ -52,7 +63,8 @@ async function answer(fake: FakeContext, request: IncomingMessage, record: Recor
   const validation = validateRequest({ method, path: record.path, query: record.query, body: record.body });
   record.operationId = validation.operationId;
   validation.problems.forEach(complain);
-  if (validation.operationId === null || validation.template === null) return { status: 404, json: { message: "Not Found", documentation_url: DOCS_URL, status: "404" } };
+  if (validation.operationId === null || validation.template === null)
+    return { status: 404, json: { message: "Not Found", documentation_url: DOCS_URL, status: "404" } };
   if (validation.problems.length > 0) {
     return { status: 422, json: { message: "Invalid request.", errors: validation.problems, documentation_url: DOCS_URL, status: "422" } };
   }
@@ -61,9 +73,17 @@ async function answer(fake: FakeContext, request: IncomingMessage, record: Recor
     complain(`auth: ${authProblem}`);
     return { status: 401, json: { message: authProblem, documentation_url: DOCS_URL, status: "401" } };
   }
-  const context: RouteContext = { method, path: record.path, params: validation.params, query: record.query, body: record.body, accept: request.headers.accept ?? "" };
+  const context: RouteContext = {
+    method,
+    path: record.path,
+    params: validation.params,
+    query: record.query,
+    body: record.body,
+    accept: request.headers.accept ?? "",
+  };
   const injected = takeFailure(fake, validation.operationId);
-  if (injected !== undefined) return { status: injected.status, json: { message: injected.message, documentation_url: DOCS_URL, status: String(injected.status) } };
+  if (injected !== undefined)
+    return { status: injected.status, json: { message: injected.message, documentation_url: DOCS_URL, status: String(injected.status) } };
   const handler = handlers[validation.operationId];
   if (handler === undefined) return notImplemented(fake, context, validation.operationId);
   try {
@@ -114,7 +134,11 @@ function send(fake: FakeContext, response: ServerResponse, reply: Reply): void {
     ...reply.headers,
   };
   if (reply.raw !== undefined) {
-    response.writeHead(reply.status, { ...headers, "content-type": reply.raw.contentType, "content-length": String(reply.raw.data.length) });
+    response.writeHead(reply.status, {
+      ...headers,
+      "content-type": reply.raw.contentType,
+      "content-length": String(reply.raw.data.length),
+    });
     response.end(reply.raw.data);
     return;
   }
@@ -124,7 +148,12 @@ function send(fake: FakeContext, response: ServerResponse, reply: Reply): void {
     return;
   }
   const payload = Buffer.from(JSON.stringify(reply.json));
-  response.writeHead(reply.status, { ...headers, "content-type": JSON_TYPE, "x-github-media-type": "github.v3; format=json", "content-length": String(payload.length) });
+  response.writeHead(reply.status, {
+    ...headers,
+    "content-type": JSON_TYPE,
+    "x-github-media-type": "github.v3; format=json",
+    "content-length": String(payload.length),
+  });
   response.end(payload);
 }
 

@@ -25,12 +25,31 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const botLogin = `${appSlug}[bot]`;
   const appCreatedAt = timestamp();
 
-  const state: FakeGitHubState = { tokens: [], repos: new Map(), issues: [], comments: [], reactions: [], pulls: [], reviews: [], reviewComments: [], resolvedThreads: new Set() };
+  const state: FakeGitHubState = {
+    tokens: [],
+    repos: new Map(),
+    issues: [],
+    comments: [],
+    reactions: [],
+    pulls: [],
+    reviews: [],
+    reviewComments: [],
+    resolvedThreads: new Set(),
+  };
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const unimplemented: string[] = [];
   const failures = new Map<string, PendingFailure[]>();
-  const counters = { repo: 100_000, issue: 3_000_000, pull: 5_000_000, review: 6_000_000, reaction: 7_000_000, reviewComment: 8_000_000, comment: 9_000_000, request: 0 };
+  const counters = {
+    repo: 100_000,
+    issue: 3_000_000,
+    pull: 5_000_000,
+    review: 6_000_000,
+    reaction: 7_000_000,
+    reviewComment: 8_000_000,
+    comment: 9_000_000,
+    request: 0,
+  };
 
   // The port is known only once listening, so the context the handler needs is built after that.
   const server = createServer((request, response) => {

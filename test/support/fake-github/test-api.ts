@@ -1,4 +1,14 @@
-import type { CommentRecord, FakeGitHubState, IssueRecord, PullRecord, RecordedRequest, RepoPermission, RepoState, ReviewCommentRecord, TokenRecord } from "./records.js";
+import type {
+  CommentRecord,
+  FakeGitHubState,
+  IssueRecord,
+  PullRecord,
+  RecordedRequest,
+  RepoPermission,
+  RepoState,
+  ReviewCommentRecord,
+  TokenRecord,
+} from "./records.js";
 
 export interface FakeGitHubOptions {
   appId?: number;
