@@ -2,10 +2,10 @@ import path from "node:path";
 import { userInfo } from "node:os";
 import { checkoutSource } from "../fix/workspace-source.js";
 import { memoryCheckpoint } from "../fix/fix-checkpoint.js";
-import type { FixContext, FixDeps, FixState } from "../fix/fix-context.js";
+import type { FixDeps, FixState } from "../fix/fix-context.js";
 import type { FixRequest } from "../fix/fix-request.js";
 import { fixSteps, type FixSteps } from "../fix/fix-steps.js";
-import { runFix, type FixResult } from "../fix/run-fix.js";
+import { runFix, type FixBase, type FixResult } from "../fix/run-fix.js";
 import { ForgeWriter } from "../forge/forge-writer.js";
 import { LocalForge } from "../forge/local/local-forge.js";
 import { runGit } from "../git/run-git.js";
@@ -69,11 +69,10 @@ export async function localFix(options: LocalFixOptions): Promise<FixResult> {
   const controller = new AbortController();
   const abort = () => controller.abort(new CancelledError(request.requestedBy));
   options.signal?.addEventListener("abort", abort, { once: true });
-  const state: FixState = { phase: "prepare", dryRun: request.dryRun, dryRunReason: null, pullRequest: null };
-  const ctx: FixContext = {
+  const state: FixState = { phase: "configure", dryRun: request.dryRun, dryRunReason: null, pullRequest: null };
+  const base: FixBase = {
     deps,
     request,
-    config: repo.config,
     forge: new ForgeWriter(new LocalForge({ root: repo.root, print: options.out }), []),
     source: checkoutSource(repo.root, gitDir),
     reporter: new TerminalReporter(
@@ -87,7 +86,8 @@ export async function localFix(options: LocalFixOptions): Promise<FixResult> {
     state,
   };
   try {
-    return await runFix(ctx, options.steps ?? fixSteps);
+    // The configuration committed on HEAD; the person at the terminal owns the repository.
+    return await runFix(base, () => Promise.resolve(repo.config), options.steps ?? fixSteps);
   } finally {
     options.signal?.removeEventListener("abort", abort);
   }

@@ -6,13 +6,13 @@ import type { Job, JobContext, JobHandler, JobOutcome } from "../jobs/job.js";
 import type { FixPayload } from "../jobs/payloads/fix-payload.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import { fixCheckpointSchema, type CheckpointStore, type FixCheckpoint } from "./fix-checkpoint.js";
-import type { FixContext, FixDeps, FixState } from "./fix-context.js";
+import type { FixDeps, FixState } from "./fix-context.js";
 import type { FixRequest } from "./fix-request.js";
 import { fixSteps, type FixSteps } from "./fix-steps.js";
 import { isTransient } from "./is-transient.js";
 import { renderFailure } from "./progress-comment.js";
 import { ProgressComment } from "./progress-reporter.js";
-import { runFix } from "./run-fix.js";
+import { runFix, type Admission, type FixBase } from "./run-fix.js";
 import { mirrorSource } from "./workspace-source.js";
 
 export interface FixJobDeps extends FixDeps {
@@ -38,14 +38,11 @@ export class FixJobHandler implements JobHandler<FixPayload> {
     const { repository, comment, issue } = job.payload;
     const forge = await this.#deps.forges.open(repository.address);
     const checkpoint = jobCheckpoint(job, context);
-    const gate = await passGate(forge, { repository, comment: { ...comment, issueNumber: issue.number } }, job, context);
-    if (!gate.pass) return "succeeded";
     const request = fixRequestOf(job, this.#deps.dryRun);
-    const state: FixState = { phase: "prepare", dryRun: request.dryRun, dryRunReason: null, pullRequest: null };
-    const ctx: FixContext = {
+    const state: FixState = { phase: "configure", dryRun: request.dryRun, dryRunReason: null, pullRequest: null };
+    const base: FixBase = {
       deps: this.#deps,
       request,
-      config: gate.config,
       forge,
       source: mirrorSource(this.#deps.mirrors, request.repoKey, repository.cloneUrl),
       reporter: new ProgressComment({
@@ -63,12 +60,21 @@ export class FixJobHandler implements JobHandler<FixPayload> {
       checkpoint,
       signal: context.signal,
       cancelledBy: () => context.cancelledBy(),
-      // GitHub or the network failing for a moment: the queue retries the job with backoff, and
+      // The forge or the network failing for a moment: the queue retries the job with backoff, and
       // the checkpoint makes the retry resume where this attempt stopped.
       retryable: (error) => isTransient(error) && job.attempts < job.maxAttempts,
       state,
     };
-    const result = await runFix(ctx, this.#deps.steps ?? fixSteps);
+    const admit: Admission = async (fix) => {
+      const gate = await passGate(
+        forge,
+        { repository, comment: { ...comment, issueNumber: issue.number }, onPhase: (phase) => (fix.phase = phase) },
+        job,
+        context,
+      );
+      return gate.pass ? gate.config : null;
+    };
+    const result = await runFix(base, admit, this.#deps.steps ?? fixSteps);
     return result.status;
   }
 

@@ -17,7 +17,7 @@ export interface FixSteps {
   work(ctx: FixContext, ws: Prepared): Promise<Worked>;
   test(ctx: FixContext, ws: Prepared, command: string | null): Promise<TestOutcome>;
   commit(ctx: FixContext, ws: Prepared, worked: Worked, test: TestOutcome): Promise<Committed>;
-  publish(ctx: FixContext, committed: Committed, worktree: string | undefined): Promise<Published>;
+  publish(ctx: FixContext, committed: Committed): Promise<Published>;
   report(ctx: FixContext, outcome: FixOutcome): Promise<void>;
 }
 

@@ -10,7 +10,8 @@ import { PhaseError } from "./phase-error.js";
 export interface PublishContext {
   readonly forge: ForgeWriter;
   readonly repo: RepoRef;
-  readonly worktree: string;
+  /** Where git runs: the repository's own git directory, which holds the commit. */
+  readonly gitDir: string;
   readonly cloneUrl: string;
   readonly token: string | null;
   readonly sha: string;
@@ -34,7 +35,7 @@ export async function pushToFreeBranch(ctx: PublishContext, branch: string): Pro
     if (refusal) throw publishError(refusal);
     if (await ctx.forge.isBranchProtected(ctx.repo, candidate)) continue;
     const outcome = await pushCommit({
-      cwd: ctx.worktree,
+      cwd: ctx.gitDir,
       remoteUrl: ctx.cloneUrl,
       sha: ctx.sha,
       branch: candidate,
@@ -71,7 +72,7 @@ export async function pushOntoPullRequestHead(
   if (refusal) return { pushed: false, why: refusal };
   if (await ctx.forge.isBranchProtected(ctx.repo, pr.head.ref)) return { pushed: false, why: `\`${pr.head.ref}\` is a protected branch` };
   const outcome = await pushCommit({
-    cwd: ctx.worktree,
+    cwd: ctx.gitDir,
     remoteUrl: ctx.cloneUrl,
     sha: ctx.sha,
     branch: pr.head.ref,

@@ -1,3 +1,4 @@
+import type { RepoConfig } from "../config/repo-config.js";
 import { LlmError } from "../llm/llm-error.js";
 import type { FixContext } from "./fix-context.js";
 import type { FixOutcome } from "./fix-outcome.js";
@@ -5,18 +6,36 @@ import { fixSteps, type FixSteps } from "./fix-steps.js";
 import { PhaseError } from "./phase-error.js";
 import type { Prepared } from "./steps/prepare.js";
 
-/** How a fix ended for whoever ran it: the queue records it, the command line turns it into an exit code. */
+/**
+ * How a fix ended for whoever ran it: the queue records it, the command line turns it into an exit
+ * code. `outcome` is null when the fix was not admitted (the gate refused it and said why).
+ */
 export type FixResult =
-  { readonly status: "succeeded"; readonly outcome: FixOutcome } | { readonly status: "failed" } | { readonly status: "cancelled" };
+  { readonly status: "succeeded"; readonly outcome: FixOutcome | null } | { readonly status: "failed" } | { readonly status: "cancelled" };
+
+/** A fix before it is admitted: everything but the repository's configuration. */
+export type FixBase = Omit<FixContext, "config">;
 
 /**
- * A fix from start to end: prepare, work, test, commit, publish, report. A checkpointed commit
- * skips straight to publishing, so a retry after a crash never works twice nor pushes twice. A
- * failure is reported with the phase it happened in; cleanup runs whatever happened.
+ * Admits a fix: the repository's configuration when the fix may start, null when it may not (and
+ * whoever asked has been told). On a forge it is the gate; on the command line, the committed
+ * `coder.yml`. It sets the phase it is in on `state`, so a failure names it.
  */
-export async function runFix(ctx: FixContext, steps: FixSteps = fixSteps): Promise<FixResult> {
+export type Admission = (state: FixContext["state"]) => Promise<RepoConfig | null>;
+
+/**
+ * A fix from start to end: admit, then prepare, work, test, commit, publish, report. A
+ * checkpointed commit skips straight to publishing, so a retry after a crash never works twice nor
+ * pushes twice. A failure, the admission's included, is reported with the phase it happened in;
+ * cleanup runs whatever happened.
+ */
+export async function runFix(base: FixBase, admit: Admission, steps: FixSteps = fixSteps): Promise<FixResult> {
   let ws: Prepared | undefined;
   try {
+    const config = await admit(base.state);
+    if (config === null) return { status: "succeeded", outcome: null };
+    const ctx: FixContext = { ...base, config };
+    ctx.state.phase = "acknowledge";
     await ctx.reporter.started({ dryRun: ctx.state.dryRun });
     let committed = ctx.checkpoint.current.committed;
     if (!committed) {
@@ -27,15 +46,8 @@ export async function runFix(ctx: FixContext, steps: FixSteps = fixSteps): Promi
       if (files.length === 0)
         return await finish(ctx, steps, { kind: "no-change", test, figures: worked.figures, summary: worked.summary });
       if (ctx.state.dryRun) {
-        return await finish(ctx, steps, {
-          kind: "dry-run",
-          test,
-          files,
-          figures: worked.figures,
-          summary: worked.summary,
-          diff,
-          notes: ctx.state.dryRunReason ? [ctx.state.dryRunReason] : [],
-        });
+        const notes = ctx.state.dryRunReason ? [ctx.state.dryRunReason] : [];
+        return await finish(ctx, steps, { kind: "dry-run", test, files, figures: worked.figures, summary: worked.summary, diff, notes });
       }
       committed = await steps.commit(ctx, ws, worked, test);
     }
@@ -45,17 +57,17 @@ export async function runFix(ctx: FixContext, steps: FixSteps = fixSteps): Promi
       return await finish(ctx, steps, { kind: "dry-run", test, files, figures, summary, diff: null, notes: [] });
     }
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    const published = await steps.publish(ctx, committed, ws?.dir);
+    const published = await steps.publish(ctx, committed);
     return await finish(ctx, steps, { kind: "published", committed, ...published });
   } catch (error) {
-    return await fail(ctx, error);
+    return await fail(base, error);
   } finally {
-    await ctx.reporter.flush().catch(() => undefined);
+    await base.reporter.flush().catch(() => undefined);
     if (ws) {
       await ws.runner.dispose().catch(() => undefined);
-      await ctx.deps.worktrees
+      await base.deps.worktrees
         .remove(ws.mirror, ws.dir)
-        .catch((e: unknown) => ctx.deps.log.warn({ err: e }, "could not remove a worktree"));
+        .catch((e: unknown) => base.deps.log.warn({ err: e }, "could not remove a worktree"));
     }
   }
 }
@@ -65,7 +77,7 @@ async function finish(ctx: FixContext, steps: FixSteps, outcome: FixOutcome): Pr
   return { status: "succeeded", outcome };
 }
 
-async function fail(ctx: FixContext, error: unknown): Promise<FixResult> {
+async function fail(ctx: FixBase, error: unknown): Promise<FixResult> {
   const by = ctx.cancelledBy();
   if (by !== null) {
     await ctx.reporter.cancelled(by, ctx.state.phase);

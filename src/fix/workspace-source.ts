@@ -9,8 +9,12 @@ export interface WorkspaceSource {
   fetch(token: string | null, extraRefs: readonly string[]): Promise<string>;
   /** The ref a branch of the repository is found at in that git directory. */
   branchRef(branch: string): string;
-  /** The git directory that still holds a commit made before a restart. */
-  readonly resumeGitDir: string;
+  /**
+   * The git directory that holds the repository's objects: a worktree's commit lands there, so it
+   * outlives the worktree (a resumed job publishes it), and pushes run from there, never from the
+   * worktree, whose `.git` file the agent could have replaced.
+   */
+  readonly gitDir: string;
   /** Where the commit is pushed. */
   readonly remoteUrl: string;
 }
@@ -20,7 +24,7 @@ export function mirrorSource(mirrors: Pick<MirrorCache, "fetch" | "pathFor">, re
   return {
     fetch: (token, extraRefs) => mirrors.fetch({ repoKey, cloneUrl, token, extraRefs }),
     branchRef: (branch) => `refs/remotes/origin/${branch}`,
-    resumeGitDir: mirrors.pathFor(repoKey),
+    gitDir: mirrors.pathFor(repoKey),
     remoteUrl: cloneUrl,
   };
 }
@@ -33,7 +37,7 @@ export function checkoutSource(root: string, gitDir: string): WorkspaceSource {
   return {
     fetch: () => Promise.resolve(gitDir),
     branchRef: (branch) => `refs/heads/${branch}`,
-    resumeGitDir: gitDir,
+    gitDir,
     remoteUrl: root,
   };
 }

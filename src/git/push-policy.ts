@@ -8,7 +8,7 @@ export interface PushRules {
   readonly defaultBranch: string;
   /** The bot's own namespace, e.g. `coder/`. */
   readonly prefix: string;
-  /** Extra branch globs never pushed to (`release/*`, `hotfix/**`). */
+  /** Extra branch globs never pushed to (`release/*`). */
   readonly protectedPatterns: readonly string[];
   /** A pull request's head branch the bot was asked to update, outside its namespace. */
   readonly allowedHead?: string;
@@ -30,9 +30,13 @@ export class PushRefused extends Error {
 const forbiddenFlags =
   /^(-f|--force|--force-with-lease(=.*)?|--force-if-includes|--no-force-if-includes|-d|--delete|--mirror|--all|--tags|--prune|--follow-tags|--atomic|-o|--push-option(=.*)?|--receive-pack(=.*)?|--exec(=.*)?|--repo(=.*)?|--set-upstream|-u)$/;
 
-/** Branch globs as GitHub's branch protection reads them: `*` within one level of the name, `**` across levels. */
+/**
+ * `branches.protected` globs: `*` matches any run of characters, `/` included, so `release/*`
+ * protects `release/1.0/hotfix` too (protection errs on the side of more). Negation and braces
+ * stay literal: a pattern must never protect less than it says.
+ */
 function matchesGlob(branch: string, glob: string): boolean {
-  return picomatch.isMatch(branch, glob, { dot: true });
+  return picomatch.isMatch(branch, glob, { bash: true, dot: true, nonegate: true, nobrace: true });
 }
 
 /** Why `branch` may not receive a push, or null when it may. */

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -36,7 +36,7 @@ function recorded(calls: string[]): FixSteps {
     work: (ctx, ws) => (calls.push("work"), fixSteps.work(ctx, ws)),
     test: (ctx, ws, command) => (calls.push("test"), fixSteps.test(ctx, ws, command)),
     commit: (ctx, ws, worked, test) => (calls.push("commit"), fixSteps.commit(ctx, ws, worked, test)),
-    publish: (ctx, committed, worktree) => (calls.push("publish"), fixSteps.publish(ctx, committed, worktree)),
+    publish: (ctx, committed) => (calls.push("publish"), fixSteps.publish(ctx, committed)),
     report: (ctx, outcome) => (calls.push("report"), fixSteps.report(ctx, outcome)),
   };
 }
@@ -117,4 +117,71 @@ describe("one fix, two front doors", () => {
     expect(h.github.violations).toEqual([]);
     expect(await h.remoteBranches()).toContain(branch);
   });
+
+  it(
+    "pushes from the repository's own git directory, never through a .git the agent planted in its worktree",
+    { timeout: 120_000 },
+    async () => {
+      const repo = localRepo(brokenAddProject);
+      const marker = path.join(tempDir("coder-bot-marker-"), "pwned");
+      // A repository of the agent's making, whose config would run a command on the host at the next
+      // push from the worktree (and send the push elsewhere).
+      const plant = [
+        "import os, shutil",
+        "os.remove('.git')",
+        "for d in ['.git/objects', '.git/refs/heads']: os.makedirs(d)",
+        "open('.git/HEAD', 'w').write('ref: refs/heads/main\\n')",
+        "q = chr(34)",
+        `open('.git/config', 'w').write('[core]\\n\\trepositoryformatversion = 0\\n[protocol ' + q + 'ext' + q + ']\\n\\tallow = always\\n[url ' + q + 'ext::sh -c touch% ${marker}' + q + ']\\n\\tpushInsteadOf = ${repo}\\n')`,
+        "os.remove(__file__)",
+      ].join("\n");
+      const script = fixAddScript();
+      script.splice(
+        0,
+        0,
+        { toolCalls: [{ name: "write_file", arguments: { path: "plant.py", content: plant } }] },
+        { toolCalls: [{ name: "run_command", arguments: { command: "python3 plant.py" } }] },
+      );
+      ollama = await startScriptedOllama({ script });
+      const env = loadEnv({
+        OLLAMA_HOST: ollama.url,
+        CODER_DATA_DIR: tempDir("coder-bot-data-"),
+        CODER_RUNNER: "host",
+        CODER_INDEX: "off",
+      });
+      const printed: string[] = [];
+      await withLocalModel(env, repo, async ({ repo: checkout, db, provider }) => {
+        const result = await localFix({
+          repo: checkout,
+          task: "add() subtracts",
+          dryRun: false,
+          deps: {
+            worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
+            runners: new HostRunnerFactory(),
+            provider,
+            runs: new RunStore(db),
+            author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
+            log: { info: () => undefined, warn: (o) => printed.push(JSON.stringify(o)), error: (o) => printed.push(JSON.stringify(o)) },
+          },
+          out: (text) => printed.push(text),
+        });
+        expect(result.status).toBe("succeeded");
+      });
+      // The plant ran: the agent's command replaced the worktree's .git.
+      const planted = JSON.stringify(
+        ollama
+          .chatRequests()[2]!
+          .messages.filter((m) => m.role === "tool")
+          .at(-1)?.content,
+      );
+      expect(planted).toContain("[exit code 0]");
+      expect(existsSync(marker)).toBe(false);
+      expect(execFileSync("git", ["show", "coder/task-add-subtracts:src/add.js"], { cwd: repo, encoding: "utf8" })).toContain(
+        "return a + b;",
+      );
+      expect(
+        execFileSync("git", ["show", "--stat", "--format=", "coder/task-add-subtracts"], { cwd: repo, encoding: "utf8" }),
+      ).not.toContain("plant.py");
+    },
+  );
 });

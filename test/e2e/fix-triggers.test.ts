@@ -82,6 +82,27 @@ describe("who and what triggers /coder fix", () => {
     expect(h.github.violations).toEqual([]);
   });
 
+  it("reports a failure while checking permissions or acknowledging in the phase it happened, without retrying it", async () => {
+    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot();
+    h.github.failNext("repos/get-collaborator-permission-level", { status: 403, message: "Resource not accessible by integration" });
+    await h.comment({ body: "/coder fix" });
+    const permission = await h.waitForComment(/❌ Failed while checking permissions: Resource not accessible by integration/);
+    expect(permission.body).toContain("Nothing was pushed.");
+    await waitFor(async () => (await h.bot!.services.queue.counts()).failed === 1, "the job to fail");
+    h.github.addIssue({ owner: "acme", repo: "widgets", number: 13, title: "Another bug", body: "" });
+    h.github.failNext("issues/create-comment", { status: 422, message: "Validation Failed" });
+    await h.comment({ body: "/coder fix", issueNumber: 13 });
+    await h.waitForComment(/❌ Failed while acknowledging the request: Validation Failed/, 13);
+    await waitFor(async () => (await h.bot!.services.queue.counts()).failed === 2, "the second job to fail");
+    // Neither was retried: one attempt each, and the model was never asked.
+    const db = h.bot!.services.db;
+    expect(db.prepare("SELECT attempts FROM jobs ORDER BY id").all()).toEqual([{ attempts: 1 }, { attempts: 1 }]);
+    expect(h.ollama.chatRequests()).toEqual([]);
+    expect(h.github.state.pulls).toEqual([]);
+    expect(h.github.violations).toEqual([]);
+  });
+
   it("with --dry-run pushes nothing, opens nothing and posts one comment with the diff", async () => {
     h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
     await h.startBot();

@@ -43,10 +43,14 @@ describe("push policy", () => {
     expect(branchRefusal("coder/x.lock", rules)).toMatch(/not a branch name/);
   });
 
-  it("reads protected patterns as GitHub's branch protection does: `*` within a level, `**` across levels", () => {
+  it("reads a protected pattern's `*` as any run of characters, `/` included, and nothing else as special", () => {
     const globs = (patterns: string[]) => ({ ...rules, prefix: "", protectedPatterns: patterns });
     expect(branchRefusal("release/1.0", globs(["release/*"]))).toMatch(/protected/);
-    expect(branchRefusal("release/1.0/hotfix", globs(["release/*"]))).toBeNull();
+    expect(branchRefusal("release/1.0/hotfix", globs(["release/*"]))).toMatch(/protected/);
+    expect(branchRefusal("coder/x", { ...rules, protectedPatterns: ["*"] })).toMatch(/protected/);
+    expect(branchRefusal("axb", globs(["a.b"]))).toBeNull();
+    expect(branchRefusal("y", globs(["!x"]))).toBeNull();
+    expect(branchRefusal("ab", globs(["a{b,c}"]))).toBeNull();
     expect(branchRefusal("release-notes", globs(["release/*"]))).toBeNull();
     expect(branchRefusal("hotfix/a/b", globs(["hotfix/**"]))).toMatch(/protected/);
     expect(branchRefusal("coder/keep-this", { ...rules, protectedPatterns: ["coder/keep-*"] })).toMatch(/protected/);

@@ -20,13 +20,13 @@ export interface Published {
  * one and possible, else to a free branch in the bot's namespace; then opens the pull request,
  * where one is the deliverable. Each of the two is checkpointed, so a retry never repeats it.
  */
-export async function publish(ctx: FixContext, committed: Committed, worktree: string | undefined): Promise<Published> {
+export async function publish(ctx: FixContext, committed: Committed): Promise<Published> {
   ctx.state.phase = "publish";
   const { request, config } = ctx;
   let pushed = ctx.checkpoint.current.pushed;
   if (!pushed) {
     await ctx.reporter.progress("publish", null, true);
-    const push = await publishContext(ctx, committed, worktree);
+    const push = await publishContext(ctx, committed);
     const notes: string[] = [];
     let branch: string | null = null;
     let onHead = false;
@@ -66,7 +66,7 @@ export async function publish(ctx: FixContext, committed: Committed, worktree: s
   return { branch: pushed.branch, onHead: pushed.onHead, pullRequest: ctx.checkpoint.current.pullRequest ?? null, notes: pushed.notes };
 }
 
-async function publishContext(ctx: FixContext, committed: Committed, worktree: string | undefined): Promise<PublishContext> {
+async function publishContext(ctx: FixContext, committed: Committed): Promise<PublishContext> {
   const { request, config } = ctx;
   const rules: PushRules = {
     defaultBranch: request.defaultBranch,
@@ -74,20 +74,18 @@ async function publishContext(ctx: FixContext, committed: Committed, worktree: s
     protectedPatterns: config.branches.protected,
   };
   const token = await ctx.forge.gitToken();
-  let cwd = worktree;
-  if (cwd === undefined) {
-    // Resuming after a crash: the commit is in the mirror's object store (the worktree shared it).
-    cwd = ctx.source.resumeGitDir;
-    const has = await runGit(["cat-file", "-e", `${committed.sha}^{commit}`], { cwd, allowFailure: true });
-    if (has.exitCode !== 0)
-      throw new PhaseError({
-        reason: "commit-lost",
-        phase: "publish",
-        message: "the commit made before the restart is gone",
-        hint: "comment `/coder fix` again",
-      });
-  }
-  return { forge: ctx.forge, repo: request, worktree: cwd, cloneUrl: ctx.source.remoteUrl, token, sha: committed.sha, rules };
+  const { gitDir } = ctx.source;
+  // After a restart the worktree is gone; the commit is still in the shared object store, unless a
+  // clean-up removed it.
+  const has = await runGit(["cat-file", "-e", `${committed.sha}^{commit}`], { cwd: gitDir, allowFailure: true });
+  if (has.exitCode !== 0)
+    throw new PhaseError({
+      reason: "commit-lost",
+      phase: "publish",
+      message: "the commit made before the restart is gone",
+      hint: "comment `/coder fix` again",
+    });
+  return { forge: ctx.forge, repo: request, gitDir, cloneUrl: ctx.source.remoteUrl, token, sha: committed.sha, rules };
 }
 
 /** A pull request on an issue goes into the default branch; one on a pull request into that pull request's branch. */
