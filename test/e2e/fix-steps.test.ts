@@ -5,7 +5,11 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { localFix } from "../../src/cli/local-fix.js";
 import { withLocalModel } from "../../src/cli/local-model.js";
-import { loadEnv } from "../../src/config/env.js";
+import { loadEnv, type Env } from "../../src/config/env.js";
+import type { FixDeps } from "../../src/fix/fix-context.js";
+import type { CodeIndex } from "../../src/index/code-index.js";
+import type { LlmProvider } from "../../src/llm/types.js";
+import type { Database } from "../../src/store/database.js";
 import { fixSteps, type FixSteps } from "../../src/fix/fix-steps.js";
 import { RunStore } from "../../src/store/run-store.js";
 import { HostRunnerFactory } from "../../src/workspace/host-runner.js";
@@ -55,6 +59,20 @@ function localRepo(files: Record<string, string>): string {
   return dir;
 }
 
+/** What `coder-bot fix` builds for its steps, with commands on this machine and every line it prints kept. */
+function localDeps(local: { env: Env; db: Database; provider: LlmProvider; printed: string[]; codeIndex?: CodeIndex }): FixDeps {
+  const { env, printed } = local;
+  return {
+    worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
+    runners: new HostRunnerFactory(),
+    provider: local.provider,
+    codeIndex: local.codeIndex ?? null,
+    runs: new RunStore(local.db),
+    author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
+    log: { info: () => undefined, warn: (o) => printed.push(JSON.stringify(o)), error: (o) => printed.push(JSON.stringify(o)) },
+  };
+}
+
 describe("one fix, two front doors", () => {
   it("the webhook job and coder-bot fix run the same steps, and the local fix searches the code index", { timeout: 180_000 }, async () => {
     const webhook: string[] = [];
@@ -87,15 +105,7 @@ describe("one fix, two front doors", () => {
         repo: checkout,
         task: "add() subtracts",
         dryRun: false,
-        deps: {
-          worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
-          runners: new HostRunnerFactory(),
-          provider,
-          codeIndex: index,
-          runs: new RunStore(db),
-          author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
-          log: { info: () => undefined, warn: (o) => printed.push(JSON.stringify(o)), error: (o) => printed.push(JSON.stringify(o)) },
-        },
+        deps: localDeps({ env, db, provider, printed, codeIndex: index }),
         out: (text) => printed.push(text),
         steps: recorded(local),
       });
@@ -155,14 +165,7 @@ describe("one fix, two front doors", () => {
           repo: checkout,
           task: "add() subtracts",
           dryRun: false,
-          deps: {
-            worktrees: new Worktrees(path.join(env.CODER_DATA_DIR, "worktrees")),
-            runners: new HostRunnerFactory(),
-            provider,
-            runs: new RunStore(db),
-            author: { name: env.CODER_GIT_NAME, email: env.CODER_GIT_EMAIL },
-            log: { info: () => undefined, warn: (o) => printed.push(JSON.stringify(o)), error: (o) => printed.push(JSON.stringify(o)) },
-          },
+          deps: localDeps({ env, db, provider, printed }),
           out: (text) => printed.push(text),
         });
         expect(result.status).toBe("succeeded");
