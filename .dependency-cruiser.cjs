@@ -5,7 +5,7 @@
  * The lists follow the layers of the design, top to bottom:
  *
  *   app, cli → triggers, queue → fix, review, ask, reindex, notice → jobs → agent, index
- *     → tools, forge, workspace, llm → git → config, safety, store
+ *     → tools, forge, workspace, llm → git, diff → config, safety, store
  *
  * Within a layer only the edges listed here exist (cli uses app; tools use llm and workspace;
  * triggers use queue), so no two folders can ever import each other: the lists are checked for
@@ -16,16 +16,17 @@ const allowed = {
   safety: [],
   store: [],
   git: [],
+  diff: [],
   llm: ["config"],
   workspace: ["git", "config"],
-  forge: ["git", "safety"],
+  forge: ["git", "diff", "safety", "config"],
   tools: ["llm", "safety", "workspace"],
   index: ["config", "git", "llm", "store"],
   agent: ["llm", "safety", "store", "tools"],
   jobs: ["config", "forge"],
   notice: ["jobs", "forge"],
   reindex: ["jobs", "config", "forge", "git", "index", "workspace"],
-  review: ["jobs", "config", "forge", "git", "index", "llm", "safety", "store", "workspace"],
+  review: ["jobs", "config", "diff", "forge", "git", "index", "llm", "safety", "store", "workspace"],
   ask: ["jobs", "agent", "forge", "git", "index", "llm", "safety", "store", "tools", "workspace"],
   fix: ["jobs", "agent", "config", "forge", "git", "index", "llm", "safety", "store", "tools", "workspace"],
   queue: ["jobs", "store"],

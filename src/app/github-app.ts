@@ -1,18 +1,25 @@
-import type { ApplicationFunction, Probot } from "probot";
+import { createNodeMiddleware, Probot, type ApplicationFunction } from "probot";
+import type { Env } from "../config/env.js";
 import type { Forge } from "../forge/forge.js";
 import type { GitHubAddress } from "../forge/github/github-address.js";
 import { GitHubForge } from "../forge/github/github-forge.js";
 import { githubEvent, githubWebhookEvents } from "../forge/github/narrow.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { routeEvent, type RouteOptions } from "../triggers/route-event.js";
+import type { HttpHandler } from "./http-server.js";
+import type { Logger } from "pino";
 
 /** The GitHub adapter: a forge acting as the App installation an address names. */
 export type GitHubAdapter = (address: GitHubAddress) => Promise<Forge>;
 
-export interface GitHubApp {
-  readonly appFn: ApplicationFunction;
-  /** Resolves once Probot has loaded the app and can authenticate as its installations. */
-  readonly adapter: Promise<GitHubAdapter>;
+export interface GitHubReceiver {
+  /** `POST /api/github/webhooks` (or `WEBHOOK_PATH`), verified by Probot. */
+  readonly handler: HttpHandler;
+  readonly adapter: GitHubAdapter;
+}
+
+export function githubBaseUrl(env: Env): string | undefined {
+  return env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : undefined;
 }
 
 /**
@@ -20,11 +27,19 @@ export interface GitHubApp {
  * stores the job it makes; everything that talks to GitHub happens in the workers, through the
  * adapter this returns.
  */
-export function createGitHubApp(queue: JobQueue, options: RouteOptions & { readonly onQueued: () => void }): GitHubApp {
-  let resolveAdapter!: (adapter: GitHubAdapter) => void;
-  const adapter = new Promise<GitHubAdapter>((resolve) => (resolveAdapter = resolve));
-
-  const appFn: ApplicationFunction = (app: Probot) => {
+export async function githubReceiver(
+  env: Env,
+  queue: JobQueue,
+  options: RouteOptions & { readonly onQueued: () => void; readonly log: Logger },
+): Promise<GitHubReceiver> {
+  const probot = new Probot({
+    appId: env.APP_ID,
+    privateKey: env.privateKey,
+    secret: env.WEBHOOK_SECRET,
+    log: options.log,
+    ...(githubBaseUrl(env) ? { baseUrl: githubBaseUrl(env) } : {}),
+  });
+  const appFn: ApplicationFunction = (app) => {
     app.on([...githubWebhookEvents], async (context) => {
       const event = githubEvent(context.name, context.id, context.payload);
       if (!event) return;
@@ -34,10 +49,13 @@ export function createGitHubApp(queue: JobQueue, options: RouteOptions & { reado
       // After the response: the acknowledgement must not wait for, or race with, any API call.
       setImmediate(options.onQueued);
     });
-    resolveAdapter(async (address) => {
-      if (address.installationId === null) throw new Error("the delivery has no installation; install the App on the repository");
-      return new GitHubForge(await app.auth(address.installationId));
-    });
   };
-  return { appFn, adapter };
+  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: env.WEBHOOK_PATH });
+  return {
+    handler: async (request, response) => (await middleware(request, response)) === true,
+    adapter: async (address) => {
+      if (address.installationId === null) throw new Error("the delivery has no installation; install the App on the repository");
+      return new GitHubForge(await probot.auth(address.installationId));
+    },
+  };
 }

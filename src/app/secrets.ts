@@ -20,6 +20,8 @@ export function deploymentSecrets(env: Env): string[] {
   return [
     env.WEBHOOK_SECRET,
     env.privateKey,
+    env.GITEA_TOKEN,
+    env.GITEA_WEBHOOK_SECRET,
     env.CODER_OPENAI_API_KEY,
     env.QDRANT_API_KEY,
     ...urlCredentials(env.OLLAMA_HOST),

@@ -13,7 +13,6 @@ import { HostRunner } from "../workspace/host-runner.js";
 import type { MirrorCache } from "../workspace/mirror-cache.js";
 import type { Worktrees } from "../workspace/worktrees.js";
 import { answerQuestion } from "./answer-question.js";
-import type { CitationLink } from "./check-citations.js";
 import { explainQuestion, parseExplainTarget } from "./ask-prompt.js";
 
 export interface AskJobDeps {
@@ -89,7 +88,7 @@ export class AskJobHandler implements JobHandler<AskPayload> {
             )
           : "",
         ...(searchable ? { codeSearch: searchable.searcher(repoKey, repo.defaultBranch, context.signal) } : {}),
-        link: blobLink(repo.cloneUrl, commit),
+        link: (path, start, end) => forge.fileLink(repo, commit, path, start, end),
         signal: context.signal,
         runs: { store: this.#deps.runs, jobId: job.id, repoKey },
       });
@@ -120,11 +119,4 @@ export class AskJobHandler implements JobHandler<AskPayload> {
 function indexContext(text: string, branch: string, pullRequest: boolean): string {
   if (!text) return "";
   return `Code that may be relevant, from the index of \`${branch}\`${pullRequest ? " (this pull request may have changed it)" : ""}; read the files to be sure:\n\n${text}`;
-}
-
-/** A permanent link to lines of a file at a commit, as the forge shows them (`…/blob/<sha>/<path>#L3-L6`). */
-function blobLink(cloneUrl: string, commit: string): CitationLink {
-  const web = cloneUrl.replace(/\.git$/, "");
-  return (path, start, end) =>
-    `${web}/blob/${commit}/${path.split("/").map(encodeURIComponent).join("/")}#L${start}${end > start ? `-L${end}` : ""}`;
 }

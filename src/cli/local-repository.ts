@@ -1,5 +1,5 @@
 import { realpath } from "node:fs/promises";
-import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
+import { GITEA_CONFIG_PATH, parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import { runGit } from "../git/run-git.js";
 
 export interface LocalRepository {
@@ -19,12 +19,20 @@ export async function localRepository(repoPath: string): Promise<LocalRepository
   const root = await realpath(top.stdout.trim());
   const branch = await runGit(["rev-parse", "--abbrev-ref", "HEAD"], { cwd: root, allowFailure: true });
   const head = await runGit(["rev-parse", "HEAD"], { cwd: root, allowFailure: true });
-  const configText = await runGit(["show", `HEAD:${REPO_CONFIG_PATH}`], { cwd: root, allowFailure: true });
+  // A checkout of a GitHub repository keeps it in .github/, one of a Gitea repository may use .gitea/.
+  let config: RepoConfig | null = null;
+  for (const configPath of [REPO_CONFIG_PATH, GITEA_CONFIG_PATH]) {
+    const shown = await runGit(["show", `HEAD:${configPath}`], { cwd: root, allowFailure: true });
+    if (shown.exitCode === 0) {
+      config = parseRepoConfig(shown.stdout, configPath);
+      break;
+    }
+  }
   return {
     root,
     repoKey: `local:${root}`,
     tag: branch.exitCode === 0 ? branch.stdout.trim() : "HEAD",
     commitSha: head.exitCode === 0 ? head.stdout.trim() : null,
-    config: parseRepoConfig(configText.exitCode === 0 ? configText.stdout : null),
+    config: config ?? parseRepoConfig(null),
   };
 }

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Command, Option } from "commander";
+import { GiteaSetupError } from "../app/gitea-setup.js";
 import { serve } from "../app/serve.js";
 import { runnerFactoryFor } from "../app/services.js";
 import { EnvError, loadEnv, type Env } from "../config/env.js";
@@ -170,7 +171,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof EnvError || error instanceof RepoConfigError) {
+  if (error instanceof EnvError || error instanceof RepoConfigError || error instanceof GiteaSetupError) {
     console.error(error.message);
   } else {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -27,6 +27,13 @@ export const envSchema = z
       .regex(/^[^/\s]+$/, "must be a host name with an optional port, without a scheme or path (github.example.com)")
       .optional(),
     GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
+    GITEA_URL: z
+      .url("must be the Gitea or Forgejo server's address, such as https://gitea.example.com")
+      .transform((url) => url.replace(/\/+$/, ""))
+      .optional(),
+    GITEA_TOKEN: z.string().min(1).optional(),
+    GITEA_WEBHOOK_SECRET: z.string().min(1).optional(),
+    GITEA_WEBHOOK_PATH: z.string().startsWith("/").default("/api/gitea/webhooks"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().optional(),
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
@@ -92,6 +99,19 @@ export const envSchema = z
         message: "APP_ID is set but no private key: set PRIVATE_KEY or PRIVATE_KEY_PATH to the App's .pem",
       });
     }
+    const gitea = { GITEA_URL: env.GITEA_URL, GITEA_TOKEN: env.GITEA_TOKEN, GITEA_WEBHOOK_SECRET: env.GITEA_WEBHOOK_SECRET };
+    const giteaSet = Object.entries(gitea).filter(([, value]) => value !== undefined);
+    if (giteaSet.length > 0 && giteaSet.length < 3) {
+      for (const [name, value] of Object.entries(gitea)) {
+        if (value === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `${giteaSet.map(([n]) => n).join(" and ")} ${giteaSet.length === 1 ? "is" : "are"} set but not ${name}: a Gitea or Forgejo server needs GITEA_URL, GITEA_TOKEN (the bot account's token) and GITEA_WEBHOOK_SECRET`,
+          });
+        }
+      }
+    }
     if (env.APP_ID && !env.WEBHOOK_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -108,6 +128,8 @@ export interface Env extends Omit<RawEnv, "PRIVATE_KEY" | "PRIVATE_KEY_PATH"> {
   readonly privateKey: string | undefined;
   /** True when the App's credentials are all present. */
   readonly hasCredentials: boolean;
+  /** True when a Gitea or Forgejo server is configured (URL, token and webhook secret). */
+  readonly hasGitea: boolean;
 }
 
 /** The environment cannot start the bot; every problem is listed, each with the variable to fix. */
@@ -142,5 +164,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (privateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
     throw new EnvError(["PRIVATE_KEY: is not a PEM private key (it should start with -----BEGIN RSA PRIVATE KEY-----)"]);
   }
-  return { ...rest, privateKey, hasCredentials: Boolean(rest.APP_ID && privateKey && rest.WEBHOOK_SECRET) };
+  return {
+    ...rest,
+    privateKey,
+    hasCredentials: Boolean(rest.APP_ID && privateKey && rest.WEBHOOK_SECRET),
+    hasGitea: Boolean(rest.GITEA_URL && rest.GITEA_TOKEN && rest.GITEA_WEBHOOK_SECRET),
+  };
 }

@@ -3,6 +3,9 @@ import { z } from "zod";
 
 export const REPO_CONFIG_PATH = ".github/coder.yml";
 
+/** Where a repository on Gitea or Forgejo may keep it instead; read first there. */
+export const GITEA_CONFIG_PATH = ".gitea/coder.yml";
+
 const permissionLevel = z.enum(["admin", "maintain", "write", "triage", "read"]);
 
 /**
@@ -122,29 +125,37 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-/** `.github/coder.yml` cannot be used: not YAML at all, or settings that do not fit the schema. */
+/** `coder.yml` cannot be used: not YAML at all, or settings that do not fit the schema. */
 export class RepoConfigError extends Error {
   readonly reason: "invalid-yaml" | "invalid-settings";
   readonly problems: readonly ConfigProblem[];
-  constructor(reason: RepoConfigError["reason"], problems: readonly ConfigProblem[]) {
-    super(`${REPO_CONFIG_PATH} is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`);
+  /** Where the file was read, `.github/coder.yml` or `.gitea/coder.yml`. */
+  readonly path: string;
+  constructor(reason: RepoConfigError["reason"], problems: readonly ConfigProblem[], path: string = REPO_CONFIG_PATH) {
+    super(`${path} is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`);
     this.name = "RepoConfigError";
     this.reason = reason;
     this.problems = problems;
+    this.path = path;
   }
 }
 
-/** Parses the file's text; `null` (no file) gives the defaults. Throws RepoConfigError naming each bad field. */
-export function parseRepoConfig(text: string | null): RepoConfig {
+/**
+ * Parses the file's text; `null` (no file) gives the defaults. Throws RepoConfigError naming each
+ * bad field, and `path`, where the file was read.
+ */
+export function parseRepoConfig(text: string | null, path: string = REPO_CONFIG_PATH): RepoConfig {
   if (text === null || text.trim() === "") return defaultRepoConfig;
   let raw: unknown;
   try {
     raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : "";
-    throw new RepoConfigError("invalid-yaml", [
-      { field: "(file)", message: `not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` },
-    ]);
+    throw new RepoConfigError(
+      "invalid-yaml",
+      [{ field: "(file)", message: `not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` }],
+      path,
+    );
   }
   if (raw === null || raw === undefined) return defaultRepoConfig;
   const parsed = repoConfigSchema.safeParse(raw);
@@ -158,6 +169,7 @@ export function parseRepoConfig(text: string | null): RepoConfig {
       }
       return [{ field: base || "(file)", message: issue.message }];
     }),
+    path,
   );
 }
 
@@ -165,7 +177,7 @@ export function parseRepoConfig(text: string | null): RepoConfig {
 export function describeConfigProblems(error: RepoConfigError): string {
   const lines = error.problems.map((p) => `- \`${p.field}\`: ${p.message}`);
   return [
-    `⚠️ I did not start: \`${REPO_CONFIG_PATH}\` on the default branch is invalid.`,
+    `⚠️ I did not start: \`${error.path}\` on the default branch is invalid.`,
     "",
     ...lines,
     "",

@@ -87,6 +87,14 @@ export class ForgeWriter {
 
   // ── reads ────────────────────────────────────────────────────────────────────────────
 
+  get configPaths(): readonly string[] {
+    return this.#forge.configPaths;
+  }
+
+  fileLink(repo: { readonly cloneUrl: string }, commit: string, path: string, start: number, end: number): string {
+    return this.#forge.fileLink(repo, commit, path, start, end);
+  }
+
   getPermission(repo: RepoRef, login: string): Promise<Permission> {
     return this.#forge.getPermission(repo, login);
   }

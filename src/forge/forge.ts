@@ -146,6 +146,11 @@ export interface NewPullRequest {
 }
 
 export interface Forge {
+  /** Where the repository's `coder.yml` is looked for on the default branch, in order; the first found is read. */
+  readonly configPaths: readonly string[];
+  /** A permanent link to lines of a file at a commit, as this forge's web pages show them. */
+  fileLink(repo: { readonly cloneUrl: string }, commit: string, path: string, start: number, end: number): string;
+  /** What `login` may do in the repository; throws `PermissionHiddenError` when the forge will not say. */
   getPermission(repo: RepoRef, login: string): Promise<Permission>;
   addReaction(repo: RepoRef, commentId: number, reaction: Reaction): Promise<void>;
   createComment(repo: RepoRef, issueNumber: number, body: string): Promise<PostedComment>;

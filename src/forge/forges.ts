@@ -1,9 +1,10 @@
 import type { ForgeAddress, ForgeId } from "./forge-address.js";
 import type { Forge } from "./forge.js";
 import { ForgeWriter } from "./forge-writer.js";
+import { ForgeUnavailableError } from "./forge-unavailable-error.js";
 
-/** How each forge's adapter is reached for an address of its own kind. */
-export type ForgeAdapters = { readonly [K in ForgeId]: (address: Extract<ForgeAddress, { forge: K }>) => Promise<Forge> };
+/** How each forge's adapter is reached for an address of its own kind; a forge this bot does not serve is left out. */
+export type ForgeAdapters = { readonly [K in ForgeId]?: (address: Extract<ForgeAddress, { forge: K }>) => Promise<Forge> };
 
 /**
  * The forges this bot serves. Jobs open a repository's forge through it and receive a
@@ -19,6 +20,21 @@ export class Forges {
   }
 
   async open(address: ForgeAddress): Promise<ForgeWriter> {
-    return new ForgeWriter(await this.#adapters[address.forge](address), this.#secrets);
+    return new ForgeWriter(await this.#adapter(address), this.#secrets);
+  }
+
+  #adapter(address: ForgeAddress): Promise<Forge> {
+    switch (address.forge) {
+      case "github": {
+        const open = this.#adapters.github;
+        if (!open) throw new ForgeUnavailableError("github");
+        return open(address);
+      }
+      case "gitea": {
+        const open = this.#adapters.gitea;
+        if (!open) throw new ForgeUnavailableError("gitea");
+        return open(address);
+      }
+    }
   }
 }

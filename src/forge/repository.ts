@@ -17,10 +17,12 @@ export type Repository = z.infer<typeof repositorySchema>;
 /**
  * The key jobs, mirrors, reviews and the code index file a repository under. GitHub's keys are
  * `owner/repo` in lower case (GitHub's names are case-insensitive), as they have always been, so
- * state written before stays valid.
+ * state written before stays valid; other forges' keys carry the forge's name, so a repository of
+ * the same name on two forges never shares a mirror, an index or a review history.
  */
-export function repoKeyOf(repository: Repository): string {
-  return `${repository.owner}/${repository.repo}`.toLowerCase();
+export function repoKeyOf(repository: Pick<Repository, "address" | "owner" | "repo">): string {
+  const name = `${repository.owner}/${repository.repo}`.toLowerCase();
+  return repository.address.forge === "github" ? name : `${repository.address.forge}:${name}`;
 }
 
 /** `owner/repo` as people write it. */

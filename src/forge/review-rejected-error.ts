@@ -8,16 +8,19 @@ export class ReviewRejectedError extends Error {
   readonly status: number;
   readonly errors: readonly string[];
 
-  constructor(fields: { status: number; errors: readonly string[]; cause?: unknown }) {
+  /** `reason` where the forge's words do not say it the way GitHub's do; read from them otherwise. */
+  constructor(fields: { status: number; errors: readonly string[]; reason?: ReviewRejectedError["reason"]; cause?: unknown }) {
     super(`the forge refused the review (${fields.status}): ${fields.errors.join("; ") || "no reason given"}`, { cause: fields.cause });
     this.name = "ReviewRejectedError";
     this.status = fields.status;
     this.errors = fields.errors;
     const text = fields.errors.join(" ");
-    this.reason = /could not be resolved|part of the diff|same hunk|precede the end line/i.test(text)
-      ? "unresolved-position"
-      : /not part of the pull request/i.test(text)
-        ? "commit-not-in-pull-request"
-        : "other";
+    this.reason =
+      fields.reason ??
+      (/could not be resolved|part of the diff|same hunk|precede the end line/i.test(text)
+        ? "unresolved-position"
+        : /not part of the pull request/i.test(text)
+          ? "commit-not-in-pull-request"
+          : "other");
   }
 }

@@ -1,14 +1,8 @@
-import {
-  defaultRepoConfig,
-  describeConfigProblems,
-  parseRepoConfig,
-  REPO_CONFIG_PATH,
-  RepoConfigError,
-  type RepoConfig,
-} from "../config/repo-config.js";
+import { defaultRepoConfig, describeConfigProblems, parseRepoConfig, RepoConfigError, type RepoConfig } from "../config/repo-config.js";
 import type { ForgeWriter } from "../forge/forge-writer.js";
 import type { Repository } from "../forge/repository.js";
-import { isAllowed, refusalText } from "./authorize.js";
+import { PermissionHiddenError } from "../forge/permission-hidden-error.js";
+import { isAllowed, isListed, permissionHiddenText, refusalText } from "./authorize.js";
 import type { Job, JobContext } from "./job.js";
 import type { CommentRef } from "./payloads/comment-ref.js";
 
@@ -28,16 +22,24 @@ export interface GateRequest {
 /** What the gate is doing: reading the configuration, checking the commenter, reacting. */
 export type GatePhase = "configure" | "authorize" | "acknowledge";
 
-export type Gate = { readonly pass: true; readonly config: RepoConfig } | { readonly pass: false };
+export type Gate =
+  | {
+      readonly pass: true;
+      readonly config: RepoConfig;
+      /** Where the configuration was read; null when the repository has none and the defaults apply. */
+      readonly configPath: string | null;
+    }
+  | { readonly pass: false };
 
 /**
- * The first step of every job: read `.github/coder.yml` from the default branch (never from a pull
- * request), and, for a command, check that its author may give commands (else one polite
- * refusal), then react: 👀 when the job starts, 😕 with the file's problems when it cannot. The
- * reaction is checkpointed, so a job resumed after a crash does not react twice. A broken file is
- * reported only to someone allowed to act on it; any other failure (the forge down, a timeout) is
- * thrown, so the queue retries the job instead of recording a wrong answer — except where the
- * request asks for the defaults instead.
+ * The first step of every job: read `coder.yml` from the default branch (never from a pull
+ * request; on Gitea `.gitea/coder.yml` before `.github/coder.yml`), and, for a command, check that
+ * its author may give commands (else one polite refusal, or what the bot account needs when the
+ * forge will not say), then react: 👀 when the job starts, 😕 with the file's problems when it
+ * cannot. The reaction is checkpointed, so a job resumed after a crash does not react twice. A
+ * broken file is reported only to someone allowed to act on it; any other failure (the forge down,
+ * a timeout) is thrown, so the queue retries the job instead of recording a wrong answer — except
+ * where the request asks for the defaults instead.
  */
 export async function passGate(
   forge: ForgeWriter,
@@ -48,10 +50,13 @@ export async function passGate(
   const { repository, comment } = request;
   const lenient = request.brokenConfig === "use-defaults";
   let config: RepoConfig = defaultRepoConfig;
+  let configPath: string | null = null;
   let problem: RepoConfigError | null = null;
   request.onPhase?.("configure");
   try {
-    config = parseRepoConfig(await forge.getFile(repository, REPO_CONFIG_PATH, repository.defaultBranch));
+    const found = await readConfig(forge, repository);
+    configPath = found?.path ?? null;
+    config = parseRepoConfig(found?.text ?? null, found?.path);
   } catch (error) {
     if (error instanceof RepoConfigError) problem = error;
     else if (!lenient) throw error;
@@ -59,7 +64,9 @@ export async function passGate(
   const blocking = lenient ? null : problem;
   if (comment) {
     request.onPhase?.("authorize");
-    if (!isAllowed(config.triggers, comment.author, await forge.getPermission(repository, comment.author))) {
+    const allowed = isListed(config.triggers, comment.author) || (await permitted(forge, repository, comment, config));
+    if (allowed === null) return { pass: false };
+    if (!allowed) {
       await forge.createComment(repository, comment.issueNumber, refusalText(comment.author, config.triggers));
       return { pass: false };
     }
@@ -74,5 +81,33 @@ export async function passGate(
       await context.checkpoint({ reacted: true });
     }
   }
-  return blocking ? { pass: false } : { pass: true, config };
+  return blocking ? { pass: false } : { pass: true, config, configPath };
+}
+
+/** The first of the forge's configuration files that exists on the default branch. */
+async function readConfig(forge: ForgeWriter, repository: Repository): Promise<{ path: string; text: string } | null> {
+  for (const path of forge.configPaths) {
+    const text = await forge.getFile(repository, path, repository.defaultBranch);
+    if (text !== null) return { path, text };
+  }
+  return null;
+}
+
+/**
+ * Whether the commenter's permission is one the rules accept; null when the forge would not say,
+ * after telling the commenter what the bot account needs.
+ */
+async function permitted(
+  forge: ForgeWriter,
+  repository: Repository,
+  comment: NonNullable<GateRequest["comment"]>,
+  config: RepoConfig,
+): Promise<boolean | null> {
+  try {
+    return isAllowed(config.triggers, comment.author, await forge.getPermission(repository, comment.author));
+  } catch (error) {
+    if (!(error instanceof PermissionHiddenError)) throw error;
+    await forge.createComment(repository, comment.issueNumber, permissionHiddenText(comment.author, error.message));
+    return null;
+  }
 }

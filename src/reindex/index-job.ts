@@ -53,7 +53,7 @@ export class IndexJobHandler implements JobHandler<IndexPayload> {
         await forge.createComment(
           repo,
           comment.issueNumber,
-          `The code index is switched off for this repository (\`index.enabled: false\` in \`${REPO_CONFIG_PATH}\`).`,
+          `The code index is switched off for this repository (\`index.enabled: false\` in \`${gate.configPath ?? REPO_CONFIG_PATH}\`).`,
         );
       return "succeeded";
     }

@@ -1,4 +1,4 @@
-import type { DiffFile } from "./diff/types.js";
+import type { DiffFile } from "../diff/types.js";
 
 export interface ChangedSymbols {
   /** Functions, classes and the like the change defines, edits or removes: their callers may break. */

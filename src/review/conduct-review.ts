@@ -5,7 +5,7 @@ import { estimateCounter } from "../llm/tokens/token-counter.js";
 import type { LlmProvider } from "../llm/types.js";
 import { askForReview, type ModelReview } from "./ask-for-review.js";
 import { changedSymbols } from "./changed-symbols.js";
-import type { DiffFile } from "./diff/types.js";
+import type { DiffFile } from "../diff/types.js";
 import { fullFilesWithin } from "./full-files.js";
 import { planReview, type ReviewPlan } from "./plan-review.js";
 import { reviewSystemPrompt, reviewTaskPrompt } from "./review-prompt.js";

@@ -1,5 +1,5 @@
 import { estimateCounter } from "../llm/tokens/token-counter.js";
-import type { DiffFile } from "./diff/types.js";
+import type { DiffFile } from "../diff/types.js";
 
 /** Files larger than this are not worth fetching whole: they would never fit a small model's window. */
 const MAX_FILE_BYTES = 200_000;

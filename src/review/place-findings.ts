@@ -1,4 +1,4 @@
-import type { DiffLineMap } from "./diff/line-map.js";
+import type { DiffLineMap } from "../diff/line-map.js";
 import type { Finding, Severity } from "./findings.js";
 import { withoutMarkers } from "./finding-marker.js";
 import { fingerprint, topic } from "./fingerprint.js";

@@ -3,8 +3,8 @@ import { generatedByName, minifiedByName } from "../index/scan/generated.js";
 import { detectLanguage } from "../index/scan/language.js";
 import { makePathFilter } from "../index/scan/path-filter.js";
 import { vendoredBy } from "../index/scan/vendored.js";
-import { numberedPatch } from "./diff/numbered-patch.js";
-import type { DiffFile } from "./diff/types.js";
+import { numberedPatch } from "../diff/numbered-patch.js";
+import type { DiffFile } from "../diff/types.js";
 
 export interface ReviewPlan {
   /** The files the model sees, most important first, with their numbered patches. */

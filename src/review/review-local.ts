@@ -2,8 +2,8 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { runGit } from "../git/run-git.js";
 import type { LlmProvider } from "../llm/types.js";
 import { conductReview, type ReviewIndex } from "./conduct-review.js";
-import { DiffLineMap } from "./diff/line-map.js";
-import { parseGitDiff } from "./diff/parse-git-diff.js";
+import { DiffLineMap } from "../diff/line-map.js";
+import { parseGitDiff } from "../diff/parse-git-diff.js";
 import { noPlacement, placeFindings } from "./place-findings.js";
 import { renderReviewBody } from "./render-review.js";
 

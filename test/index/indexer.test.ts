@@ -10,7 +10,7 @@ import { openCodeIndex, type OpenedCodeIndex } from "../../src/index/open-code-i
 import { loadEnv } from "../../src/config/env.js";
 import { openDatabase, type Database } from "../../src/store/database.js";
 import { changedSymbols } from "../../src/review/changed-symbols.js";
-import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
+import { parseGitDiff } from "../../src/diff/parse-git-diff.js";
 
 const identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"];
 const commanderLib = path.join(path.dirname(createRequire(import.meta.url).resolve("commander")), "lib");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { changedSymbols } from "../../src/review/changed-symbols.js";
-import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
+import { parseGitDiff } from "../../src/diff/parse-git-diff.js";
 
 /** One modified file whose single hunk is `lines` (each with its own +, - or space), under git's `section` header. */
 function change(path: string, section: string, lines: string[]) {

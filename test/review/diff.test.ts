@@ -3,15 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkAgainstContent } from "../../src/review/diff/check-against-content.js";
-import { DiffParseError } from "../../src/review/diff/diff-parse-error.js";
-import { describeFile, summarizeFile } from "../../src/review/diff/file-summary.js";
-import { DiffLineMap, FileLineMap } from "../../src/review/diff/line-map.js";
-import { numberedPatch } from "../../src/review/diff/numbered-patch.js";
-import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
-import { parsePatch, parsePullRequestFile } from "../../src/review/diff/parse-patch.js";
-import { patchText } from "../../src/review/diff/patch-text.js";
-import type { DiffFile } from "../../src/review/diff/types.js";
+import { checkAgainstContent } from "../../src/diff/check-against-content.js";
+import { DiffParseError } from "../../src/diff/diff-parse-error.js";
+import { describeFile, summarizeFile } from "../../src/diff/file-summary.js";
+import { DiffLineMap, FileLineMap } from "../../src/diff/line-map.js";
+import { numberedPatch } from "../../src/diff/numbered-patch.js";
+import { parseGitDiff } from "../../src/diff/parse-git-diff.js";
+import { parsePatch, parsePullRequestFile } from "../../src/diff/parse-patch.js";
+import { patchText } from "../../src/diff/patch-text.js";
+import type { DiffFile } from "../../src/diff/types.js";
 import { nestedPackagePairs, parseCatFileBatch, rawPatches } from "../support/diff-corpus.js";
 import { githubOpenApiPath } from "../support/github-openapi.js";
 

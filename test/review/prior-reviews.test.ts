@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Review, ReviewComment } from "../../src/forge/forge.js";
-import { DiffLineMap } from "../../src/review/diff/line-map.js";
-import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
+import { DiffLineMap } from "../../src/diff/line-map.js";
+import { parseGitDiff } from "../../src/diff/parse-git-diff.js";
 import { findingMarker, readFindingMarkers } from "../../src/review/finding-marker.js";
 import type { Finding } from "../../src/review/findings.js";
 import { fingerprint, topic } from "../../src/review/fingerprint.js";

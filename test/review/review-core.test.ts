@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DiffLineMap } from "../../src/review/diff/line-map.js";
-import { parseGitDiff } from "../../src/review/diff/parse-git-diff.js";
+import { DiffLineMap } from "../../src/diff/line-map.js";
+import { parseGitDiff } from "../../src/diff/parse-git-diff.js";
 import type { Finding } from "../../src/review/findings.js";
 import { placeFindings } from "../../src/review/place-findings.js";
 import { planReview } from "../../src/review/plan-review.js";

@@ -16,7 +16,9 @@ import {
   type ReviewComment,
   type ReviewState,
 } from "../forge.js";
+import { REPO_CONFIG_PATH } from "../../config/repo-config.js";
 import { ReviewRejectedError } from "../review-rejected-error.js";
+import { encodePath, webUrlOf } from "../web-url.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -49,10 +51,16 @@ interface ReviewThreadsPage {
 
 /** The Forge over GitHub's REST API (GraphQL only for resolved threads, which REST cannot tell), as one App installation. */
 export class GitHubForge implements Forge {
+  readonly configPaths = [REPO_CONFIG_PATH];
   readonly #octokit: Octokit;
 
   constructor(octokit: Octokit) {
     this.#octokit = octokit;
+  }
+
+  /** `…/blob/<sha>/<path>#L3-L6`, GitHub's permanent link to lines. */
+  fileLink(repo: { readonly cloneUrl: string }, commit: string, path: string, start: number, end: number): string {
+    return `${webUrlOf(repo.cloneUrl)}/blob/${commit}/${encodePath(path)}#L${start}${end > start ? `-L${end}` : ""}`;
   }
 
   async getPermission(repo: RepoRef, login: string): Promise<Permission> {

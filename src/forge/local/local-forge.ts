@@ -1,3 +1,4 @@
+import { GITEA_CONFIG_PATH, REPO_CONFIG_PATH } from "../../config/repo-config.js";
 import { runGit } from "../../git/run-git.js";
 import type {
   ChangedFile,
@@ -20,6 +21,7 @@ import { LocalForgeError } from "./local-forge-error.js";
  * pull requests: a local fix ends on a new branch of the repository.
  */
 export class LocalForge implements Forge {
+  readonly configPaths = [REPO_CONFIG_PATH, GITEA_CONFIG_PATH];
   readonly #root: string;
   readonly #print: (text: string) => void;
   #nextId = 1;
@@ -27,6 +29,11 @@ export class LocalForge implements Forge {
   constructor(params: { readonly root: string; readonly print: (text: string) => void }) {
     this.#root = params.root;
     this.#print = params.print;
+  }
+
+  /** `src/a.ts:3-6`: a terminal has no web page to link to. */
+  fileLink(_repo: { readonly cloneUrl: string }, _commit: string, path: string, start: number, end: number): string {
+    return `${path}:${start}${end > start ? `-${end}` : ""}`;
   }
 
   getPermission(): Promise<Permission> {
