@@ -2,6 +2,8 @@ import { access, constants, mkdir } from "node:fs/promises";
 import Docker from "dockerode";
 import { execa } from "execa";
 import type { Env } from "../config/env.js";
+import { checkGiteaToken, REQUIRED_SCOPES } from "../forge/gitea/check-token.js";
+import { GiteaClient } from "../forge/gitea/gitea-client.js";
 import { LlmError } from "../llm/llm-error.js";
 import { providerFor } from "../llm/provider-for.js";
 
@@ -80,17 +82,60 @@ export async function runDoctor(env: Env): Promise<Check[]> {
       fix: "set CODER_DATA_DIR to a writable directory",
     });
   }
-  checks.push(
-    env.hasCredentials
-      ? { name: "GitHub App", ok: true, detail: `App ${env.APP_ID}${env.GHE_HOST ? ` on ${env.GHE_HOST}` : ""}` }
-      : {
-          name: "GitHub App",
-          ok: false,
-          detail: "APP_ID, PRIVATE_KEY(_PATH) or WEBHOOK_SECRET is missing",
-          fix: "run `coder-bot serve` and open http://localhost:3000 to register the App, or copy the values from the App's settings into .env",
-        },
-  );
+  if (env.hasCredentials || !env.hasGitea) {
+    checks.push(
+      env.hasCredentials
+        ? { name: "GitHub App", ok: true, detail: `App ${env.APP_ID}${env.GHE_HOST ? ` on ${env.GHE_HOST}` : ""}` }
+        : {
+            name: "GitHub App",
+            ok: false,
+            detail:
+              "APP_ID, PRIVATE_KEY(_PATH) or WEBHOOK_SECRET is missing (or configure a Gitea server instead: GITEA_URL, GITEA_TOKEN, GITEA_WEBHOOK_SECRET)",
+            fix: "run `coder-bot serve` and open http://localhost:3000 to register the App, or copy the values from the App's settings into .env",
+          },
+    );
+  }
+  if (env.hasGitea) checks.push(await giteaCheck(env));
   return checks;
+}
+
+/** The Gitea server, the bot account's token and its scopes, as `serve` checks them at start-up. */
+async function giteaCheck(env: Env): Promise<Check> {
+  const url = env.GITEA_URL ?? "";
+  try {
+    const check = await checkGiteaToken(new GiteaClient({ baseUrl: url, token: env.GITEA_TOKEN ?? "", timeoutMs: 15_000 }));
+    if (check.missingScopes.length > 0) {
+      return {
+        name: "Gitea",
+        ok: false,
+        detail: `${url}: the token lacks ${check.missingScopes.join(", ")}`,
+        fix: `create a token for the bot account with ${REQUIRED_SCOPES.join(", ")}`,
+      };
+    }
+    const admin = check.isAdmin
+      ? "a site admin, so it can read every commenter's permission"
+      : "not a site admin: make it an admin collaborator of each repository it serves, or Gitea hides commenters' permissions from it";
+    return {
+      name: "Gitea",
+      ok: true,
+      detail: `${url} as @${check.login} (${admin}); webhook: ${env.GITEA_WEBHOOK_PATH} with GITEA_WEBHOOK_SECRET`,
+    };
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    return status === 401
+      ? {
+          name: "Gitea",
+          ok: false,
+          detail: `${url} does not accept GITEA_TOKEN`,
+          fix: `create an access token for the bot account with ${REQUIRED_SCOPES.join(", ")}`,
+        }
+      : {
+          name: "Gitea",
+          ok: false,
+          detail: `cannot reach ${url}: ${(error as Error).message}`,
+          fix: "check GITEA_URL and that the server is up",
+        };
+  }
 }
 
 export function formatChecks(checks: readonly Check[]): string {

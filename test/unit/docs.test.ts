@@ -57,6 +57,7 @@ describe("README", () => {
       "Reviews",
       "Code index",
       "Deploying",
+      "Gitea and Forgejo",
       "How it keeps you safe",
       "Command line",
     ])
