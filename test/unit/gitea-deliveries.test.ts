@@ -83,7 +83,7 @@ describe("Gitea deliveries", () => {
 
   it("reads what Gitea means by draft, ready, new commits, edits and its own accounts", () => {
     const pull = JSON.parse(readFileSync(path.join(kit, "pull_request_opened.json"), "utf8")) as RawJson;
-    const as = (changes: RawJson) => structuredClone({ ...pull, ...changes }) as RawJson;
+    const as = (changes: RawJson): RawJson => structuredClone<RawJson>({ ...pull, ...changes });
     const ready = as({ action: "edited", changes: { title: { from: "WIP: Add the thing" } } });
     ready.pull_request.title = "Add the thing";
     expect(giteaEvent("pull_request", "d", ready, { botLogin: "coder-bot" })).toMatchObject({ action: "ready", draft: false });
