@@ -8,52 +8,7 @@ afterEach(async () => {
   await h?.stop();
 });
 
-describe("who and what triggers /coder fix", () => {
-  it("rejects a bad or missing signature with 4xx and queues nothing", async () => {
-    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
-    await h.startBot();
-    const forged = await h.comment({ body: "/coder fix" }, { signature: "sha256=" + "0".repeat(64) });
-    expect(forged.status).toBeGreaterThanOrEqual(400);
-    expect(forged.status).toBeLessThan(500);
-    const unsigned = await h.comment({ body: "/coder fix" }, { signature: null });
-    expect(unsigned.status).toBeGreaterThanOrEqual(400);
-    expect(unsigned.status).toBeLessThan(500);
-    expect(await h.jobCount()).toBe(0);
-    expect(h.github.requests).toEqual([]);
-  });
-
-  it("makes one pull request for the same delivery sent twice", async () => {
-    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
-    await h.startBot();
-    const first = await h.comment({ body: "/coder fix" }, { deliveryId: "same-delivery" });
-    const second = await h.comment({ body: "/coder fix", commentId: first.commentId }, { deliveryId: "same-delivery" });
-    // A redelivery under a new id (GitHub's "Redeliver" button) carries the same comment id.
-    const third = await h.comment({ body: "/coder fix", commentId: first.commentId }, { deliveryId: "redelivered" });
-    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
-    await h.waitForComment(/Opened pull request/);
-    await waitFor(async () => (await h.bot!.services.queue.counts()).succeeded === 1, "the job to finish");
-    expect(await h.jobCount()).toBe(1);
-    expect(h.github.state.pulls).toHaveLength(1);
-    expect(h.github.violations).toEqual([]);
-  });
-
-  it("politely refuses a commenter without write access, with no workspace, branch or pull request", async () => {
-    h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
-    await h.startBot();
-    const gitBefore = h.git.requests.length;
-    await h.comment({ body: "/coder fix", login: "mallory" });
-    const refusal = await h.waitForComment(/only take `\/coder` commands/);
-    expect(refusal.body).toContain("@mallory");
-    await waitFor(async () => (await h.bot!.services.queue.counts()).succeeded === 1, "the job to finish");
-    expect(h.github.state.reactions).toEqual([]);
-    expect(h.github.state.pulls).toEqual([]);
-    expect(await h.remoteBranches()).toEqual(["main"]);
-    expect(h.worktreeDirs()).toEqual([]);
-    expect(h.git.requests.slice(gitBefore)).toEqual([]);
-    expect(h.ollama.chatRequests()).toEqual([]);
-    expect(h.github.violations).toEqual([]);
-  });
-
+describe("who and what triggers /coder fix (the flows every forge shares are in forges.test.ts)", () => {
   it("ignores comments by bots, including its own", async () => {
     h = await Harness.start({ script: fixAddScript(), files: brokenAddProject });
     await h.startBot();

@@ -1,6 +1,6 @@
 import { repoKey } from "../fake-github/strings.js";
 import type { FakeContext } from "./context.js";
-import { notFound } from "./errors.js";
+import { GiteaError, notFound } from "./errors.js";
 import { timestamp } from "./ids.js";
 import { claimNumber, findIssue, findPull, mustFindRepo, requireRepo } from "./lookups.js";
 import type { IssueRecord, PullRecord, RepoState } from "./records.js";
@@ -59,6 +59,19 @@ export function issueObject(fake: FakeContext, repo: RepoState, entry: IssueReco
 }
 
 export const issueHandlers: Handlers = {
+  issueCreateIssue: (fake, { params, body, doer }) => {
+    const repo = requireRepo(fake, params);
+    const fields = (body ?? {}) as { title?: unknown; body?: unknown };
+    if (typeof fields.title !== "string" || fields.title === "") throw new GiteaError(422, "[Title]: Required");
+    const issue = addIssue(fake, {
+      owner: repo.owner,
+      repo: repo.name,
+      title: fields.title,
+      body: typeof fields.body === "string" ? fields.body : "",
+      user: doer,
+    });
+    return { status: 201, json: issueObject(fake, repo, issue) };
+  },
   issueGetIssue: (fake, { params }) => {
     const repo = requireRepo(fake, params);
     const number = Number(params.index);

@@ -38,8 +38,9 @@ export async function handle(fake: FakeContext, request: IncomingMessage, respon
 }
 
 /**
- * Gitea's order, which tests rely on: authentication (401), then the route (404 for one this
- * Gitea lacks), then the token's scopes (403) — before the repository is looked up, so a write
+ * Gitea's order, which tests rely on: authentication (401), then the token's scopes for the
+ * route (403), then the route itself (404 for one the fake does not serve) — all before the
+ * repository is looked up, so a write
  * to a repository that does not exist answers 404 only to a token that may write — then the
  * handler. Contract problems are recorded whatever the answer, and answered 422 once the
  * request gets that far (Gitea would act on such a request; the fake stops it).
@@ -70,15 +71,16 @@ async function answer(fake: FakeContext, request: IncomingMessage, record: Recor
   }
   const { operationId, template } = validation;
   if (operationId === null || template === null) return fail(notFound());
-  const handler = handlers[operationId];
-  if (handler === undefined) {
-    fake.unimplemented.push(`${operationId}: ${method} ${record.path}`);
-    return fail(notFound());
-  }
+  // Every route of the description exists on a real server: its scopes are checked whether or not the fake serves it.
   const scope = missingScope(auth.token.scopes, method, scopeCategories(template, fake.options.issueRoutesNeedRepositoryScope ?? false));
   if (scope !== null) {
     complain(`scope: the token lacks ${scope}`);
     return fail(new GiteaError(403, scopeMessage(scope)));
+  }
+  const handler = handlers[operationId];
+  if (handler === undefined) {
+    fake.unimplemented.push(`${operationId}: ${method} ${record.path}`);
+    return fail(notFound());
   }
   if (validation.problems.length > 0) return fail(unprocessable(validation.problems.join("; ")));
   const injected = takeFailure(fake, operationId);
