@@ -1,13 +1,15 @@
 /**
  * Webhook acknowledgement: coder-bot (`coder-bot serve` in a child process, CODER_CONCURRENCY=0,
- * so it only verifies, stores the job and answers) against a bare Probot app with a no-op
- * `issue_comment.created` handler (bench/bare-probot-app.ts, also a child process).
+ * so it only verifies, stores the job and answers), serving GitHub and a Gitea server at once,
+ * against a bare Probot app with a no-op `issue_comment.created` handler (bench/bare-probot-app.ts,
+ * also a child process). Three targets: the bare app, the bot's GitHub path and its Gitea path.
  *
- * Load: signed `issue_comment.created` deliveries (`/coder fix`, a unique delivery id and comment
- * id each), open-loop on a fixed timetable at RATE per second. The two targets take turns in
- * BLOCK-second blocks in ABBA order (bare, bot, bot, bare, …) so that drift in the machine's state
- * falls on both alike; each block waits for its own responses before the next one starts. A short
- * warm-up per target, not counted in the figures, runs first.
+ * Load: signed comment deliveries (`/coder fix`, a unique delivery id and comment id each; GitHub's
+ * `issue_comment.created`, and Gitea's `issue_comment` signed and serialized as Gitea does it),
+ * open-loop on a fixed timetable at RATE per second. The targets take turns in BLOCK-second blocks,
+ * in rounds that go forward then backward (bare, github, gitea, gitea, github, bare, …) so that
+ * drift in the machine's state falls on all alike; each block waits for its own responses before
+ * the next one starts. A short warm-up per target, not counted in the figures, runs first.
  *
  * Then every delivery sent to coder-bot (warm-up included) is checked in its SQLite database:
  * answered 200, one `delivery:<id>` key, exactly one job.
@@ -20,6 +22,8 @@ import { pathToFileURL } from "node:url";
 import { sign } from "@octokit/webhooks-methods";
 import Database from "better-sqlite3";
 import { Harness, SECRET } from "../test/support/bot-harness.js";
+import { startFakeGitea } from "../test/support/fake-gitea.js";
+import { giteaDeliveryHeaders, makeGiteaIssueCommentEvent, serializeGiteaPayload } from "../test/support/gitea-webhooks.js";
 import { freePort, waitFor } from "../test/support/net.js";
 import { makeIssueCommentEvent } from "../test/support/webhooks.js";
 import {
@@ -79,7 +83,10 @@ export interface AckResult {
   readonly options: AckOptions;
   readonly bare: LatencyStats;
   readonly bot: LatencyStats;
+  readonly gitea: LatencyStats;
   readonly p99Ratio: number;
+  /** The Gitea path's p99 over the GitHub path's, in the same process and run. */
+  readonly giteaRatio: number;
   readonly verification: AckVerification;
   readonly targets: readonly { readonly name: string; readonly ok: boolean; readonly detail: string }[];
 }
@@ -87,7 +94,8 @@ export interface AckResult {
 interface Delivery {
   readonly id: string;
   readonly body: Buffer;
-  readonly signature: string;
+  /** Everything but the transport headers: the event, the delivery id, the signature. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 interface Sample {
@@ -101,10 +109,14 @@ interface Sample {
 interface Target {
   readonly name: string;
   readonly port: number;
+  readonly path: string;
   readonly agent: Agent;
 }
 
+type Which = "bare" | "bot" | "gitea";
+
 const WEBHOOK_PATH = "/api/github/webhooks";
+const GITEA_WEBHOOK_PATH = "/api/gitea/webhooks";
 
 /** Sends one delivery; resolves when the whole response has arrived (never rejects). */
 function send(target: Target, delivery: Delivery, dueAt: number): Promise<Sample> {
@@ -126,18 +138,10 @@ function send(target: Target, delivery: Delivery, dueAt: number): Promise<Sample
       {
         host: "127.0.0.1",
         port: target.port,
-        path: WEBHOOK_PATH,
+        path: target.path,
         method: "POST",
         agent: target.agent,
-        headers: {
-          "content-type": "application/json",
-          "content-length": delivery.body.length,
-          "user-agent": "GitHub-Hookshot/bench",
-          "x-github-event": "issue_comment",
-          "x-github-delivery": delivery.id,
-          "x-github-hook-id": "1",
-          "x-hub-signature-256": delivery.signature,
-        },
+        headers: { "content-type": "application/json", "content-length": delivery.body.length, ...delivery.headers },
         timeout: 30_000,
       },
       (res) => {
@@ -192,7 +196,41 @@ async function makeDeliveries(
   for (let i = 0; i < count; i++) {
     template.comment.id = firstCommentId + i;
     const text = JSON.stringify(template);
-    out.push({ id: `${prefix}-${i}-${Date.now().toString(36)}`, body: Buffer.from(text), signature: await sign(SECRET, text) });
+    const id = `${prefix}-${i}-${Date.now().toString(36)}`;
+    const headers = {
+      "user-agent": "GitHub-Hookshot/bench",
+      "x-github-event": "issue_comment",
+      "x-github-delivery": id,
+      "x-github-hook-id": "1",
+      "x-hub-signature-256": await sign(SECRET, text),
+    };
+    out.push({ id, body: Buffer.from(text), headers });
+  }
+  return out;
+}
+
+/** Gitea's `issue_comment` deliveries, serialized and signed as Gitea does it, with Gitea's full header set. */
+function makeGiteaDeliveries(prefix: string, count: number, firstCommentId: number, cloneUrl: string, giteaUrl: string): Delivery[] {
+  const out: Delivery[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}-${i}-${Date.now().toString(36)}`;
+    const text = serializeGiteaPayload(
+      makeGiteaIssueCommentEvent({
+        body: "/coder fix",
+        owner: "acme",
+        repo: "widgets",
+        cloneUrl,
+        giteaUrl,
+        issueNumber: 12,
+        commentId: firstCommentId + i,
+      }),
+    );
+    const headers = Object.fromEntries(
+      Object.entries(giteaDeliveryHeaders("issue_comment", text, { secret: SECRET, deliveryId: id })).filter(
+        ([name]) => name.toLowerCase() !== "content-type",
+      ),
+    );
+    out.push({ id, body: Buffer.from(text), headers: { "user-agent": "Go-http-client/1.1", ...headers } });
   }
   return out;
 }
@@ -280,10 +318,13 @@ export async function runAckBench(options: AckOptions = defaultAckOptions, log: 
   log(
     `ack: ${options.rate}/s per target, ${options.seconds} s measured per target in ${options.blockSeconds}-s blocks (ABBA), ${options.warmupSeconds} s warm-up each`,
   );
+  // The bot serves a Gitea server too: the fake answers its start-up token check, and nothing else is asked of it.
+  const gitea = await startFakeGitea();
+  onCleanup(() => gitea.close());
   const h = await Harness.start({
     script: [],
     files: { "README.md": "# widgets\n", "src/add.js": "export const add = (a, b) => a - b;\n" },
-    env: { CODER_CONCURRENCY: "0", LOG_LEVEL: "warn" },
+    env: { CODER_CONCURRENCY: "0", LOG_LEVEL: "warn", GITEA_URL: gitea.url, GITEA_TOKEN: gitea.token, GITEA_WEBHOOK_SECRET: SECRET },
   });
   onCleanup(() => rmSync(h.dataDir, { recursive: true, force: true }));
   onCleanup(() => h.stop());
@@ -300,46 +341,50 @@ export async function runAckBench(options: AckOptions = defaultAckOptions, log: 
   botChild.stdout?.on("data", (d: Buffer) => (botOutput = (botOutput + d.toString()).slice(-20_000)));
   botChild.stderr?.on("data", (d: Buffer) => (botOutput = (botOutput + d.toString()).slice(-20_000)));
 
-  const bareTarget: Target = { name: "bare Probot", port: bare.port, agent: new Agent({ keepAlive: true }) };
-  const botTarget: Target = { name: "coder-bot", port: Number(h.env.PORT), agent: new Agent({ keepAlive: true }) };
-  onCleanup(() => {
-    bareTarget.agent.destroy();
-    botTarget.agent.destroy();
-  });
+  const targets: Record<Which, Target> = {
+    bare: { name: "bare Probot", port: bare.port, path: WEBHOOK_PATH, agent: new Agent({ keepAlive: true }) },
+    bot: { name: "coder-bot (GitHub)", port: Number(h.env.PORT), path: WEBHOOK_PATH, agent: new Agent({ keepAlive: true }) },
+    gitea: { name: "coder-bot (Gitea)", port: Number(h.env.PORT), path: GITEA_WEBHOOK_PATH, agent: new Agent({ keepAlive: true }) },
+  };
+  onCleanup(() => Object.values(targets).forEach((t) => t.agent.destroy()));
 
   const perBlock = Math.round(options.rate * options.blockSeconds);
   const blocks = Math.max(1, Math.round(options.seconds / options.blockSeconds));
   const warm = Math.round(options.rate * options.warmupSeconds);
   const cloneUrl = h.git.cloneUrl("acme/widgets");
   const prep = performance.now();
-  const bareDeliveries = await makeDeliveries("bare", warm + perBlock * blocks, 6_000_000, cloneUrl, h.github.installationId);
-  const botDeliveries = await makeDeliveries("bot", warm + perBlock * blocks, 7_000_000, cloneUrl, h.github.installationId);
+  const deliveries: Record<Which, Delivery[]> = {
+    bare: await makeDeliveries("bare", warm + perBlock * blocks, 6_000_000, cloneUrl, h.github.installationId),
+    bot: await makeDeliveries("bot", warm + perBlock * blocks, 7_000_000, cloneUrl, h.github.installationId),
+    gitea: makeGiteaDeliveries("gitea", warm + perBlock * blocks, 8_000_000, cloneUrl, gitea.url),
+  };
   log(
-    `ack: ${bareDeliveries.length + botDeliveries.length} signed deliveries prepared in ${ms(performance.now() - prep, 0)} (${bareDeliveries[0]!.body.length} bytes each)`,
+    `ack: ${Object.values(deliveries).reduce((n, d) => n + d.length, 0)} signed deliveries prepared in ${ms(performance.now() - prep, 0)} (GitHub's ${deliveries.bot[0]!.body.length} bytes, Gitea's ${deliveries.gitea[0]!.body.length} bytes each)`,
   );
 
   const botAll: Sample[] = [];
   // Warm-up (not in the figures): JIT, lazy imports, first connections.
-  await openLoop(bareTarget, bareDeliveries.slice(0, warm), options.rate);
-  botAll.push(...(await openLoop(botTarget, botDeliveries.slice(0, warm), options.rate)));
+  await openLoop(targets.bare, deliveries.bare.slice(0, warm), options.rate);
+  botAll.push(...(await openLoop(targets.bot, deliveries.bot.slice(0, warm), options.rate)));
+  botAll.push(...(await openLoop(targets.gitea, deliveries.gitea.slice(0, warm), options.rate)));
   await sleep(500);
 
-  const measured: Record<"bare" | "bot", Sample[]> = { bare: [], bot: [] };
-  // ABBA: bare, bot, bot, bare, bare, bot, …
-  const order: Array<"bare" | "bot"> = [];
-  for (let i = 0; order.length < blocks * 2; i++) order.push(...(i % 2 === 0 ? (["bare", "bot"] as const) : (["bot", "bare"] as const)));
-  const nextIndex = { bare: warm, bot: warm };
+  const measured: Record<Which, Sample[]> = { bare: [], bot: [], gitea: [] };
+  // Rounds forward and backward: bare, bot, gitea, gitea, bot, bare, …
+  const round: readonly Which[] = ["bare", "bot", "gitea"];
+  const order: Which[] = [];
+  for (let i = 0; order.length < blocks * round.length; i++) order.push(...(i % 2 === 0 ? round : [...round].reverse()));
+  const nextIndex: Record<Which, number> = { bare: warm, bot: warm, gitea: warm };
   for (const [n, which] of order.entries()) {
-    const target = which === "bare" ? bareTarget : botTarget;
-    const all = which === "bare" ? bareDeliveries : botDeliveries;
-    const slice = all.slice(nextIndex[which], nextIndex[which] + perBlock);
+    const target = targets[which];
+    const slice = deliveries[which].slice(nextIndex[which], nextIndex[which] + perBlock);
     nextIndex[which] += perBlock;
     const samples = await openLoop(target, slice, options.rate);
     measured[which].push(...samples);
-    if (which === "bot") botAll.push(...samples);
+    if (which !== "bare") botAll.push(...samples);
     const s = stats(samples);
     log(
-      `ack: block ${n + 1}/${order.length} ${target.name.padEnd(11)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  non-2xx ${s.non2xx}`,
+      `ack: block ${n + 1}/${order.length} ${target.name.padEnd(18)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  non-2xx ${s.non2xx}`,
     );
     if (bare.exited()) throw new Error(`the bare Probot app died:\n${bare.output()}`);
     if (botChild.exitCode !== null || botChild.signalCode !== null) throw new Error(`coder-bot died:\n${botOutput}`);
@@ -348,12 +393,16 @@ export async function runAckBench(options: AckOptions = defaultAckOptions, log: 
 
   const bareStats = stats(measured.bare);
   const botStats = stats(measured.bot);
+  const giteaStats = stats(measured.gitea);
   await sleep(250);
   const verification = verify(path.join(h.dataDir, "coder-bot.db"), botAll);
   const p99Ratio = botStats.p99 / bareStats.p99;
-  const targets = [
+  const giteaRatio = giteaStats.p99 / botStats.p99;
+  const checks = [
     { name: "ack: coder-bot p99 < 50 ms", ok: botStats.p99 < 50, detail: ms(botStats.p99) },
     { name: "ack: coder-bot p99 ≤ 1.5× bare Probot p99", ok: p99Ratio <= 1.5, detail: ratio(p99Ratio) },
+    { name: "ack: Gitea deliveries p99 < 50 ms", ok: giteaStats.p99 < 50, detail: ms(giteaStats.p99) },
+    { name: "ack: Gitea p99 ≤ 1.5× the GitHub path's p99", ok: giteaRatio <= 1.5, detail: ratio(giteaRatio) },
     {
       name: "ack: every delivery answered 200 and queued exactly once",
       ok: verification.ok,
@@ -365,20 +414,20 @@ export async function runAckBench(options: AckOptions = defaultAckOptions, log: 
   log(
     table(
       ["ack (measured)", "count", "p50", "p95", "p99", "max", "non-2xx", "max send lag"],
-      [bareTarget, botTarget].map((t) => {
-        const s = t === bareTarget ? bareStats : botStats;
-        return [t.name, String(s.count), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), String(s.non2xx), ms(s.maxSendLag)];
+      (["bare", "bot", "gitea"] as const).map((which) => {
+        const s = { bare: bareStats, bot: botStats, gitea: giteaStats }[which];
+        return [targets[which].name, String(s.count), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), String(s.non2xx), ms(s.maxSendLag)];
       }),
     ),
   );
-  log(`coder-bot p99 / bare Probot p99 = ${ratio(p99Ratio)}`);
+  log(`coder-bot p99 / bare Probot p99 = ${ratio(p99Ratio)}; Gitea p99 / GitHub p99 = ${ratio(giteaRatio)}`);
   log(
     `verification (${verification.sent} deliveries to coder-bot, warm-up included): ${verification.acknowledged200} answered 200, ${verification.withDeliveryKey} with a delivery key, ${verification.queuedExactlyOnce} queued exactly once, ${verification.jobsInDatabase} jobs in the database`,
   );
   for (const p of verification.problems) log(`  problem: ${p}`);
-  for (const t of targets) log(`${passFail(t.ok)}  ${t.name} (${t.detail})`);
+  for (const t of checks) log(`${passFail(t.ok)}  ${t.name} (${t.detail})`);
 
-  return { options, bare: bareStats, bot: botStats, p99Ratio, verification, targets };
+  return { options, bare: bareStats, bot: botStats, gitea: giteaStats, p99Ratio, giteaRatio, verification, targets: checks };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

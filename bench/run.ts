@@ -62,12 +62,14 @@ const indexing: ThroughputResult | null = await attempt("code index throughput a
 
 const rows: string[][] = [];
 if (ack) {
-  const [p99Target, ratioTarget, ackTarget] = ack.targets;
+  const [p99Target, ratioTarget, giteaTarget, giteaRatioTarget, ackTarget] = ack.targets;
   rows.push(
     ["ack: bare Probot p50 / p99", `${ms(ack.bare.p50)} / ${ms(ack.bare.p99)}`, "", ""],
-    ["ack: coder-bot p50 / p99", `${ms(ack.bot.p50)} / ${ms(ack.bot.p99)}`, "p99 < 50 ms", passFail(p99Target!.ok)],
+    ["ack: coder-bot (GitHub) p50 / p99", `${ms(ack.bot.p50)} / ${ms(ack.bot.p99)}`, "p99 < 50 ms", passFail(p99Target!.ok)],
     ["ack: coder-bot p99 ÷ bare p99", ratio(ack.p99Ratio), "≤ 1.50×", passFail(ratioTarget!.ok)],
-    ["ack: non-2xx (bare / coder-bot)", `${ack.bare.non2xx} / ${ack.bot.non2xx}`, "", ""],
+    ["ack: coder-bot (Gitea) p50 / p99", `${ms(ack.gitea.p50)} / ${ms(ack.gitea.p99)}`, "p99 < 50 ms", passFail(giteaTarget!.ok)],
+    ["ack: Gitea p99 ÷ GitHub p99", ratio(ack.giteaRatio), "≤ 1.50×", passFail(giteaRatioTarget!.ok)],
+    ["ack: non-2xx (bare / GitHub / Gitea)", `${ack.bare.non2xx} / ${ack.bot.non2xx} / ${ack.gitea.non2xx}`, "", ""],
     [
       "ack: answered 200 and queued once",
       `${Math.min(ack.verification.acknowledged200, ack.verification.queuedExactlyOnce)}/${ack.verification.sent}`,
