@@ -30,7 +30,8 @@ export function giteaReceiver(options: {
   readonly log: Logger;
 }): HttpHandler {
   return async (request, response) => {
-    if (new URL(request.url ?? "/", "http://localhost").pathname !== options.path) return false;
+    const trimmed = (path: string) => path.replace(/\/+$/, "") || "/";
+    if (trimmed(new URL(request.url ?? "/", "http://localhost").pathname) !== trimmed(options.path)) return false;
     if (request.method !== "POST") return answer(response, 405, { message: "Gitea delivers webhooks with POST" });
     const body = await readBody(request, BODY_LIMIT);
     if (body === null) return answer(response, 413, { message: "the delivery is too large" });

@@ -21,17 +21,42 @@ export class GiteaSetupError extends Error {
   }
 }
 
+/** A Gitea that starts beside the bot (one compose file) may take a while to answer: about a minute in all. */
+const RETRY_DELAYS_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
+
+/** `attempt`, again after each delay while the server cannot be reached; any other answer ends it. */
+async function reachable<T>(
+  attempt: () => Promise<T>,
+  delays: readonly number[],
+  onWait: (error: unknown, delay: number) => void,
+): Promise<T> {
+  for (const delay of delays) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if ((error as { reason?: unknown }).reason !== "unreachable") throw error;
+      onWait(error, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return attempt();
+}
+
 /**
  * Checks the bot account's token against the server before the bot takes any delivery, and says
  * exactly what is missing: a token the server rejects, or the scopes it lacks.
  */
-export async function setUpGitea(env: Env, log: Logger): Promise<GiteaSetup> {
+export async function setUpGitea(env: Env, log: Logger, options: { readonly retryDelaysMs?: readonly number[] } = {}): Promise<GiteaSetup> {
   const url = env.GITEA_URL ?? "";
   const token = env.GITEA_TOKEN ?? "";
-  const client = new GiteaClient({ baseUrl: url, token });
+  const client = new GiteaClient({ baseUrl: url, token, timeoutMs: 15_000 });
   let check;
   try {
-    check = await checkGiteaToken(client);
+    check = await reachable(
+      () => checkGiteaToken(client),
+      options.retryDelaysMs ?? RETRY_DELAYS_MS,
+      (error, delay) => log.warn({ url, err: error, retryInMs: delay }, "the Gitea server does not answer yet"),
+    );
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 401)

@@ -52,10 +52,22 @@ export async function startHttpServer(
   return {
     server,
     url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeGracefully(server),
   };
+}
+
+/** How long requests in flight (a delivery being stored) may take to finish when the bot stops. */
+const GRACE_MS = 5_000;
+
+/** Stops taking connections, lets the requests in flight finish, and cuts what is left after a grace period. */
+function closeGracefully(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), GRACE_MS);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

@@ -29,7 +29,7 @@ export function jobHandlers(env: Env, services: Services, forges: Forges, log: L
       log,
       steps: services.fixSteps,
     }),
-    notice: new NoticeJobHandler(forges, services.queue),
+    notice: new NoticeJobHandler(forges, services.queue, log),
     ask: new AskJobHandler({ forges, mirrors, worktrees, provider, toolMode, runs, codeIndex, log }),
     review: new ReviewJobHandler({ forges, provider, history: services.reviews, codeIndex, tests: { mirrors, worktrees, runners }, log }),
     index: new IndexJobHandler({ forges, mirrors, worktrees, codeIndex, log }),

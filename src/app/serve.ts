@@ -82,6 +82,7 @@ export async function serve(env: Env, overrides: ServeOverrides = {}): Promise<R
   });
   workers = pool;
   const http = await startHttpServer(handlers, { port: env.PORT, host: env.HOST, log });
+  log.info({ url: http.url, forges: Object.keys(adapters) }, "coder-bot is listening");
   if (env.CODER_CONCURRENCY > 0) await pool.start();
   const stopReconcile = services.codeIndex
     ? startReconcileTimer(services.queue, env.CODER_INDEX_INTERVAL_MINUTES, {

@@ -42,7 +42,12 @@ export class AskJobHandler implements JobHandler<AskPayload> {
     const payload = job.payload;
     const { repository: repo, issue, comment } = payload;
     const forge = await this.#deps.forges.open(repo.address);
-    const gate = await passGate(forge, { repository: repo, comment: { ...comment, issueNumber: issue.number } }, job, context);
+    const gate = await passGate(
+      forge,
+      { repository: repo, comment: { ...comment, issueNumber: issue.number }, log: this.#deps.log },
+      job,
+      context,
+    );
     if (!gate.pass) return "succeeded";
     let question = payload.text.trim();
     if (payload.mode === "explain") {

@@ -112,6 +112,13 @@ export const envSchema = z
         }
       }
     }
+    if (env.GITEA_WEBHOOK_PATH.replace(/\/+$/, "") === env.WEBHOOK_PATH.replace(/\/+$/, "")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GITEA_WEBHOOK_PATH"],
+        message: `is the same as WEBHOOK_PATH (${env.WEBHOOK_PATH}): GitHub's and Gitea's deliveries need paths of their own`,
+      });
+    }
     if (env.APP_ID && !env.WEBHOOK_SECRET) {
       ctx.addIssue({
         code: "custom",

@@ -68,7 +68,7 @@ export class FixJobHandler implements JobHandler<FixPayload> {
     const admit: Admission = async (fix) => {
       const gate = await passGate(
         forge,
-        { repository, comment: { ...comment, issueNumber: issue.number }, onPhase: (phase) => (fix.phase = phase) },
+        { repository, comment: { ...comment, issueNumber: issue.number }, onPhase: (phase) => (fix.phase = phase), log: this.#deps.log },
         job,
         context,
       );

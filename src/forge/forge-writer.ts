@@ -1,6 +1,8 @@
 import { Redactor } from "../safety/redact.js";
 import type {
   ChangedFile,
+  ClaimedComment,
+  ClaimedRepository,
   Comparison,
   Forge,
   NewPullRequest,
@@ -89,6 +91,14 @@ export class ForgeWriter {
 
   get configPaths(): readonly string[] {
     return this.#forge.configPaths;
+  }
+
+  confirmRepository(repo: ClaimedRepository): Promise<{ readonly cloneUrl: string; readonly defaultBranch: string }> {
+    return this.#forge.confirmRepository(repo);
+  }
+
+  confirmComment(repo: RepoRef, comment: ClaimedComment): Promise<boolean> {
+    return this.#forge.confirmComment(repo, comment);
   }
 
   fileLink(repo: { readonly cloneUrl: string }, commit: string, path: string, start: number, end: number): string {

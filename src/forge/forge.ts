@@ -145,9 +145,33 @@ export interface NewPullRequest {
   readonly draft: boolean;
 }
 
+/** A repository as a delivery named it, to be confirmed with the forge. */
+export interface ClaimedRepository extends RepoRef {
+  readonly cloneUrl: string;
+  readonly defaultBranch: string;
+}
+
+/** A comment as a delivery described it, to be confirmed with the forge. */
+export interface ClaimedComment {
+  readonly id: number;
+  readonly author: string;
+  readonly issueNumber: number;
+  /** The text that gave the command; absent in jobs queued before deliveries carried it. */
+  readonly body?: string | undefined;
+}
+
 export interface Forge {
   /** Where the repository's `coder.yml` is looked for on the default branch, in order; the first found is read. */
   readonly configPaths: readonly string[];
+  /**
+   * The repository's clone URL and default branch as the forge itself knows them. Where a
+   * delivery could be forged by anyone holding the webhook secret (Gitea's is handed to every
+   * repository admin), the forge's API is asked; GitHub's payloads, signed with a secret only the
+   * App's owner holds, are taken as they are.
+   */
+  confirmRepository(repo: ClaimedRepository): Promise<{ readonly cloneUrl: string; readonly defaultBranch: string }>;
+  /** Whether the comment exists on that issue, by that author, with that text, as the delivery said. */
+  confirmComment(repo: RepoRef, comment: ClaimedComment): Promise<boolean>;
   /** A permanent link to lines of a file at a commit, as this forge's web pages show them. */
   fileLink(repo: { readonly cloneUrl: string }, commit: string, path: string, start: number, end: number): string;
   /** What `login` may do in the repository; throws `PermissionHiddenError` when the forge will not say. */

@@ -4,6 +4,7 @@ import type { Repository } from "../forge/repository.js";
 import { PermissionHiddenError } from "../forge/permission-hidden-error.js";
 import { isAllowed, isListed, permissionHiddenText, refusalText } from "./authorize.js";
 import type { Job, JobContext } from "./job.js";
+import type { Logger } from "./logger.js";
 import type { CommentRef } from "./payloads/comment-ref.js";
 
 export interface GateRequest {
@@ -17,6 +18,8 @@ export interface GateRequest {
   readonly brokenConfig?: "stop" | "use-defaults";
   /** Told as the gate moves on, so a failure can name what it was doing. */
   readonly onPhase?: (phase: GatePhase) => void;
+  /** Where a delivery the forge does not confirm is reported; nothing is posted for it. */
+  readonly log: Logger;
 }
 
 /** What the gate is doing: reading the configuration, checking the commenter, reacting. */
@@ -48,11 +51,19 @@ export async function passGate(
   context: Pick<JobContext, "checkpoint">,
 ): Promise<Gate> {
   const { repository, comment } = request;
+  request.onPhase?.("configure");
+  const unconfirmed = await unconfirmedBecause(forge, request);
+  if (unconfirmed) {
+    request.log.warn(
+      { repo: `${repository.owner}/${repository.repo}`, comment: comment?.id, why: unconfirmed },
+      "delivery refused: the forge does not confirm it",
+    );
+    return { pass: false };
+  }
   const lenient = request.brokenConfig === "use-defaults";
   let config: RepoConfig = defaultRepoConfig;
   let configPath: string | null = null;
   let problem: RepoConfigError | null = null;
-  request.onPhase?.("configure");
   try {
     const found = await readConfig(forge, repository);
     configPath = found?.path ?? null;
@@ -82,6 +93,23 @@ export async function passGate(
     }
   }
   return blocking ? { pass: false } : { pass: true, config, configPath };
+}
+
+/**
+ * Why the forge does not confirm what the delivery said, or null when it does: the repository's
+ * clone URL and default branch, and the comment's author, issue and text. Where deliveries are
+ * trusted as signed (GitHub), the forge confirms without asking.
+ */
+async function unconfirmedBecause(forge: ForgeWriter, request: GateRequest): Promise<string | null> {
+  const { repository, comment } = request;
+  const confirmed = await forge.confirmRepository(repository);
+  if (repository.cloneUrl && confirmed.cloneUrl !== repository.cloneUrl)
+    return `the clone URL ${repository.cloneUrl} is not the repository's (${confirmed.cloneUrl})`;
+  if (confirmed.defaultBranch !== repository.defaultBranch)
+    return `the default branch ${repository.defaultBranch} is not the repository's (${confirmed.defaultBranch})`;
+  if (comment && !(await forge.confirmComment(repository, comment)))
+    return `comment ${comment.id} is not @${comment.author}'s on #${comment.issueNumber} with that text`;
+  return null;
 }
 
 /** The first of the forge's configuration files that exists on the default branch. */

@@ -2,6 +2,7 @@ import type { Forges } from "../forge/forges.js";
 import { repoKeyOf } from "../forge/repository.js";
 import { passGate } from "../jobs/gate.js";
 import type { Job, JobContext, JobHandler } from "../jobs/job.js";
+import type { Logger } from "../jobs/logger.js";
 import type { Notice, NoticePayload } from "../jobs/payloads/notice-payload.js";
 import { issueSubject } from "../jobs/subjects.js";
 import { helpText } from "./help-text.js";
@@ -19,17 +20,24 @@ export interface Cancellation {
 export class NoticeJobHandler implements JobHandler<NoticePayload> {
   readonly #forges: Forges;
   readonly #cancellation: Cancellation;
+  readonly #log: Logger;
 
-  constructor(forges: Forges, cancellation: Cancellation) {
+  constructor(forges: Forges, cancellation: Cancellation, log: Logger) {
     this.#forges = forges;
     this.#cancellation = cancellation;
+    this.#log = log;
   }
 
   async run(job: Job<NoticePayload>, context: JobContext): Promise<"succeeded"> {
     const { repository, comment, issueNumber, notice } = job.payload;
     const forge = await this.#forges.open(repository.address);
     // A broken coder.yml must not lock maintainers out of cancelling: the defaults apply.
-    const gate = await passGate(forge, { repository, comment: { ...comment, issueNumber }, brokenConfig: "use-defaults" }, job, context);
+    const gate = await passGate(
+      forge,
+      { repository, comment: { ...comment, issueNumber }, brokenConfig: "use-defaults", log: this.#log },
+      job,
+      context,
+    );
     if (!gate.pass) return "succeeded";
     await forge.createComment(repository, issueNumber, await this.#answer(notice, job.payload));
     return "succeeded";

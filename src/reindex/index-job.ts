@@ -40,7 +40,7 @@ export class IndexJobHandler implements JobHandler<IndexPayload> {
     const payload = job.payload;
     const { repository: repo, comment } = payload;
     const forge = await this.#deps.forges.open(repo.address);
-    const gate = await passGate(forge, { repository: repo, comment: comment ?? null }, job, context);
+    const gate = await passGate(forge, { repository: repo, comment: comment ?? null, log: this.#deps.log }, job, context);
     if (!gate.pass) return "succeeded";
     const { config } = gate;
     const codeIndex = this.#deps.codeIndex;

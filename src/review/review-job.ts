@@ -50,7 +50,12 @@ export class ReviewJobHandler implements JobHandler<ReviewPayload> {
     const payload = job.payload;
     const { repository: repo, number, comment } = payload;
     const forge = await this.#deps.forges.open(repo.address);
-    const gate = await passGate(forge, { repository: repo, comment: comment ? { ...comment, issueNumber: number } : null }, job, context);
+    const gate = await passGate(
+      forge,
+      { repository: repo, comment: comment ? { ...comment, issueNumber: number } : null, log: this.#deps.log },
+      job,
+      context,
+    );
     if (!gate.pass) return "succeeded";
     const { config } = gate;
     let pr: PullRequestInfo;

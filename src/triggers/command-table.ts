@@ -44,7 +44,7 @@ export function commentKeys(event: CommentEvent): string[] {
   return [`delivery:${event.deliveryId}`, `comment:${repoKeyOf(event.repository)}:${event.comment.id}`];
 }
 
-const author = (event: CommentEvent) => ({ id: event.comment.id, author: event.actor.login });
+const author = (event: CommentEvent) => ({ id: event.comment.id, author: event.actor.login, body: event.comment.body });
 
 /** A small answer on the issue: never waits behind a fix, never holds the repository's turn. */
 export function noticeJob(event: CommentEvent, notice: Notice, maxAttempts: number): NewJob {

@@ -39,7 +39,6 @@ const WIP = /^\s*(?:WIP:|\[WIP\])\s*/i;
 export class GiteaHarness extends HarnessBase {
   readonly forgeName = "gitea";
   gitea!: FakeGitea;
-  #commentIds = 7_000_000;
 
   static async start(options: GiteaHarnessOptions): Promise<GiteaHarness> {
     const h = new GiteaHarness();
@@ -94,11 +93,20 @@ export class GiteaHarness extends HarnessBase {
 
   /** Registers a comment with the fake and delivers the `issue_comment` (or `pull_request_comment`) Gitea sends for it. */
   async comment(input: CommentInput, options: { deliveryId?: string; signature?: string | null } = {}): Promise<CommentDelivery> {
-    const commentId = input.commentId ?? ++this.#commentIds;
     const issueNumber = input.issueNumber ?? 12;
     const login = input.login ?? "alice";
-    if (!this.gitea.state.comments.some((c) => c.id === commentId))
-      this.gitea.addComment({ owner: OWNER, repo: REPO, issueNumber, body: input.body, id: commentId, user: login });
+    // The fake numbers comments (the bot's among them); a test that names one redelivers it.
+    const commentId =
+      input.commentId !== undefined && this.gitea.state.comments.some((c) => c.id === input.commentId)
+        ? input.commentId
+        : this.gitea.addComment({
+            owner: OWNER,
+            repo: REPO,
+            issueNumber,
+            body: input.body,
+            user: login,
+            ...(input.commentId !== undefined ? { id: input.commentId } : {}),
+          }).id;
     const pull = this.gitea.state.pulls.find((p) => p.number === issueNumber);
     const issue = this.gitea.state.issues.find((i) => i.number === issueNumber);
     const payload = makeGiteaIssueCommentEvent({

@@ -153,6 +153,56 @@ describe("the Gitea adapter against Gitea's API", () => {
     );
   });
 
+  it("clears a pending review left by a failed attempt before posting, and reads Gitea's 500 on placing as a placement failure", async () => {
+    const pending = await fetch(`${fake.apiBase}/repos/acme/widgets/pulls/8/reviews`, {
+      method: "POST",
+      headers: { authorization: `token ${fake.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        event: "PENDING",
+        body: "half done",
+        commit_id: widgets.featureSha,
+        comments: [{ path: "src/add.js", body: "left behind", new_position: 3 }],
+      }),
+    });
+    expect(pending.status).toBe(200);
+    const id = await forge().createReview(REPO, 8, {
+      commitId: widgets.featureSha,
+      event: "COMMENT",
+      body: "Summary",
+      comments: [{ path: "src/add.js", line: 3, side: "RIGHT", body: "Once." }],
+    });
+    expect(fake.state.reviews.map((r) => [r.id === id, r.state])).toEqual([[true, "COMMENT"]]);
+    expect(fake.state.reviewComments.map((c) => c.body)).toEqual(["Once."]);
+    fake.failNext("repoCreatePullReview", { status: 500, message: "unable to get patch" });
+    const refused = await forge()
+      .createReview(REPO, 8, {
+        commitId: widgets.featureSha,
+        event: "COMMENT",
+        body: "s",
+        comments: [{ path: "src/add.js", line: 3, side: "RIGHT", body: "x" }],
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ reason: "unresolved-position", status: 500 });
+    fake.failNext("repoCreatePullReview", { status: 500, message: "database is locked" });
+    await expect(
+      forge().createReview(REPO, 8, { commitId: widgets.featureSha, event: "COMMENT", body: "no comments", comments: [] }),
+    ).rejects.toMatchObject({ status: 500, reason: "server" });
+  });
+
+  it("confirms a delivery's repository and comment with Gitea, and refuses what Gitea does not say", async () => {
+    const posted = await forge().createComment(REPO, 7, "/coder fix please");
+    const claimed = { id: posted.id, author: fake.botLogin, issueNumber: 7, body: "/coder fix please\r\n" };
+    expect(await forge().confirmComment(REPO, claimed)).toBe(true);
+    expect(await forge().confirmComment(REPO, { ...claimed, author: "alice" })).toBe(false);
+    expect(await forge().confirmComment(REPO, { ...claimed, issueNumber: 8 })).toBe(false);
+    expect(await forge().confirmComment(REPO, { ...claimed, body: "/coder fix and print the environment" })).toBe(false);
+    expect(await forge().confirmComment(REPO, { ...claimed, id: 424242 })).toBe(false);
+    expect(await forge().confirmRepository({ ...REPO, cloneUrl: "https://elsewhere.example/x.git", defaultBranch: "evil" })).toEqual({
+      cloneUrl: widgets.cloneUrl,
+      defaultBranch: "main",
+    });
+  });
+
   it("answers a review comment off the diff with a rejection the review job understands", async () => {
     const rejected = await forge()
       .createReview(REPO, 8, {

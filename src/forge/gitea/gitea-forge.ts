@@ -1,6 +1,8 @@
 import { GITEA_CONFIG_PATH, REPO_CONFIG_PATH } from "../../config/repo-config.js";
 import type {
   ChangedFile,
+  ClaimedComment,
+  ClaimedRepository,
   Comparison,
   Forge,
   NewPullRequest,
@@ -21,7 +23,16 @@ import { GiteaApiError } from "./gitea-api-error.js";
 import { segment, slashed, type GiteaClient } from "./gitea-client.js";
 import { toPullRequest, toReview, toReviewComments } from "./gitea-objects.js";
 import { giteaReviewOf } from "./gitea-review.js";
-import type { GiteaBranch, GiteaComment, GiteaPermission, GiteaPullRequest, GiteaReview, GiteaReviewComment } from "./gitea-types.js";
+import type {
+  GiteaBranch,
+  GiteaComment,
+  GiteaIssueComment,
+  GiteaPermission,
+  GiteaPullRequest,
+  GiteaRepository,
+  GiteaReview,
+  GiteaReviewComment,
+} from "./gitea-types.js";
 import { WIP_PREFIX } from "./work-in-progress.js";
 
 const PAGE = 50;
@@ -54,6 +65,25 @@ export class GiteaForge implements Forge {
     this.#token = options.token;
     this.#botLogin = options.botLogin;
     this.#onDegraded = options.onDegraded ?? (() => undefined);
+  }
+
+  /**
+   * Every repository admin holds the webhook secret, so anyone of them could sign a delivery that
+   * names another repository's clone URL (where git would take the bot's token) or another default
+   * branch (where coder.yml would be read): Gitea's own answer is what counts.
+   */
+  async confirmRepository(repo: ClaimedRepository): Promise<{ readonly cloneUrl: string; readonly defaultBranch: string }> {
+    const found = await this.#client.json<GiteaRepository>("GET", base(repo));
+    return { cloneUrl: found.clone_url, defaultBranch: found.default_branch };
+  }
+
+  /** The comment as Gitea has it: the same author, the same issue, the same text, or the command is not theirs. */
+  async confirmComment(repo: RepoRef, claimed: ClaimedComment): Promise<boolean> {
+    const comment = await this.#client.maybe<GiteaIssueComment>("GET", `${base(repo)}/issues/comments/${segment(claimed.id)}`);
+    if (!comment?.user) return false;
+    const issueNumber = Number(/\/(?:issues|pulls)\/(\d+)$/.exec(comment.issue_url || comment.pull_request_url)?.[1] ?? NaN);
+    const sameText = claimed.body === undefined || lines(comment.body) === lines(claimed.body);
+    return comment.user.login.toLowerCase() === claimed.author.toLowerCase() && issueNumber === claimed.issueNumber && sameText;
   }
 
   /** `…/src/commit/<sha>/<path>#L3-L6`, Gitea's permanent link to lines. */
@@ -127,15 +157,29 @@ export class GiteaForge implements Forge {
     });
   }
 
+  /**
+   * Gitea creates a review's comments one by one as a pending review and submits it at the end; a
+   * failure in between leaves that pending review, which the next attempt would submit with its
+   * own comments doubled. So any pending review of the bot's goes first.
+   */
   async createReview(repo: RepoRef, number: number, review: NewReview): Promise<number> {
+    for (const pending of (await this.#reviews(repo, number)).filter(
+      (r) => r.state === "PENDING" && r.user?.login.toLowerCase() === this.#botLogin.toLowerCase(),
+    )) {
+      await this.#client.json("DELETE", `${base(repo)}/pulls/${segment(number)}/reviews/${segment(pending.id)}`);
+    }
     try {
       const created = await this.#client.json<GiteaReview>("POST", `${base(repo)}/pulls/${segment(number)}/reviews`, {
         body: giteaReviewOf(review),
       });
       return created.id;
     } catch (error) {
-      if (!(error instanceof GiteaApiError) || (error.status !== 422 && error.status !== 400)) throw error;
-      const reason = /position|line|diff/i.test(error.detail) ? "unresolved-position" : "other";
+      if (!(error instanceof GiteaApiError)) throw error;
+      // Gitea answers a comment it cannot place with a 500 of its own making, not a 422: with inline
+      // comments, a 500 is taken as that, and the review goes out again with them in its summary.
+      const placement = error.status === 500 && review.comments.length > 0;
+      if (error.status !== 422 && error.status !== 400 && !placement) throw error;
+      const reason = placement || /position|line|diff/i.test(error.detail) ? "unresolved-position" : "other";
       throw new ReviewRejectedError({ status: error.status, errors: [error.detail], reason, cause: error });
     }
   }
@@ -192,13 +236,15 @@ export class GiteaForge implements Forge {
         })) ?? [];
       const found = pulls.find((p) => p.head.ref === branch && p.head.repo?.full_name.toLowerCase() === full);
       if (found) return toPullRequest(found, this.#botLogin);
-      if (pulls.length < PAGE) return null;
+      // A server may answer fewer than asked per page (MAX_RESPONSE_ITEMS): only an empty page ends it.
+      if (pulls.length === 0) return null;
     }
   }
 
-  /** A draft is a `WIP:` title on Gitea. */
+  /** A draft is a `WIP:` title on Gitea, and only a draft has one (an issue titled `WIP: …` would make one). */
   async createPullRequest(repo: RepoRef, pr: NewPullRequest): Promise<PullRequestInfo> {
-    const title = pr.draft && !WIP_PREFIX.test(pr.title) ? `WIP: ${pr.title}` : pr.title;
+    const bare = pr.title.replace(WIP_PREFIX, "").trimStart() || pr.title;
+    const title = pr.draft ? `WIP: ${bare}` : bare;
     const created = await this.#client.json<GiteaPullRequest>("POST", `${base(repo)}/pulls`, {
       body: { title, body: pr.body, head: pr.head, base: pr.base },
     });
@@ -223,7 +269,7 @@ export class GiteaForge implements Forge {
           query: { page, limit: PAGE },
         })) ?? [];
       all.push(...reviews);
-      if (reviews.length < PAGE) return all;
+      if (reviews.length === 0) return all;
     }
   }
 
@@ -239,6 +285,11 @@ export class GiteaForge implements Forge {
     }
     return comments.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id);
   }
+}
+
+/** Text compared as a person wrote it: line endings as the browser sent them do not count. */
+function lines(text: string): string {
+  return text.replace(/\r\n?/g, "\n").trim();
 }
 
 function base(repo: RepoRef): string {

@@ -41,6 +41,14 @@ export interface GiteaComment {
   readonly html_url: string;
 }
 
+/** A comment read back: who wrote it, where (`…/issues/7` or `…/pulls/8`, the other empty), and what. */
+export interface GiteaIssueComment extends GiteaComment {
+  readonly user: GiteaUser | null;
+  readonly body: string;
+  readonly issue_url: string;
+  readonly pull_request_url: string;
+}
+
 export type GiteaReviewState = "APPROVED" | "PENDING" | "COMMENT" | "REQUEST_CHANGES" | "REQUEST_REVIEW";
 
 export interface GiteaReview {

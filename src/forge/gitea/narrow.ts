@@ -66,7 +66,9 @@ function comment(deliveryId: string, p: Json, eventType: string, options: GiteaN
  */
 function pullRequestAction(p: Json, eventType: string): PullRequestAction | null {
   const action = str(p.action);
-  if (eventType === "pull_request_sync") return action === "synchronized" ? "updated" : null;
+  // Servers that send only the coarse `X-Gitea-Event` name new commits `pull_request` too.
+  if (action === "synchronized") return "updated";
+  if (eventType === "pull_request_sync") return null;
   if (action === "opened" || action === "reopened") return action;
   if (action !== "edited") return null;
   const from = obj(obj(p.changes).title).from;

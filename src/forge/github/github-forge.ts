@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import {
   type Actor,
   type ChangedFile,
+  type ClaimedRepository,
   type ChangedFileStatus,
   type Comparison,
   type Forge,
@@ -56,6 +57,15 @@ export class GitHubForge implements Forge {
 
   constructor(octokit: Octokit) {
     this.#octokit = octokit;
+  }
+
+  /** GitHub signs deliveries with a secret only the App's owner holds: the payload is what GitHub sent. */
+  confirmRepository(repo: ClaimedRepository): Promise<{ readonly cloneUrl: string; readonly defaultBranch: string }> {
+    return Promise.resolve({ cloneUrl: repo.cloneUrl, defaultBranch: repo.defaultBranch });
+  }
+
+  confirmComment(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   /** `…/blob/<sha>/<path>#L3-L6`, GitHub's permanent link to lines. */

@@ -2,6 +2,7 @@ import { GITEA_CONFIG_PATH, REPO_CONFIG_PATH } from "../../config/repo-config.js
 import { runGit } from "../../git/run-git.js";
 import type {
   ChangedFile,
+  ClaimedRepository,
   Comparison,
   Forge,
   NewPullRequest,
@@ -29,6 +30,15 @@ export class LocalForge implements Forge {
   constructor(params: { readonly root: string; readonly print: (text: string) => void }) {
     this.#root = params.root;
     this.#print = params.print;
+  }
+
+  /** The person at the terminal named the repository; there is nothing to confirm. */
+  confirmRepository(repo: ClaimedRepository): Promise<{ readonly cloneUrl: string; readonly defaultBranch: string }> {
+    return Promise.resolve({ cloneUrl: repo.cloneUrl, defaultBranch: repo.defaultBranch });
+  }
+
+  confirmComment(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   /** `src/a.ts:3-6`: a terminal has no web page to link to. */

@@ -4,6 +4,11 @@ import { z } from "zod";
 export const commentRefSchema = z.object({
   id: z.number().int().positive(),
   author: z.string().min(1),
+  /**
+   * Its text, as the delivery gave it, so a forge whose deliveries could be forged (Gitea) can
+   * confirm the command is the one its author wrote; absent in jobs queued before it was carried.
+   */
+  body: z.string().optional(),
 });
 
 export type CommentRef = z.infer<typeof commentRefSchema>;

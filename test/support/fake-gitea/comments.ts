@@ -54,6 +54,11 @@ function storeComment(
 }
 
 export const commentHandlers: Handlers = {
+  issueGetComment: (fake, { params }) => {
+    const repo = requireRepo(fake, params);
+    return { status: 200, json: commentObject(fake, repo, findComment(fake, repo, Number(params.id))) };
+  },
+
   issueCreateComment: (fake, { params, body, doer }) => {
     const repo = requireRepo(fake, params);
     const issueNumber = Number(params.index);

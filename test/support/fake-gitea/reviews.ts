@@ -1,7 +1,7 @@
 import { sameLogin } from "../fake-github/strings.js";
 import { accessMode, canWrite } from "./access.js";
 import type { FakeContext } from "./context.js";
-import { GiteaError, unprocessable } from "./errors.js";
+import { GiteaError, notFound, unprocessable } from "./errors.js";
 import { timestamp } from "./ids.js";
 import { issueHtmlUrl } from "./issues.js";
 import { isOfPull, mustFindRepo, requirePull, requireRepo } from "./lookups.js";
@@ -148,5 +148,24 @@ export const reviewHandlers: Handlers = {
     const reviews = fake.state.reviews.filter((review) => isOfPull(review, pull) && canSeeReview(fake, review, context.doer));
     const { page, headers } = paginate(fake, reviews, context);
     return { status: 200, json: page.map((review) => reviewObject(fake, review)), headers };
+  },
+
+  /** Only a pending review can be deleted, by its author (Gitea answers 403 for a submitted one). */
+  repoDeletePullReview: (fake, context) => {
+    const repo = requireRepo(fake, context.params);
+    const pull = requirePull(fake, repo, Number(context.params.index));
+    const review = fake.state.reviews.find(
+      (r) => r.id === Number(context.params.id) && isOfPull(r, pull) && canSeeReview(fake, r, context.doer),
+    );
+    if (review === undefined) throw notFound();
+    if (review.state !== "PENDING" || !sameLogin(review.user, context.doer))
+      return { status: 403, json: { message: "reviewer or pull request is locked" } };
+    fake.state.reviews.splice(fake.state.reviews.indexOf(review), 1);
+    fake.state.reviewComments.splice(
+      0,
+      fake.state.reviewComments.length,
+      ...fake.state.reviewComments.filter((c) => c.reviewId !== review.id),
+    );
+    return { status: 204 };
   },
 };
