@@ -1,7 +1,8 @@
 import Database from "better-sqlite3";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Harness, FULL_NAME } from "../support/bot-harness.js";
+import { REDACTED } from "../../src/safety/redact.js";
+import { Harness, FULL_NAME, SECRET } from "../support/bot-harness.js";
 import { brokenAddProject, fixAddScript } from "../support/fixtures.js";
 import { GiteaHarness } from "../support/gitea-harness.js";
 import type { HarnessBase } from "../support/harness-base.js";
@@ -125,6 +126,116 @@ describe.each(forges)("on $name", ({ start }) => {
     expect(h.pullRequests().map((p) => p.headRef)).toEqual([`${taken}-2`]);
     expect((await h.git.git(["--git-dir", h.git.repoPath(FULL_NAME), "rev-parse", taken])).trim()).toBe(theirs);
     expect(h.git.refUpdates(FULL_NAME).filter((u) => u.forced)).toEqual([]);
+    expect(h.contractProblems()).toEqual([]);
+  });
+
+  it("redacts the webhook secret, the bot's credentials and credential shapes from what it posts", async () => {
+    const leak = `the secret is ${SECRET}, a token ghp_${"A1b2C3d4".repeat(5)}`;
+    const script = fixAddScript();
+    script[script.length - 1] = { toolCalls: [{ name: "finish", arguments: { summary: leak } }] };
+    h = await start({ script, files: brokenAddProject });
+    await h.startBot();
+    await h.comment({ body: "/coder fix" });
+    const done = await h.waitForComment(/Opened pull request/);
+    const credentials = [SECRET, `ghp_${"A1b2C3d4".repeat(5)}`, h.env.GITEA_TOKEN ?? h.env.PRIVATE_KEY ?? ""].filter(Boolean);
+    for (const text of [...done.history, h.pullRequests()[0]!.body ?? ""])
+      for (const secret of credentials) expect(text).not.toContain(secret);
+    expect(done.body).toContain(`the secret is ${REDACTED}, a token ${REDACTED}`);
+    expect(h.contractProblems()).toEqual([]);
+  });
+
+  it("with --dry-run pushes nothing, opens nothing and posts one comment with the diff", async () => {
+    h = await start({ script: fixAddScript(), files: brokenAddProject });
+    await h.startBot();
+    const gitBefore = h.git.requests.length;
+    await h.comment({ body: "/coder fix --dry-run" });
+    const comment = await h.waitForComment(/Dry run: nothing was pushed/);
+    expect(comment.body).toContain("-  return a - b;");
+    expect(comment.body).toContain("+  return a + b;");
+    expect(h.botComments()).toHaveLength(1);
+    expect(h.pullRequests()).toEqual([]);
+    expect(await h.remoteBranches()).toEqual(["main"]);
+    expect(h.git.requests.slice(gitBefore).filter((r) => r.service === "git-receive-pack")).toEqual([]);
+    expect(h.contractProblems()).toEqual([]);
+  });
+
+  it("/coder cancel stops the running job and says so", async () => {
+    const script = fixAddScript();
+    script.splice(1, 0, { delayMs: 20_000, turn: { toolCalls: [{ name: "list_files", arguments: {} }] } });
+    const harness = await start({ script, files: brokenAddProject });
+    h = harness;
+    await harness.startBot();
+    await harness.comment({ body: "/coder fix" });
+    await waitFor(() => harness.ollama.chatRequests().length >= 2, "the agent to be mid-run");
+    await harness.comment({ body: "/coder cancel" });
+    const cancelled = await harness.waitForComment(/🛑 Cancelled by @alice/);
+    expect(cancelled.body).toContain("Nothing was pushed");
+    await harness.waitForComment(/I am stopping the running job/);
+    await waitFor(async () => (await harness.bot!.services.queue.counts()).cancelled === 1, "the job to be cancelled");
+    expect(harness.pullRequests()).toEqual([]);
+    expect(await harness.remoteBranches()).toEqual(["main"]);
+    await waitFor(() => harness.worktreeDirs().length === 0, "the worktree to be removed");
+    expect(harness.contractProblems()).toEqual([]);
+  });
+
+  it("adds a fast-forward commit on top of a pull request's own branch when asked there", async () => {
+    h = await start({ script: fixAddScript(), files: brokenAddProject });
+    const pr = await h.openPullRequest({
+      branch: "feature/docs",
+      commits: [{ files: { "docs/usage.md": "Use add(a, b).\n" } }],
+      title: "Document add",
+      deliver: false,
+    });
+    await h.startBot();
+    await h.comment({ body: "/coder fix also make the test pass", issueNumber: pr.number, pullRequest: true });
+    const done = await h.waitForComment(/on top of `feature\/docs` \(fast-forward\)/, pr.number);
+    expect(done.body).toContain("✅ `npm test` passed");
+    const newHead = await h.headOf(pr.number);
+    expect((await h.git.git(["--git-dir", h.git.repoPath(FULL_NAME), "rev-parse", `${newHead}^`])).trim()).toBe(pr.head);
+    expect(
+      h.git
+        .acceptedUpdates(FULL_NAME)
+        .filter((u) => u.ref === "refs/heads/feature/docs")
+        .at(-1),
+    ).toMatchObject({ oldSha: pr.head, newSha: newHead, forced: false });
+    expect(h.pullRequests().map((p) => p.number)).toEqual([pr.number]);
+    expect(h.contractProblems()).toEqual([]);
+  });
+
+  it("reviews on command, explains a file, and brings the index up to date on command", { timeout: 120_000 }, async () => {
+    h = await start({
+      script: [
+        review("Adds applyDiscount.", [
+          {
+            path: "src/cart.js",
+            line: 19,
+            severity: "major",
+            category: "bug",
+            title: "Prices keep fractions of a cent",
+            body: "Round it.",
+          },
+        ]),
+        { toolCalls: [{ name: "answer", arguments: { answer: "`salesTax` multiplies and rounds down (src/tax.js:5)." } }] },
+      ],
+      files: shopProject,
+    });
+    await h.startBot();
+    const pr = await h.openPullRequest({
+      branch: "feature/discounts",
+      commits: [{ files: { "src/cart.js": cartWithDiscount } }],
+      deliver: false,
+    });
+    await h.comment({ body: "/coder review", issueNumber: pr.number, pullRequest: true });
+    const [posted] = await h.waitForReviews(pr.number, 1);
+    expect(h.reviewComments(posted!.id).map((c) => [c.path, c.line])).toEqual([["src/cart.js", 19]]);
+    await h.settled(1);
+    await h.comment({ body: "/coder explain src/tax.js:4-6" });
+    const explained = await h.waitForComment(/^> \/coder explain src\/tax\.js:4-6/);
+    expect(explained.body).toContain("src/tax.js:5");
+    await h.settled(2);
+    await h.comment({ body: "/coder index" });
+    await h.waitForComment(/🗂️ Indexed `main`/, 12, 90_000);
+    expect(h.bot!.services.codeIndex!.index.ready(h.repoKey, "main")).toBe(true);
     expect(h.contractProblems()).toEqual([]);
   });
 
